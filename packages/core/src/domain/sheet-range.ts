@@ -1,0 +1,59 @@
+// Sheet ids and A1 ranges from requests: parsed and checked once, so adapters only ever see safe values.
+import { ValidationError } from '../errors';
+import type { SheetRef } from '../ports/journal.port';
+
+export const DEFAULT_SHEET_RANGE = 'Journal!A1';
+const SHEET_ID = /^[A-Za-z0-9_-]{1,128}$/;
+const CELLS = /^\$?[A-Z]{1,3}\$?\d{0,7}(?::\$?[A-Z]{1,3}\$?\d{0,7})?$/i;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export function parseSheetId(value: unknown): string {
+  if (typeof value !== 'string' || !SHEET_ID.test(value)) {
+    throw new ValidationError('SHEET.INVALID_ID', 'sheet_id must be 1–128 letters, digits, "-" or "_" (a Google spreadsheet id or a journal name)', {
+      field: 'sheet_id',
+    });
+  }
+  return value;
+}
+
+/** Parses `Journal!A1`, `'My tab'!A1:H`, `Journal` into a tab name and the cell part. */
+export function parseSheetRange(value: unknown): { tab: string; cells: string | null } {
+  const text = value === undefined || value === '' ? DEFAULT_SHEET_RANGE : value;
+  const invalid = (reason: string) =>
+    new ValidationError('SHEET.INVALID_RANGE', `sheet_range ${reason}; use A1 notation such as Journal!A1`, { field: 'sheet_range' });
+  if (typeof text !== 'string' || text.length > 200) throw invalid('must be a string of at most 200 characters');
+  const bang = text.lastIndexOf('!');
+  let tab = bang === -1 ? text : text.slice(0, bang);
+  const cells = bang === -1 ? null : text.slice(bang + 1);
+  if (tab.startsWith("'")) {
+    if (!tab.endsWith("'") || tab.length < 3) throw invalid('has an unbalanced quoted tab name');
+    tab = tab.slice(1, -1).replace(/''/g, "'");
+  }
+  tab = tab.trim();
+  if (tab.length === 0 || tab.length > 100) throw invalid('needs a tab name of 1–100 characters');
+  if (CONTROL.test(tab)) throw invalid('has control characters in the tab name');
+  if (cells !== null && !CELLS.test(cells)) throw invalid(`has an invalid cell reference "${cells}"`);
+  return { tab, cells };
+}
+
+export function parseSheetRef(sheetId: unknown, range: unknown): SheetRef {
+  return { sheetId: parseSheetId(sheetId), tab: parseSheetRange(range).tab };
+}
+
+/** Column letters for a 1-based column index (1 → A, 27 → AA). */
+export function columnLetter(index: number): string {
+  let n = index;
+  let out = '';
+  while (n > 0) {
+    const rem = (n - 1) % 26;
+    out = String.fromCharCode(65 + rem) + out;
+    n = Math.floor((n - 1) / 26);
+  }
+  return out;
+}
+
+/** Quotes a tab name for A1 notation when needed. */
+export function quoteTab(tab: string): string {
+  return /^[A-Za-z0-9_]+$/.test(tab) ? tab : `'${tab.replace(/'/g, "''")}'`;
+}

@@ -1,0 +1,41 @@
+// Timestamp rules: ISO 8601 in, an instant with an explicit offset out; a time without offset is the trader's local time.
+import { DateTime, IANAZone } from 'luxon';
+
+export const DEFAULT_TIMEZONE = 'UTC';
+
+export function isValidTimezone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+const OFFSET_SUFFIX = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
+
+/** True when the text carries its own offset (`Z`, `+02:00`, `-0500`). */
+export function hasOffset(text: string): boolean {
+  return OFFSET_SUFFIX.test(text.trim()) && /T|\s/.test(text.trim());
+}
+
+/**
+ * Parses an ISO 8601 date-time (`T` or one space between date and time). Without an offset it is read in `zone`.
+ * Returns null when the text is not a real date-time (2026-02-30 is rejected, not rolled over).
+ */
+export function parseTimestamp(text: string, zone: string = DEFAULT_TIMEZONE): DateTime | null {
+  const trimmed = text.trim();
+  if (trimmed.length === 0 || trimmed.length > 40) return null;
+  const normalized = trimmed.replace(/^(\d{4}-\d{2}-\d{2})[ ](\d)/, '$1T$2');
+  const parsed = DateTime.fromISO(normalized, { zone, setZone: hasOffset(normalized) });
+  return parsed.isValid ? parsed : null;
+}
+
+/** Canonical text of an instant: ISO 8601 with seconds and the offset it was given in (`Z` for UTC). */
+export function formatTimestamp(value: DateTime): string {
+  return value.toISO({ suppressMilliseconds: true, includeOffset: true }) ?? '';
+}
+
+/** Calendar date (yyyy-mm-dd) of an instant as seen in `zone`. */
+export function localDate(iso: string, zone: string = DEFAULT_TIMEZONE): string {
+  return DateTime.fromISO(iso, { setZone: true }).setZone(zone).toISODate() ?? '';
+}
+
+export function toMillis(iso: string): number {
+  return DateTime.fromISO(iso, { setZone: true }).toMillis();
+}

@@ -1,0 +1,93 @@
+// The Trade: zod schemas that are the single source of truth for validating trades (and, later, the OpenAPI document).
+import { z } from 'zod';
+import { DEFAULT_TIMEZONE, formatTimestamp, isValidTimezone, parseTimestamp } from './timestamps';
+
+export const POSITION_TYPES = ['long', 'short'] as const;
+export type PositionType = (typeof POSITION_TYPES)[number];
+
+/** Symbols as traders write them: AAPL, BRK.B, BTC-USD, ES, EUR/USD, 6E. No spaces, no formula characters. */
+const TICKER_PATTERN = /^[A-Z0-9][A-Z0-9._/\-:^]{0,31}$/;
+
+export const tickerSchema = z
+  .string()
+  .trim()
+  .transform((value) => value.replace(/^\$/, '').toUpperCase())
+  .pipe(z.string().regex(TICKER_PATTERN, 'must be a symbol such as AAPL, BRK.B, BTC-USD or ES (letters, digits, . - / : ^)'));
+
+export const positionTypeSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+  z.enum(POSITION_TYPES, { message: 'must be "long" or "short"' }),
+);
+
+const money = z.number({ message: 'must be a number' }).finite('must be a finite number');
+const positiveNumber = money.positive('must be greater than 0');
+
+export const timezoneSchema = z
+  .string()
+  .trim()
+  .refine(isValidTimezone, 'must be an IANA time zone such as UTC or America/New_York');
+
+export const timestampTextSchema = z
+  .string({ message: 'must be an ISO 8601 date-time string' })
+  .trim()
+  .min(1, 'must be an ISO 8601 date-time string')
+  .max(40, 'must be an ISO 8601 date-time string');
+
+const tagSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[^\n\r,;|]+$/, 'must not contain line breaks or , ; |');
+
+/** Fields a trader (or an extractor) supplies. Timestamps are still text here: see `normalizeTrade`. */
+export const tradeFieldsSchema = z.object({
+  ticker: tickerSchema,
+  position_type: positionTypeSchema,
+  pnl: money,
+  entry_timestamp: timestampTextSchema,
+  exit_timestamp: timestampTextSchema,
+  notes: z.string().max(10_000, 'must be at most 10000 characters').default(''),
+  quantity: positiveNumber.optional(),
+  entry_price: positiveNumber.optional(),
+  exit_price: positiveNumber.optional(),
+  stop_loss: positiveNumber.optional(),
+  tags: z.array(tagSchema).max(32).optional(),
+  account: z.string().trim().min(1).max(128).optional(),
+});
+export type TradeFields = z.input<typeof tradeFieldsSchema>;
+
+export const REQUIRED_TRADE_FIELDS = ['ticker', 'position_type', 'pnl', 'entry_timestamp', 'exit_timestamp'] as const;
+export type RequiredTradeField = (typeof REQUIRED_TRADE_FIELDS)[number];
+export const OPTIONAL_TRADE_FIELDS = ['notes', 'quantity', 'entry_price', 'exit_price', 'stop_loss', 'tags', 'account'] as const;
+export type TradeFieldName = RequiredTradeField | (typeof OPTIONAL_TRADE_FIELDS)[number];
+
+/**
+ * Builds the validated trade schema for a trader's timezone: ticker upper-cased, timestamps parsed (a time without
+ * offset is read in `timezone`) and re-written with their offset, exit not before entry.
+ */
+export function tradeSchemaFor(timezone: string = DEFAULT_TIMEZONE) {
+  return tradeFieldsSchema.transform((trade, ctx) => {
+    const entry = parseTimestamp(trade.entry_timestamp, timezone);
+    const exit = parseTimestamp(trade.exit_timestamp, timezone);
+    if (!entry) ctx.addIssue({ code: 'custom', path: ['entry_timestamp'], message: 'must be an ISO 8601 date-time such as 2026-03-02T09:41 or 2026-03-02T09:41:00-05:00' });
+    if (!exit) ctx.addIssue({ code: 'custom', path: ['exit_timestamp'], message: 'must be an ISO 8601 date-time such as 2026-03-02T10:15 or 2026-03-02T10:15:00-05:00' });
+    if (!entry || !exit) return z.NEVER;
+    if (exit.toMillis() < entry.toMillis()) {
+      ctx.addIssue({ code: 'custom', path: ['exit_timestamp'], message: 'must not be before entry_timestamp' });
+      return z.NEVER;
+    }
+    return { ...trade, entry_timestamp: formatTimestamp(entry), exit_timestamp: formatTimestamp(exit) };
+  });
+}
+
+/** A validated trade as the journal stores it (timestamps canonical, with offset). */
+export type Trade = z.output<ReturnType<typeof tradeSchemaFor>>;
+
+/** A trade read back from a journal, with its identity and where it came from. */
+export interface StoredTrade extends Trade {
+  trade_id: string;
+  user_id: string;
+  file_links: string;
+  created_at?: string;
+}

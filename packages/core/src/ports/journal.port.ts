@@ -1,0 +1,31 @@
+// Port: the trader's journal as a grid of text cells, like a Google Sheet (one sheet id, tabs, rows in append order).
+
+export interface SheetRef {
+  /** Spreadsheet id (Google) or journal name (local). */
+  sheetId: string;
+  /** Tab name, e.g. `Journal`. */
+  tab: string;
+}
+
+export interface AppendRequest {
+  /** Header written first when the tab is empty. */
+  header: readonly string[];
+  rows: readonly (readonly string[])[];
+}
+
+export interface AppendResult {
+  /** A1 range the rows were written to, e.g. `Journal!A5:O5`. */
+  updatedRange: string;
+  /** 1-based sheet row number of each appended row. */
+  rowNumbers: number[];
+  headerWritten: boolean;
+}
+
+export interface Journal {
+  readonly name: string;
+  /** Appends rows after the last row of the tab; writes `header` first when the tab is empty. Atomic per call. */
+  append(owner: string, ref: SheetRef, request: AppendRequest): Promise<AppendResult>;
+  /** Every row of the tab (header included), or null when the sheet or tab does not exist for this owner. */
+  read(owner: string, ref: SheetRef): Promise<string[][] | null>;
+  ready(): Promise<void>;
+}

@@ -1,0 +1,29 @@
+// Port: where attachment bytes live (the trader's Drive, or files on this machine).
+
+export interface MediaUpload {
+  filename: string;
+  mimeType: string;
+  data: Uint8Array;
+}
+
+export interface StoredMedia {
+  /** Stable id of the file (Drive file id, or content hash locally). */
+  id: string;
+  mimeType: string;
+  filename: string;
+  size: number;
+  /** Link a person can open (Drive share link, or `…/api/media/{id}` locally). */
+  link: string;
+}
+
+export interface MediaContent extends StoredMedia {
+  data: Uint8Array;
+}
+
+export interface MediaStore {
+  readonly name: string;
+  put(owner: string, upload: MediaUpload): Promise<StoredMedia>;
+  /** The file if `owner` stored it, else null (another user's id is indistinguishable from a missing one). */
+  get(owner: string, id: string): Promise<MediaContent | null>;
+  ready(): Promise<void>;
+}
