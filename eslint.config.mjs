@@ -10,7 +10,6 @@ const vendorSdks = [
   '@googleapis/*',
   '@google/genai',
   '@aws-sdk/*',
-  '@langchain/*',
   'express',
   'pino',
   'pino-http',

@@ -16,6 +16,8 @@ export const attachmentInputSchema = z.object({
     .trim()
     .min(1, 'must not be empty')
     .max(255, 'must be at most 255 characters')
+    // Control characters in a file name are refused: they corrupt logs and Content-Disposition headers.
+    // eslint-disable-next-line no-control-regex
     .regex(/^[^/\\\u0000-\u001f]+$/, 'must be a plain file name without path separators or control characters'),
   mime_type: z
     .string()

@@ -1,4 +1,4 @@
-import { columnLetter, parseSheetId, parseSheetRange, quoteTab } from './sheet-range';
+import { parseSheetId, parseSheetRange } from './sheet-range';
 
 describe('sheet ranges', () => {
   it.each([
@@ -20,11 +20,5 @@ describe('sheet ranges', () => {
     for (const bad of ['', '../etc', "x'; DROP TABLE rows;--", 'a b', undefined, 'x'.repeat(129)]) {
       expect(() => parseSheetId(bad)).toThrow(expect.objectContaining({ code: 'SHEET.INVALID_ID' }));
     }
-  });
-
-  it('names columns like a spreadsheet and quotes tabs that need it', () => {
-    expect([1, 26, 27, 52, 53, 702, 703].map(columnLetter)).toEqual(['A', 'Z', 'AA', 'AZ', 'BA', 'ZZ', 'AAA']);
-    expect(quoteTab('Journal')).toBe('Journal');
-    expect(quoteTab("It's mine")).toBe("'It''s mine'");
   });
 });

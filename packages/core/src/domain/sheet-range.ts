@@ -41,19 +41,25 @@ export function parseSheetRef(sheetId: unknown, range: unknown): SheetRef {
   return { sheetId: parseSheetId(sheetId), tab: parseSheetRange(range).tab };
 }
 
-/** Column letters for a 1-based column index (1 → A, 27 → AA). */
-export function columnLetter(index: number): string {
-  let n = index;
-  let out = '';
-  while (n > 0) {
-    const rem = (n - 1) % 26;
-    out = String.fromCharCode(65 + rem) + out;
-    n = Math.floor((n - 1) / 26);
+/** Column letters of a 1-based column number: 1 → A, 26 → Z, 27 → AA, 703 → AAA. */
+export function columnLetters(column: number): string {
+  if (!Number.isInteger(column) || column < 1) throw new RangeError(`Column must be a positive integer, got ${column}`);
+  let letters = '';
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) {
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
   }
-  return out;
+  return letters;
 }
 
-/** Quotes a tab name for A1 notation when needed. */
-export function quoteTab(tab: string): string {
-  return /^[A-Za-z0-9_]+$/.test(tab) ? tab : `'${tab.replace(/'/g, "''")}'`;
+/** Tab name as written in an A1 reference: bare when plain, else single-quoted with quotes doubled (as Sheets does). */
+export function a1Tab(tab: string): string {
+  const plain = /^[A-Za-z_][A-Za-z0-9_]*$/.test(tab);
+  // A bare name that reads as a cell (`AB12`) or an R1C1 reference (`R1C2`) would be misparsed.
+  const readsAsCell = /^[A-Za-z]+[0-9]+$/.test(tab) || /^[Rr][0-9]*[Cc][0-9]*$/.test(tab);
+  return plain && !readsAsCell ? tab : `'${tab.replace(/'/g, "''")}'`;
+}
+
+/** A1 range of a block of rows, e.g. `Journal!A2:O4`. */
+export function a1Range(tab: string, firstRow: number, lastRow: number, width: number): string {
+  return `${a1Tab(tab)}!A${firstRow}:${columnLetters(Math.max(1, width))}${lastRow}`;
 }

@@ -1,6 +1,6 @@
 // Trade capture: validates a trade and its files, stores the files, appends one journal row. Used by every mode.
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { readAttachments, type AttachmentInput } from '../domain/attachment-upload';
 import { encodeAttachmentCell, type AttachmentRef } from '../domain/attachment-links';
 import { inDateRange, type DateRange } from '../domain/date-range';

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase, type Database } from './sqlite-database';
+import { FsMediaStore } from './fs-media-store';
+
+const png = (text: string): Uint8Array => new TextEncoder().encode(`\x89PNG fake ${text}`);
+const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+/** Every file under `root`, relative to it. */
+function listFiles(root: string): string[] {
+  if (!fs.existsSync(root)) return [];
+  return fs.readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+describe('FsMediaStore', () => {
+  let dir: string;
+  let mediaDir: string;
+  let db: Database;
+  let store: FsMediaStore;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pecunia-'));
+    mediaDir = path.join(dir, 'media');
+    db = openDatabase(path.join(dir, 'pecunia.sqlite'));
+    store = new FsMediaStore({ dir: mediaDir, db, linkFor: (id) => `http://localhost:3000/api/media/${id}` });
+  });
+  afterEach(() => {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is named filesystem and creates its directory when ready', async () => {
+    expect(store.name).toBe('filesystem');
+    await store.ready();
+    expect(fs.statSync(mediaDir).isDirectory()).toBe(true);
+  });
+
+  it('stores bytes under their sha256 and reads them back with metadata and link', async () => {
+    const data = png('one');
+    const id = sha256(data);
+    const stored = await store.put('alice', { filename: 'chart.png', mimeType: 'image/png', data });
+    expect(stored).toEqual({
+      id,
+      filename: 'chart.png',
+      mimeType: 'image/png',
+      size: data.byteLength,
+      link: `http://localhost:3000/api/media/${id}`,
+    });
+    expect(listFiles(mediaDir)).toEqual([path.join(id.slice(0, 2), id)]);
+
+    const content = await store.get('alice', id);
+    expect(content).toEqual({ ...stored, data: expect.any(Uint8Array) });
+    expect(Buffer.from(content?.data ?? []).equals(Buffer.from(data))).toBe(true);
+  });
+
+  it('stores identical bytes once, for every owner that uploads them', async () => {
+    const data = png('same');
+    const first = await store.put('alice', { filename: 'a.png', mimeType: 'image/png', data });
+    const again = await store.put('alice', { filename: 'renamed.png', mimeType: 'image/png', data: Uint8Array.from(data) });
+    const bobs = await store.put('bob', { filename: 'b.png', mimeType: 'image/png', data });
+    expect(again).toEqual(first); // the first upload of these bytes by alice fixes the record
+    expect(bobs.id).toBe(first.id);
+    expect(bobs.filename).toBe('b.png');
+    expect(listFiles(mediaDir)).toHaveLength(1);
+    expect((await store.get('bob', first.id))?.filename).toBe('b.png');
+  });
+
+  it('hides a media from an owner who did not store it', async () => {
+    const stored = await store.put('alice', { filename: 'a.png', mimeType: 'image/png', data: png('private') });
+    expect(await store.get('bob', stored.id)).toBeNull();
+    expect(await store.get('alice', sha256(png('never stored')))).toBeNull();
+  });
+
+  it('answers null for ids that are not a sha256 without touching the filesystem', async () => {
+    const stored = await store.put('alice', { filename: 'a.png', mimeType: 'image/png', data: png('x') });
+    const readFile = jest.spyOn(fs.promises, 'readFile');
+    try {
+      const junk = [
+        '../../etc/passwd',
+        `../${stored.id}`,
+        `${stored.id.slice(0, 2)}/${stored.id}`,
+        stored.id.toUpperCase(),
+        `${stored.id}\u0000`,
+        `${stored.id}/`,
+        stored.id.slice(1),
+        '',
+        '..',
+      ];
+      for (const id of junk) expect(await store.get('alice', id)).toBeNull();
+      expect(readFile).not.toHaveBeenCalled();
+      // The spy does see the store's reads: a valid id goes to the file.
+      expect(await store.get('alice', stored.id)).not.toBeNull();
+      expect(readFile).toHaveBeenCalledTimes(1);
+    } finally {
+      readFile.mockRestore();
+    }
+  });
+
+  it('answers null when the blob of a known media has disappeared', async () => {
+    const stored = await store.put('alice', { filename: 'a.png', mimeType: 'image/png', data: png('gone') });
+    fs.rmSync(path.join(mediaDir, stored.id.slice(0, 2), stored.id));
+    expect(await store.get('alice', stored.id)).toBeNull();
+  });
+
+  it('stores empty files', async () => {
+    const stored = await store.put('alice', { filename: 'empty.txt', mimeType: 'text/plain', data: new Uint8Array() });
+    expect(stored.size).toBe(0);
+    expect((await store.get('alice', stored.id))?.data.byteLength).toBe(0);
+  });
+
+  it('leaves no temporary file behind, after many concurrent uploads or after a failed write', async () => {
+    const uploads = Array.from({ length: 20 }, (_, i) => png(`file ${i % 5}`));
+    await Promise.all(uploads.map((data, i) => store.put(`owner-${i % 3}`, { filename: `${i}.png`, mimeType: 'image/png', data })));
+    const files = listFiles(mediaDir);
+    expect(files).toHaveLength(5);
+    expect(files.every((file) => /^[0-9a-f]{2}\/[0-9a-f]{64}$/.test(file.split(path.sep).join('/')))).toBe(true);
+
+    const rename = jest.spyOn(fs.promises, 'rename').mockRejectedValueOnce(Object.assign(new Error('EIO'), { code: 'EIO' }));
+    try {
+      await expect(store.put('alice', { filename: 'x.png', mimeType: 'image/png', data: png('fails') })).rejects.toThrow('EIO');
+    } finally {
+      rename.mockRestore();
+    }
+    expect(listFiles(mediaDir)).toHaveLength(5);
+    expect(await store.get('alice', sha256(png('fails')))).toBeNull();
+  });
+
+  it('skips writing a blob that already exists', async () => {
+    const data = png('existing');
+    await store.put('alice', { filename: 'a.png', mimeType: 'image/png', data });
+    const open = jest.spyOn(fs.promises, 'open');
+    try {
+      await store.put('bob', { filename: 'b.png', mimeType: 'image/png', data });
+      expect(open).not.toHaveBeenCalled();
+    } finally {
+      open.mockRestore();
+    }
+  });
+
+  it('rejects uploads without bytes or owner', async () => {
+    await expect(
+      store.put('alice', { filename: 'a', mimeType: 'x/y', data: 'text' as unknown as Uint8Array }),
+    ).rejects.toMatchObject({ code: 'MEDIA.INVALID_DATA' });
+    await expect(store.put('', { filename: 'a', mimeType: 'x/y', data: png('a') })).rejects.toMatchObject({
+      code: 'MEDIA.INVALID_OWNER',
+    });
+  });
+});

@@ -1,0 +1,152 @@
+// Media store of local mode: attachment bytes as content-addressed files, ownership and metadata in SQLite.
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { ValidationError } from '../../errors';
+import type { MediaContent, MediaStore, MediaUpload, StoredMedia } from '../../ports/media-store.port';
+import type { Database } from './sqlite-database';
+
+export interface FsMediaStoreOptions {
+  /** Directory of the blobs (`$DATA_DIR/media`). */
+  dir: string;
+  db: Database;
+  /** Link a person can open for a media id, e.g. `http://localhost:3000/api/media/{id}`. */
+  linkFor: (id: string) => string;
+  now?: () => number;
+}
+
+interface MediaRow {
+  id: string;
+  filename: string;
+  mime_type: string;
+  size: number;
+}
+
+/** A media id is a lowercase sha256 hex digest: nothing else can reach the filesystem. */
+const MEDIA_ID = /^[0-9a-f]{64}$/;
+
+export const isMediaId = (id: unknown): id is string => typeof id === 'string' && MEDIA_ID.test(id);
+
+export class FsMediaStore implements MediaStore {
+  readonly name = 'filesystem';
+
+  private readonly dir: string;
+  private readonly linkFor: (id: string) => string;
+  private readonly now: () => number;
+  private readonly insertStatement: BetterSqlite3.Statement<[string, string, string, string, number, string]>;
+  private readonly selectStatement: BetterSqlite3.Statement<[string, string], MediaRow>;
+
+  constructor(options: FsMediaStoreOptions) {
+    this.dir = path.resolve(options.dir);
+    this.linkFor = options.linkFor;
+    this.now = options.now ?? Date.now;
+    // The first upload of given bytes by an owner fixes its filename and type; a re-upload returns that record.
+    this.insertStatement = options.db.prepare(
+      `INSERT INTO media (owner, id, filename, mime_type, size, created_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (owner, id) DO NOTHING`,
+    );
+    this.selectStatement = options.db.prepare(
+      'SELECT id, filename, mime_type, size FROM media WHERE owner = ? AND id = ?',
+    );
+  }
+
+  async put(owner: string, upload: MediaUpload): Promise<StoredMedia> {
+    if (typeof owner !== 'string' || owner.length === 0) {
+      throw new ValidationError('MEDIA.INVALID_OWNER', 'A media owner must be a non-empty string.');
+    }
+    if (!(upload.data instanceof Uint8Array)) {
+      throw new ValidationError('MEDIA.INVALID_DATA', 'Media data must be bytes.');
+    }
+    if (typeof upload.filename !== 'string' || typeof upload.mimeType !== 'string') {
+      throw new ValidationError('MEDIA.INVALID_METADATA', 'Media filename and mime type must be strings.');
+    }
+    const id = createHash('sha256').update(upload.data).digest('hex');
+    // Bytes first, row second: a crash in between leaves an unowned blob (harmless), never a row without bytes.
+    await this.writeBlob(id, upload.data);
+    this.insertStatement.run(
+      owner,
+      id,
+      upload.filename,
+      upload.mimeType,
+      upload.data.byteLength,
+      new Date(this.now()).toISOString(),
+    );
+    const row = this.selectStatement.get(owner, id);
+    if (!row) throw new Error(`Media ${id} vanished right after it was stored.`);
+    return this.toStored(row);
+  }
+
+  async get(owner: string, id: string): Promise<MediaContent | null> {
+    if (!isMediaId(id) || typeof owner !== 'string') return null;
+    const row = this.selectStatement.get(owner, id);
+    if (!row) return null;
+    let data: Buffer;
+    try {
+      data = await fsp.readFile(this.blobPath(id));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    return { ...this.toStored(row), data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  }
+
+  async ready(): Promise<void> {
+    await fsp.mkdir(this.dir, { recursive: true });
+  }
+
+  private blobPath(id: string): string {
+    return path.join(this.dir, id.slice(0, 2), id);
+  }
+
+  private toStored(row: MediaRow): StoredMedia {
+    return { id: row.id, filename: row.filename, mimeType: row.mime_type, size: row.size, link: this.linkFor(row.id) };
+  }
+
+  /** Writes the blob so that a reader sees either no file or the complete file, never a partial one. */
+  private async writeBlob(id: string, data: Uint8Array): Promise<void> {
+    const target = this.blobPath(id);
+    if (await exists(target)) return;
+    const folder = path.dirname(target);
+    await fsp.mkdir(folder, { recursive: true });
+    // Same directory as the target so that rename is atomic (one filesystem); random suffix for concurrent writers.
+    const temp = path.join(folder, `.${id}.${randomBytes(8).toString('hex')}.tmp`);
+    try {
+      const handle = await fsp.open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      // Identical bytes under the same name: a concurrent writer winning the rename changes nothing.
+      await fsp.rename(temp, target);
+    } catch (error) {
+      await fsp.rm(temp, { force: true });
+      throw error;
+    }
+    await syncDirectory(folder);
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fsp.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Persists the rename itself; some platforms (Windows) cannot open a directory, which only costs durability. */
+async function syncDirectory(folder: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof fsp.open>> | undefined;
+  try {
+    handle = await fsp.open(folder, 'r');
+    await handle.sync();
+  } catch {
+    // best effort
+  } finally {
+    await handle?.close();
+  }
+}

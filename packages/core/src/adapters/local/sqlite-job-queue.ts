@@ -1,0 +1,242 @@
+// Job queue of local mode: a durable SQLite queue with SQS semantics (visibility timeout, receipts, dead letters).
+import { randomBytes, randomUUID } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
+import { ValidationError } from '../../errors';
+import type { AnalysisJobMessage, JobQueue } from '../../ports/job-queue.port';
+import type { Database } from './sqlite-database';
+
+/** SQS limits, kept so that a worker tuned locally behaves the same against SQS. */
+export const MAX_RECEIVE_BATCH = 10;
+export const MAX_VISIBILITY_TIMEOUT_MS = 12 * 60 * 60 * 1000;
+export const DEFAULT_VISIBILITY_TIMEOUT_MS = 30_000;
+
+export interface SqliteJobQueueOptions {
+  /** Receives allowed per message; the next one moves it to the dead letters instead (SQS redrive policy). */
+  maxReceiveCount?: number;
+  now?: () => number;
+}
+
+export interface ReceiveOptions {
+  /** Messages wanted, 1..10 (default 1). */
+  max?: number;
+  /** How long received messages stay hidden from other receivers (default 30 s, at most 12 h). */
+  visibilityTimeoutMs?: number;
+}
+
+export interface ReceivedMessage {
+  messageId: string;
+  /** Valid until the message is received again: only the latest receipt may delete or extend it. */
+  receiptHandle: string;
+  body: string;
+  /** Times this message has been received, this one included. */
+  receiveCount: number;
+  sentAt: string;
+}
+
+export interface DeadLetter {
+  messageId: string;
+  body: string;
+  receiveCount: number;
+  sentAt: string;
+  deadLetteredAt: string;
+}
+
+export interface QueueStats {
+  visible: number;
+  inFlight: number;
+  deadLetter: number;
+}
+
+interface CandidateRow {
+  seq: number;
+  message_id: string;
+  body: string;
+  sent_at: number;
+  receive_count: number;
+}
+
+interface DeadLetterRow {
+  message_id: string;
+  body: string;
+  receive_count: number;
+  sent_at: number;
+  dead_lettered_at: number;
+}
+
+interface StatsRow {
+  visible: number | null;
+  in_flight: number | null;
+  dead_letter: number | null;
+}
+
+export class SqliteJobQueue implements JobQueue {
+  readonly name = 'sqlite-queue';
+
+  private readonly now: () => number;
+  private readonly maxReceiveCount: number;
+  private readonly insertStatement: BetterSqlite3.Statement<[string, string, number, number]>;
+  private readonly candidatesStatement: BetterSqlite3.Statement<[number, number, number], CandidateRow>;
+  private readonly hideStatement: BetterSqlite3.Statement<[number, string, number]>;
+  private readonly deadLetterStatement: BetterSqlite3.Statement<[number, number]>;
+  private readonly deleteStatement: BetterSqlite3.Statement<[string]>;
+  private readonly visibilityStatement: BetterSqlite3.Statement<[number, string]>;
+  private readonly deadLettersStatement: BetterSqlite3.Statement<[], DeadLetterRow>;
+  private readonly statsStatement: BetterSqlite3.Statement<[number, number], StatsRow>;
+  private readonly redriveStatement: BetterSqlite3.Statement<[number]>;
+  private readonly probeStatement: BetterSqlite3.Statement<[], number>;
+  private readonly receiveTransaction: BetterSqlite3.Transaction<(max: number, visibilityTimeoutMs: number) => ReceivedMessage[]>;
+
+  constructor(db: Database, options: SqliteJobQueueOptions = {}) {
+    const maxReceiveCount = options.maxReceiveCount ?? 3;
+    if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1) {
+      throw new ValidationError('QUEUE.INVALID_MAX_RECEIVE_COUNT', 'maxReceiveCount must be a positive integer.', {
+        maxReceiveCount,
+      });
+    }
+    this.maxReceiveCount = maxReceiveCount;
+    this.now = options.now ?? Date.now;
+
+    this.insertStatement = db.prepare(
+      'INSERT INTO queue_messages (message_id, body, sent_at, visible_at) VALUES (?, ?, ?, ?)',
+    );
+    // Ordered by seq (commit order) rather than sent_at: clocks of several processes need not agree.
+    this.candidatesStatement = db.prepare(
+      `SELECT seq, message_id, body, sent_at, receive_count FROM queue_messages
+       WHERE dead_lettered_at IS NULL AND visible_at <= ? AND seq > ?
+       ORDER BY seq LIMIT ?`,
+    );
+    this.hideStatement = db.prepare(
+      'UPDATE queue_messages SET visible_at = ?, receipt_handle = ?, receive_count = receive_count + 1 WHERE seq = ?',
+    );
+    this.deadLetterStatement = db.prepare(
+      'UPDATE queue_messages SET dead_lettered_at = ?, receipt_handle = NULL WHERE seq = ?',
+    );
+    this.deleteStatement = db.prepare(
+      'DELETE FROM queue_messages WHERE receipt_handle = ? AND dead_lettered_at IS NULL',
+    );
+    this.visibilityStatement = db.prepare(
+      'UPDATE queue_messages SET visible_at = ? WHERE receipt_handle = ? AND dead_lettered_at IS NULL',
+    );
+    this.deadLettersStatement = db.prepare(
+      `SELECT message_id, body, receive_count, sent_at, dead_lettered_at FROM queue_messages
+       WHERE dead_lettered_at IS NOT NULL ORDER BY seq`,
+    );
+    this.statsStatement = db.prepare(
+      `SELECT
+         SUM(CASE WHEN dead_lettered_at IS NULL AND visible_at <= ? THEN 1 ELSE 0 END) AS visible,
+         SUM(CASE WHEN dead_lettered_at IS NULL AND visible_at > ? THEN 1 ELSE 0 END) AS in_flight,
+         SUM(CASE WHEN dead_lettered_at IS NOT NULL THEN 1 ELSE 0 END) AS dead_letter
+       FROM queue_messages`,
+    );
+    // Back as fresh messages: a redriven message gets the full maxReceiveCount again, as with an SQS redrive.
+    this.redriveStatement = db.prepare(
+      `UPDATE queue_messages SET dead_lettered_at = NULL, receive_count = 0, visible_at = ?, receipt_handle = NULL
+       WHERE dead_lettered_at IS NOT NULL`,
+    );
+    this.probeStatement = db.prepare<[], number>('SELECT 1').pluck();
+    this.receiveTransaction = db.transaction((max: number, visibilityTimeoutMs: number) =>
+      this.pick(max, visibilityTimeoutMs),
+    );
+  }
+
+  async enqueue(message: AnalysisJobMessage): Promise<{ messageId: string }> {
+    if (typeof message?.job_id !== 'string' || typeof message.user_id !== 'string') {
+      throw new ValidationError('QUEUE.INVALID_MESSAGE', 'A job message needs a job_id and a user_id.');
+    }
+    const messageId = randomUUID();
+    const now = this.now();
+    this.insertStatement.run(messageId, JSON.stringify(message), now, now);
+    return { messageId };
+  }
+
+  /**
+   * Takes up to `max` visible messages, oldest first, and hides them for the visibility timeout. Each receive
+   * issues a new receipt handle. A message already received `maxReceiveCount` times is dead-lettered instead.
+   */
+  async receive(options: ReceiveOptions = {}): Promise<ReceivedMessage[]> {
+    const max = options.max ?? 1;
+    const visibilityTimeoutMs = options.visibilityTimeoutMs ?? DEFAULT_VISIBILITY_TIMEOUT_MS;
+    if (!Number.isInteger(max) || max < 1 || max > MAX_RECEIVE_BATCH) {
+      throw new ValidationError('QUEUE.INVALID_MAX', `max must be an integer from 1 to ${MAX_RECEIVE_BATCH}.`, { max });
+    }
+    assertVisibilityTimeout(visibilityTimeoutMs);
+    // IMMEDIATE: the write lock is taken before choosing, so two receivers (even two processes) never pick the same message.
+    return this.receiveTransaction.immediate(max, visibilityTimeoutMs);
+  }
+
+  /** Deletes a message by its latest receipt; false for a stale, unknown or dead-lettered receipt. */
+  async delete(receiptHandle: string): Promise<boolean> {
+    if (typeof receiptHandle !== 'string') return false;
+    return this.deleteStatement.run(receiptHandle).changes > 0;
+  }
+
+  /** Hides a received message for `timeoutMs` from now (0 makes it visible again); false for a stale receipt. */
+  async changeVisibility(receiptHandle: string, timeoutMs: number): Promise<boolean> {
+    assertVisibilityTimeout(timeoutMs);
+    if (typeof receiptHandle !== 'string') return false;
+    return this.visibilityStatement.run(this.now() + timeoutMs, receiptHandle).changes > 0;
+  }
+
+  async deadLetters(): Promise<DeadLetter[]> {
+    return this.deadLettersStatement.all().map((row) => ({
+      messageId: row.message_id,
+      body: row.body,
+      receiveCount: row.receive_count,
+      sentAt: new Date(row.sent_at).toISOString(),
+      deadLetteredAt: new Date(row.dead_lettered_at).toISOString(),
+    }));
+  }
+
+  async stats(): Promise<QueueStats> {
+    const now = this.now();
+    const row = this.statsStatement.get(now, now);
+    return { visible: row?.visible ?? 0, inFlight: row?.in_flight ?? 0, deadLetter: row?.dead_letter ?? 0 };
+  }
+
+  /** Moves every dead letter back to the queue, visible at once; returns how many moved. */
+  async redrive(): Promise<number> {
+    return this.redriveStatement.run(this.now()).changes;
+  }
+
+  async ready(): Promise<void> {
+    this.probeStatement.get();
+  }
+
+  private pick(max: number, visibilityTimeoutMs: number): ReceivedMessage[] {
+    const now = this.now();
+    const received: ReceivedMessage[] = [];
+    // A cursor on seq rather than re-querying from the start: with a zero timeout a picked message stays visible.
+    let after = 0;
+    while (received.length < max) {
+      const candidates = this.candidatesStatement.all(now, after, max - received.length);
+      if (candidates.length === 0) break;
+      for (const candidate of candidates) {
+        after = candidate.seq;
+        if (candidate.receive_count >= this.maxReceiveCount) {
+          this.deadLetterStatement.run(now, candidate.seq);
+          continue;
+        }
+        const receiptHandle = randomBytes(24).toString('base64url');
+        this.hideStatement.run(now + visibilityTimeoutMs, receiptHandle, candidate.seq);
+        received.push({
+          messageId: candidate.message_id,
+          receiptHandle,
+          body: candidate.body,
+          receiveCount: candidate.receive_count + 1,
+          sentAt: new Date(candidate.sent_at).toISOString(),
+        });
+      }
+    }
+    return received;
+  }
+}
+
+function assertVisibilityTimeout(timeoutMs: number): void {
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > MAX_VISIBILITY_TIMEOUT_MS) {
+    throw new ValidationError(
+      'QUEUE.INVALID_VISIBILITY_TIMEOUT',
+      `The visibility timeout must be an integer number of milliseconds from 0 to ${MAX_VISIBILITY_TIMEOUT_MS}.`,
+      { timeoutMs },
+    );
+  }
+}

@@ -1,0 +1,174 @@
+// Job store of local mode: analysis jobs in SQLite, owner-scoped reads and write-once completion like the DynamoDB store.
+import type BetterSqlite3 from 'better-sqlite3';
+import { ConflictError, ValidationError } from '../../errors';
+import {
+  JOB_STATUSES,
+  type AnalysisJob,
+  type AnalysisJobRequest,
+  type JobError,
+  type JobStatus,
+  type JobStore,
+} from '../../ports/job-store.port';
+import type { Database } from './sqlite-database';
+
+export const MAX_LIST_LIMIT = 100;
+
+export interface SqliteJobStoreOptions {
+  now?: () => number;
+}
+
+interface JobRow {
+  job_id: string;
+  user_id: string;
+  status: JobStatus;
+  stage: string;
+  progress: number;
+  created_at: string;
+  updated_at: string;
+  request: string;
+  error: string | null;
+  result: string | null;
+}
+
+const COLUMNS = 'job_id, user_id, status, stage, progress, created_at, updated_at, request, error, result';
+
+/** Clamps a requested page size to 1..100; a non-number asks for the smallest page rather than failing. */
+export function clampListLimit(limit: number): number {
+  if (Number.isNaN(limit)) return 1;
+  return Math.min(MAX_LIST_LIMIT, Math.max(1, Math.trunc(limit)));
+}
+
+export class SqliteJobStore implements JobStore {
+  readonly name = 'sqlite';
+
+  private readonly now: () => number;
+  private readonly insertStatement: BetterSqlite3.Statement<[JobRow]>;
+  private readonly getStatement: BetterSqlite3.Statement<[string, string], JobRow>;
+  private readonly getByIdStatement: BetterSqlite3.Statement<[string], JobRow>;
+  private readonly listStatement: BetterSqlite3.Statement<[string, number], JobRow>;
+  private readonly startStatement: BetterSqlite3.Statement<[string, string]>;
+  private readonly progressStatement: BetterSqlite3.Statement<[string, number, string, string]>;
+  private readonly completeStatement: BetterSqlite3.Statement<[string, string, string]>;
+  private readonly failStatement: BetterSqlite3.Statement<[string, string, string]>;
+  private readonly probeStatement: BetterSqlite3.Statement<[], number>;
+
+  constructor(db: Database, options: SqliteJobStoreOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.insertStatement = db.prepare(
+      `INSERT INTO jobs (${COLUMNS})
+       VALUES (@job_id, @user_id, @status, @stage, @progress, @created_at, @updated_at, @request, @error, @result)
+       ON CONFLICT (job_id) DO NOTHING`,
+    );
+    this.getStatement = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE user_id = ? AND job_id = ?`);
+    this.getByIdStatement = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE job_id = ?`);
+    // rowid breaks ties between jobs created within the same millisecond: the later insert is the newer job.
+    this.listStatement = db.prepare(
+      `SELECT ${COLUMNS} FROM jobs WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+    );
+    // A failed job may be retried (the queue redelivers it); its old error no longer describes it.
+    this.startStatement = db.prepare(
+      `UPDATE jobs SET status = 'running', error = NULL, updated_at = ?
+       WHERE job_id = ? AND status IN ('queued', 'running', 'failed')`,
+    );
+    this.progressStatement = db.prepare(
+      "UPDATE jobs SET stage = ?, progress = ?, updated_at = ? WHERE job_id = ? AND status = 'running'",
+    );
+    // Conditional so that a redelivered message finishing a second time cannot overwrite the first result.
+    this.completeStatement = db.prepare(
+      `UPDATE jobs SET status = 'completed', stage = 'completed', progress = 1, result = ?, error = NULL, updated_at = ?
+       WHERE job_id = ? AND status != 'completed'`,
+    );
+    this.failStatement = db.prepare(
+      "UPDATE jobs SET status = 'failed', error = ?, updated_at = ? WHERE job_id = ? AND status != 'completed'",
+    );
+    this.probeStatement = db.prepare<[], number>('SELECT 1').pluck();
+  }
+
+  async create(job: AnalysisJob): Promise<void> {
+    assertJob(job);
+    const inserted = this.insertStatement.run({
+      job_id: job.job_id,
+      user_id: job.user_id,
+      status: job.status,
+      stage: job.stage,
+      progress: job.progress,
+      created_at: job.created_at,
+      updated_at: job.updated_at,
+      request: JSON.stringify(job.request),
+      error: job.error === undefined ? null : JSON.stringify(job.error),
+      result: job.result === undefined ? null : JSON.stringify(job.result),
+    });
+    if (inserted.changes === 0) {
+      throw new ConflictError('JOB.ALREADY_EXISTS', `Job ${job.job_id} already exists.`, { job_id: job.job_id });
+    }
+  }
+
+  async get(userId: string, jobId: string): Promise<AnalysisJob | null> {
+    const row = this.getStatement.get(userId, jobId);
+    return row ? toJob(row) : null;
+  }
+
+  async list(userId: string, limit: number): Promise<AnalysisJob[]> {
+    return this.listStatement.all(userId, clampListLimit(limit)).map(toJob);
+  }
+
+  async getById(jobId: string): Promise<AnalysisJob | null> {
+    const row = this.getByIdStatement.get(jobId);
+    return row ? toJob(row) : null;
+  }
+
+  async start(jobId: string): Promise<boolean> {
+    return this.startStatement.run(this.timestamp(), jobId).changes > 0;
+  }
+
+  async progress(jobId: string, stage: string, progress: number): Promise<void> {
+    if (!Number.isFinite(progress)) {
+      throw new ValidationError('JOB.INVALID_PROGRESS', 'Job progress must be a number between 0 and 1.', { progress });
+    }
+    this.progressStatement.run(stage, Math.min(1, Math.max(0, progress)), this.timestamp(), jobId);
+  }
+
+  async complete(jobId: string, result: Record<string, unknown>): Promise<boolean> {
+    return this.completeStatement.run(JSON.stringify(result), this.timestamp(), jobId).changes > 0;
+  }
+
+  async fail(jobId: string, error: JobError): Promise<void> {
+    this.failStatement.run(JSON.stringify({ code: error.code, message: error.message }), this.timestamp(), jobId);
+  }
+
+  async ready(): Promise<void> {
+    this.probeStatement.get();
+  }
+
+  private timestamp(): string {
+    return new Date(this.now()).toISOString();
+  }
+}
+
+function assertJob(job: AnalysisJob): void {
+  const invalid = (field: string): never => {
+    throw new ValidationError('JOB.INVALID', `The job field ${field} is missing or invalid.`, { field });
+  };
+  for (const field of ['job_id', 'user_id', 'stage', 'created_at', 'updated_at'] as const) {
+    if (typeof job[field] !== 'string' || (field !== 'stage' && job[field].length === 0)) invalid(field);
+  }
+  if (!(JOB_STATUSES as readonly string[]).includes(job.status)) invalid('status');
+  if (!Number.isFinite(job.progress)) invalid('progress');
+  if (typeof job.request !== 'object' || job.request === null) invalid('request');
+}
+
+function toJob(row: JobRow): AnalysisJob {
+  const job: AnalysisJob = {
+    job_id: row.job_id,
+    user_id: row.user_id,
+    status: row.status,
+    stage: row.stage,
+    progress: row.progress,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    request: JSON.parse(row.request) as AnalysisJobRequest,
+  };
+  if (row.error !== null) job.error = JSON.parse(row.error) as JobError;
+  if (row.result !== null) job.result = JSON.parse(row.result) as Record<string, unknown>;
+  return job;
+}

@@ -1,0 +1,107 @@
+// Journal of local mode: each owner's sheets as text-cell rows in SQLite, numbered and appended like a Google Sheet.
+import type BetterSqlite3 from 'better-sqlite3';
+import { ValidationError } from '../../errors';
+import type { AppendRequest, AppendResult, Journal, SheetRef } from '../../ports/journal.port';
+import { a1Range } from '../../domain/sheet-range';
+import type { Database } from './sqlite-database';
+
+type Key = [owner: string, sheetId: string, tab: string];
+
+function assertRef(owner: string, ref: SheetRef): void {
+  for (const [field, value] of [['owner', owner], ['sheetId', ref.sheetId], ['tab', ref.tab]] as const) {
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new ValidationError('JOURNAL.INVALID_REF', `The ${field} of a journal reference must be a non-empty string.`, {
+        field,
+      });
+    }
+  }
+}
+
+/** Cells as stored: a JSON array of strings, so a read gives back exactly the columns that were written. */
+function encodeRow(row: unknown, where: string): string {
+  if (!Array.isArray(row)) {
+    throw new ValidationError('JOURNAL.INVALID_ROW', `The ${where} of an append must be an array of strings.`, { where });
+  }
+  row.forEach((cell: unknown, column) => {
+    if (typeof cell !== 'string') {
+      throw new ValidationError('JOURNAL.INVALID_CELL', `Every cell must be a string (${where}, column ${column + 1}).`, {
+        where,
+        column: column + 1,
+      });
+    }
+  });
+  return JSON.stringify(row);
+}
+
+export class SqliteJournal implements Journal {
+  readonly name = 'sqlite';
+
+  private readonly lastRowStatement: BetterSqlite3.Statement<Key, number | null>;
+  private readonly insertStatement: BetterSqlite3.Statement<[...Key, number, string]>;
+  private readonly readStatement: BetterSqlite3.Statement<Key, string>;
+  private readonly probeStatement: BetterSqlite3.Statement<[], number>;
+  private readonly appendTransaction: BetterSqlite3.Transaction<(owner: string, ref: SheetRef, request: AppendRequest) => AppendResult>;
+
+  constructor(private readonly db: Database) {
+    this.lastRowStatement = db
+      .prepare<Key, number | null>('SELECT MAX(row_number) FROM journal_rows WHERE owner = ? AND sheet_id = ? AND tab = ?')
+      .pluck();
+    this.insertStatement = db.prepare<[...Key, number, string]>(
+      'INSERT INTO journal_rows (owner, sheet_id, tab, row_number, cells) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.readStatement = db
+      .prepare<Key, string>(
+        'SELECT cells FROM journal_rows WHERE owner = ? AND sheet_id = ? AND tab = ? ORDER BY row_number',
+      )
+      .pluck();
+    this.probeStatement = db.prepare<[], number>('SELECT 1').pluck();
+    // Every row of one call is written or none is: a failure on any row rolls the header and earlier rows back.
+    this.appendTransaction = db.transaction((owner: string, ref: SheetRef, request: AppendRequest) =>
+      this.appendRows(owner, ref, request),
+    );
+  }
+
+  async append(owner: string, ref: SheetRef, request: AppendRequest): Promise<AppendResult> {
+    assertRef(owner, ref);
+    if (!Array.isArray(request.rows) || request.rows.length === 0) {
+      throw new ValidationError('JOURNAL.NO_ROWS', 'An append needs at least one row.');
+    }
+    // IMMEDIATE takes the write lock before reading the last row number, so two processes cannot pick the same one.
+    return this.appendTransaction.immediate(owner, ref, request);
+  }
+
+  async read(owner: string, ref: SheetRef): Promise<string[][] | null> {
+    const rows = this.readStatement.all(owner, ref.sheetId, ref.tab);
+    if (rows.length === 0) return null;
+    return rows.map((cells) => JSON.parse(cells) as string[]);
+  }
+
+  async ready(): Promise<void> {
+    this.probeStatement.get();
+  }
+
+  private appendRows(owner: string, ref: SheetRef, request: AppendRequest): AppendResult {
+    const key: Key = [owner, ref.sheetId, ref.tab];
+    const last = this.lastRowStatement.get(...key) ?? 0;
+    let next = last + 1;
+    let headerWritten = false;
+    if (last === 0) {
+      if (!Array.isArray(request.header) || request.header.length === 0) {
+        throw new ValidationError('JOURNAL.NO_HEADER', 'The first append to a tab needs a header.', { tab: ref.tab });
+      }
+      this.insertStatement.run(...key, next, encodeRow(request.header, 'header'));
+      next++;
+      headerWritten = true;
+    }
+    const rowNumbers: number[] = [];
+    let width = 1;
+    request.rows.forEach((row, index) => {
+      this.insertStatement.run(...key, next, encodeRow(row, `row ${index + 1}`));
+      rowNumbers.push(next);
+      next++;
+      width = Math.max(width, row.length);
+    });
+    const first = rowNumbers[0] ?? next;
+    return { updatedRange: a1Range(ref.tab, first, next - 1, width), rowNumbers, headerWritten };
+  }
+}

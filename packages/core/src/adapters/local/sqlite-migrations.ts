@@ -1,0 +1,83 @@
+// Schema of the local SQLite file shared by every local adapter, as an append-only list of migrations.
+
+/**
+ * Migration N (1-based) brings `user_version` from N-1 to N. Never edit or reorder a shipped entry: a database
+ * already at version N would silently miss the change. Append a new entry instead.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: every table of the local adapters.
+  `
+  CREATE TABLE journal_rows (
+    owner      TEXT    NOT NULL,
+    sheet_id   TEXT    NOT NULL,
+    tab        TEXT    NOT NULL,
+    row_number INTEGER NOT NULL CHECK (row_number >= 1),
+    cells      TEXT    NOT NULL CHECK (json_valid(cells) AND json_type(cells) = 'array'),
+    PRIMARY KEY (owner, sheet_id, tab, row_number)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE media (
+    owner      TEXT    NOT NULL,
+    id         TEXT    NOT NULL CHECK (length(id) = 64),
+    filename   TEXT    NOT NULL,
+    mime_type  TEXT    NOT NULL,
+    size       INTEGER NOT NULL CHECK (size >= 0),
+    created_at TEXT    NOT NULL,
+    PRIMARY KEY (owner, id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE api_keys (
+    key_hash   TEXT PRIMARY KEY,
+    key_id     TEXT NOT NULL,
+    user_id    TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+  CREATE INDEX api_keys_by_user ON api_keys (user_id) WHERE revoked_at IS NULL;
+
+  CREATE TABLE idempotency_keys (
+    owner           TEXT    NOT NULL,
+    key             TEXT    NOT NULL,
+    fingerprint     TEXT    NOT NULL,
+    state           TEXT    NOT NULL CHECK (state IN ('in_progress', 'done')),
+    response_status INTEGER,
+    response_body   TEXT,
+    created_at      TEXT    NOT NULL,
+    expires_at      INTEGER NOT NULL,
+    PRIMARY KEY (owner, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
+
+  CREATE TABLE jobs (
+    job_id     TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed')),
+    stage      TEXT NOT NULL,
+    progress   REAL NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    request    TEXT NOT NULL,
+    error      TEXT,
+    result     TEXT
+  );
+  CREATE INDEX jobs_by_user ON jobs (user_id, created_at DESC);
+
+  CREATE TABLE queue_messages (
+    seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id       TEXT    NOT NULL UNIQUE,
+    body             TEXT    NOT NULL,
+    sent_at          INTEGER NOT NULL,
+    visible_at       INTEGER NOT NULL,
+    receive_count    INTEGER NOT NULL DEFAULT 0,
+    receipt_handle   TEXT UNIQUE,
+    dead_lettered_at INTEGER
+  );
+  CREATE INDEX queue_messages_ready ON queue_messages (visible_at) WHERE dead_lettered_at IS NULL;
+
+  CREATE TABLE oauth_tokens (
+    user_id    TEXT PRIMARY KEY,
+    ciphertext TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];

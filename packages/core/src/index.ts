@@ -1,0 +1,49 @@
+// Public surface of @pecunia/core: domain schemas, ports and services. Vendor adapters live behind subpath exports.
+export { PecuniaError, ValidationError, AttachmentError, NotFoundError, ConflictError, UpstreamError, isPecuniaError } from './errors';
+export type { ErrorDetails } from './errors';
+
+export {
+  POSITION_TYPES,
+  REQUIRED_TRADE_FIELDS,
+  OPTIONAL_TRADE_FIELDS,
+  tickerSchema,
+  positionTypeSchema,
+  timezoneSchema,
+  timestampTextSchema,
+  tradeFieldsSchema,
+  tradeSchemaFor,
+} from './domain/trade';
+export type { PositionType, TradeFields, RequiredTradeField, TradeFieldName, Trade, StoredTrade } from './domain/trade';
+export { DEFAULT_TIMEZONE, isValidTimezone, parseTimestamp, formatTimestamp, localDate, toMillis } from './domain/timestamps';
+export { ATTACHMENT_SEPARATOR, encodeAttachmentRef, encodeAttachmentCell, decodeAttachmentCell, fileIdFromLink } from './domain/attachment-links';
+export type { AttachmentRef } from './domain/attachment-links';
+export {
+  MAX_ATTACHMENT_BYTES,
+  MAX_ATTACHMENTS,
+  attachmentInputSchema,
+  mimeMatches,
+  readAttachment,
+  readAttachments,
+} from './domain/attachment-upload';
+export type { AttachmentInput } from './domain/attachment-upload';
+export { DEFAULT_SHEET_RANGE, parseSheetId, parseSheetRange, parseSheetRef, columnLetters, a1Tab, a1Range } from './domain/sheet-range';
+export { LEGACY_COLUMNS, EXTRA_COLUMNS, SHEET_COLUMNS, tradeToRow, rowToTrade, headerIndex, parseNumberCell } from './domain/sheet-layout';
+export type { SheetColumn, RowProblem, ReadRowResult } from './domain/sheet-layout';
+export { parseDateRange, inDateRange } from './domain/date-range';
+export type { DateRange } from './domain/date-range';
+
+export type { Journal, SheetRef, AppendRequest, AppendResult } from './ports/journal.port';
+export type { MediaStore, MediaUpload, StoredMedia, MediaContent } from './ports/media-store.port';
+export type { TradeExtractor, ExtractionInput, ExtractionResult, ExtractedFields, ExtractionAttachment } from './ports/trade-extractor.port';
+export type { ApiKeyStore, ApiKeyRecord } from './ports/api-key-store.port';
+export type { IdempotencyStore, IdempotencyClaim, StoredResponse } from './ports/idempotency-store.port';
+export type { JobQueue, AnalysisJobMessage } from './ports/job-queue.port';
+export { JOB_STATUSES } from './ports/job-store.port';
+export type { JobStore, AnalysisJob, AnalysisJobRequest, JobStatus, JobError } from './ports/job-store.port';
+export type { TokenStore } from './ports/token-store.port';
+export type { Coach, CoachInput, MediaInsight } from './ports/coach.port';
+
+export { TradeCaptureService, readTrades, validationFailure } from './services/trade-capture';
+export type { CaptureTarget, CapturedTrade, SubmitOutcome, TradePage, TradeCaptureDeps } from './services/trade-capture';
+export { AnalysisJobService, presentJob } from './services/analysis-jobs';
+export type { NewAnalysisJob, AnalysisJobsDeps } from './services/analysis-jobs';
