@@ -1,0 +1,48 @@
+// Operator command: `npm run -s api-key -- create|revoke --user <id>` against the configured key store.
+import { parseArgs } from 'node:util';
+import { SqliteApiKeyStore } from '@pecunia/core/local';
+import { ConfigError, loadConfig } from '../config';
+import { openLocalDatabase } from '../composition/local';
+
+const USAGE = 'usage: npm run -s api-key -- create --user <id> | revoke --user <id>';
+const USER_ID = /^[A-Za-z0-9@._:-]{1,128}$/;
+
+export async function runApiKeyCommand(argv: readonly string[], env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
+  const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, options: { user: { type: 'string' } }, strict: false });
+  const [command] = positionals;
+  const user = typeof values.user === 'string' ? values.user : undefined;
+  if ((command !== 'create' && command !== 'revoke') || !user) {
+    out(USAGE);
+    return 2;
+  }
+  if (!USER_ID.test(user)) {
+    out('error: --user must be 1–128 letters, digits or @ . _ : -');
+    return 2;
+  }
+  const config = loadConfig(env);
+  const db = openLocalDatabase(config.env.DATA_DIR);
+  try {
+    const keys = new SqliteApiKeyStore(db);
+    if (command === 'create') {
+      const { key } = await keys.create(user);
+      out(`Created an API key for user "${user}". It is shown only once:`);
+      out(key);
+    } else {
+      const revoked = await keys.revoke(user);
+      out(`Revoked ${revoked} key(s) of user "${user}".`);
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+if (require.main === module) {
+  runApiKeyCommand(process.argv.slice(2), process.env, (line) => process.stdout.write(`${line}\n`)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

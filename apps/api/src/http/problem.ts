@@ -1,0 +1,81 @@
+// The one error handler: every failure becomes RFC 9457 application/problem+json with a stable `code`.
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { isPecuniaError } from '@pecunia/core';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  request_id?: string;
+  [extension: string]: unknown;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
+
+export function sendProblem(res: Response, status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): void {
+  const problem: Problem = {
+    type: `https://docs.pecunia.dev/problems/${code.toLowerCase().replace(/[._]/g, '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    instance: res.req.originalUrl.split('?')[0],
+    request_id: res.req.id === undefined ? undefined : String(res.req.id),
+    ...extensions,
+  };
+  res.status(status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendProblem(res, 404, 'ROUTE.NOT_FOUND', `No route for ${req.method} ${req.path}`);
+};
+
+export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
+  if (res.headersSent) return next(error);
+  if (isPecuniaError(error)) {
+    if (error.status >= 500) req.log?.error({ err: error }, 'upstream failure');
+    return sendProblem(res, error.status, error.code, error.message, error.details ?? {});
+  }
+  const parserError = error as BodyParserError;
+  switch (parserError.type) {
+    case 'entity.parse.failed':
+      return sendProblem(res, 400, 'BODY.MALFORMED_JSON', 'The request body is not valid JSON');
+    case 'entity.too.large':
+      return sendProblem(res, 413, 'BODY.TOO_LARGE', 'The request body is larger than this server accepts');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return sendProblem(res, 415, 'BODY.UNSUPPORTED_ENCODING', 'The request body encoding is not supported; send UTF-8 JSON');
+    case 'request.aborted':
+      return sendProblem(res, 400, 'BODY.ABORTED', 'The request body was not received completely');
+    default:
+      break;
+  }
+  if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500 && parserError.expose) {
+    return sendProblem(res, parserError.status, 'REQUEST.INVALID', 'The request could not be read');
+  }
+  req.log?.error({ err: error }, 'unhandled error');
+  return sendProblem(res, 500, 'INTERNAL', 'Something went wrong on our side; the request id identifies it in our logs');
+};

@@ -1,0 +1,44 @@
+// Request and response schemas of the HTTP API (zod): what routes validate with, and the source of the API document.
+import { z } from 'zod';
+import { attachmentInputSchema, MAX_ATTACHMENTS, timezoneSchema, tradeFieldsSchema } from '@pecunia/core';
+
+export const sheetQuerySchema = z.object({
+  sheet_id: z.string({ message: 'is required' }),
+  sheet_range: z.string().optional(),
+  timezone: timezoneSchema.optional(),
+});
+
+export const listTradesQuerySchema = sheetQuerySchema.extend({
+  from: z.string().optional(),
+  to: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().max(200).optional(),
+});
+
+const attachmentsSchema = z.array(attachmentInputSchema.strict()).max(MAX_ATTACHMENTS, `must hold at most ${MAX_ATTACHMENTS} files`);
+
+export const logTradeBodySchema = tradeFieldsSchema
+  .extend({ attachments: attachmentsSchema.optional(), timezone: timezoneSchema.optional() })
+  .strict();
+
+export const submitTradeBodySchema = tradeFieldsSchema
+  .partial()
+  .extend({
+    content: z.string({ message: 'is required: the trade in your own words' }).trim().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters'),
+    attachments: attachmentsSchema.optional(),
+    timezone: timezoneSchema.optional(),
+  })
+  .strict();
+
+const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in the form yyyy-mm-dd');
+
+export const createJobBodySchema = z
+  .object({
+    sheet_id: z.string({ message: 'is required' }).min(1),
+    sheet_range: z.string().optional(),
+    prompt: z.string({ message: 'is required: the question for your coach' }).trim().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters'),
+    start_date: dateSchema.optional(),
+    end_date: dateSchema.optional(),
+    timezone: timezoneSchema.optional(),
+  })
+  .strict();

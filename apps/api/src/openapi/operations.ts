@@ -1,0 +1,222 @@
+// The operations of the API document: one registerPath per route, with the zod schemas that route validates with.
+import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { createJobBodySchema, listTradesQuerySchema, logTradeBodySchema, sheetQuerySchema, submitTradeBodySchema } from '../http/schemas';
+import { PROBLEM_RESPONSES, type ProblemStatus } from './problem-responses';
+import {
+  captureResultSchema,
+  healthSchema,
+  jobCreatedSchema,
+  jobListSchema,
+  jobSchema,
+  needsMoreInfoSchema,
+  readinessSchema,
+  submitCreatedSchema,
+  tradePageSchema,
+} from './response-schemas';
+
+// Request bodies get their component names here, once, so the request schemas themselves stay free of docs.
+const logTradeRequest = logTradeBodySchema.meta({
+  id: 'LogTradeRequest',
+  description: 'A structured trade. Attachments are base64 `{filename, mime_type, data}` (image/*, audio/*, video/*; 15 MB and 10 files at most).',
+  example: { ticker: 'AAPL', position_type: 'long', pnl: 185, entry_timestamp: '2026-03-02T09:41', exit_timestamp: '2026-03-02T10:15', notes: 'Clean breakout' },
+});
+const submitTradeRequest = submitTradeBodySchema.meta({
+  id: 'SubmitTradeRequest',
+  description: 'The trade in the trader’s own words; any trade field sent beside `content` wins over what is extracted.',
+  example: { content: 'Bought 100 AAPL at 189.20 on 2026-03-02 at 09:41, sold 10:15 at 191.05. +$185' },
+});
+const createJobRequest = createJobBodySchema.meta({
+  id: 'CreateAnalysisJobRequest',
+  description: 'What to analyse: a journal, an optional date range (inclusive, by exit date) and the question for the coach.',
+  example: { sheet_id: 'my-journal', prompt: 'Why do my Monday trades lose?', start_date: '2026-03-01', end_date: '2026-03-31' },
+});
+
+const PARAM_DOCS: Record<string, string> = {
+  sheet_id: 'The journal (spreadsheet id, or any name in local mode).',
+  sheet_range: 'Tab and start cell, e.g. `Journal!A1` (default).',
+  timezone: 'IANA zone for times written without offset and for date filters (default: the server’s, usually UTC).',
+  from: 'First exit date to include (yyyy-mm-dd, inclusive).',
+  to: 'Last exit date to include (yyyy-mm-dd, inclusive).',
+  limit: 'Page size.',
+  cursor: 'The `next_cursor` of the previous page.',
+};
+
+/** The same query schema, with a description on each parameter the document names. */
+function described<S extends z.ZodObject>(schema: S): S {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    const description = PARAM_DOCS[key];
+    shape[key] = description ? field.meta({ description }) : field;
+  }
+  return schema.extend(shape) as unknown as S;
+}
+
+const sheetQuery = described(sheetQuerySchema);
+const listTradesQuery = described(listTradesQuerySchema);
+// Mirrors the query schema in routes/analysis.ts, which is local to that module.
+const listJobsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).optional().meta({ description: 'How many jobs (default 20).' }) });
+const jobIdParams = z.object({ job_id: z.string().meta({ description: 'The `job_id` returned when the job was created.' }) });
+const mediaIdParams = z.object({ id: z.string().meta({ description: 'Id of the stored file (from the trade’s `file_links`).' }) });
+
+const REQUEST_ID = { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' } };
+const idempotencyKey = { $ref: '#/components/parameters/IdempotencyKey' };
+
+function ok(description: string, schema: z.ZodType, headers: Record<string, unknown> = {}): ResponseConfig {
+  return { description, headers: { ...REQUEST_ID, ...headers } as ResponseConfig['headers'], content: { 'application/json': { schema } } };
+}
+
+function problems(...statuses: ProblemStatus[]): Record<string, { $ref: string }> {
+  return Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/${PROBLEM_RESPONSES[status][0]}` }]));
+}
+
+const location = { Location: { description: 'Where the created resource can be read.', schema: { type: 'string' } } };
+const replayed = {
+  'Idempotent-Replayed': { description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.', schema: { type: 'string' } },
+};
+const open = { security: [] };
+
+export function registerOperations(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'post',
+    path: '/api/trades',
+    operationId: 'logTrade',
+    tags: ['Trades'],
+    summary: 'Log a structured trade',
+    description: 'Validates the trade and every attachment, stores the files, then appends one row to the journal.',
+    parameters: [idempotencyKey],
+    request: { query: sheetQuery, body: { required: true, content: { 'application/json': { schema: logTradeRequest } } } },
+    responses: {
+      201: ok('The trade was stored.', captureResultSchema, { ...location, ...replayed }),
+      ...problems(400, 401, 409, 413, 415, 422, 500, 502),
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/api/trades/submit',
+    operationId: 'submitTrade',
+    tags: ['Trades'],
+    summary: 'Submit a trade as a narrative',
+    description:
+      'Extracts the trade fields from the text; fields sent beside `content` win. When required fields are still missing, ' +
+      'nothing is written and `202` names them: send them with the same content.',
+    parameters: [idempotencyKey],
+    request: { query: sheetQuery, body: { required: true, content: { 'application/json': { schema: submitTradeRequest } } } },
+    responses: {
+      201: ok('The trade was extracted and stored.', submitCreatedSchema, replayed),
+      202: ok('Required fields are missing; nothing was written.', needsMoreInfoSchema, replayed),
+      ...problems(400, 401, 409, 413, 415, 422, 500, 502),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/trades',
+    operationId: 'listTrades',
+    tags: ['Trades'],
+    summary: 'List trades',
+    description: 'The caller’s trades in one tab, filtered by exit date (inclusive, in `timezone`), oldest first, paged.',
+    request: { query: listTradesQuery },
+    responses: { 200: ok('A page of trades.', tradePageSchema), ...problems(400, 401, 404, 500, 502) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/media/{id}',
+    operationId: 'getMedia',
+    tags: ['Media'],
+    summary: 'Download an attachment',
+    description: 'A stored attachment, to its owner only.',
+    request: { params: mediaIdParams },
+    responses: {
+      200: {
+        description: 'The file, with its stored type.',
+        headers: REQUEST_ID,
+        content: {
+          'image/*': { schema: { type: 'string', contentMediaType: 'image/*' } },
+          'audio/*': { schema: { type: 'string', contentMediaType: 'audio/*' } },
+          'video/*': { schema: { type: 'string', contentMediaType: 'video/*' } },
+        },
+      },
+      ...problems(401, 404, 500),
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/api/analysis/jobs',
+    operationId: 'createAnalysisJob',
+    tags: ['Analysis'],
+    summary: 'Start an analysis',
+    description: 'Stores the job as queued and queues it. Poll `GET /api/analysis/jobs/{job_id}` until it is completed or failed.',
+    request: { body: { required: true, content: { 'application/json': { schema: createJobRequest } } } },
+    responses: { 202: ok('The job is queued.', jobCreatedSchema, location), ...problems(400, 401, 413, 415, 500, 503) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/analysis/jobs',
+    operationId: 'listAnalysisJobs',
+    tags: ['Analysis'],
+    summary: 'List recent analysis jobs',
+    request: { query: listJobsQuery },
+    responses: { 200: ok('The caller’s recent jobs, newest first.', jobListSchema), ...problems(400, 401, 500) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/analysis/jobs/{job_id}',
+    operationId: 'getAnalysisJob',
+    tags: ['Analysis'],
+    summary: 'Read an analysis job',
+    description: 'Status, stage and progress; once completed, the report, its Markdown and the metrics. Other users get 404.',
+    request: { params: jobIdParams },
+    responses: { 200: ok('The job.', jobSchema), ...problems(401, 404, 500) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/health',
+    operationId: 'getHealth',
+    tags: ['Health'],
+    summary: 'Liveness',
+    ...open,
+    responses: { 200: ok('The process is up.', healthSchema) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/health/ready',
+    operationId: 'getReadiness',
+    tags: ['Health'],
+    summary: 'Readiness',
+    description: 'Probes each adapter; `503` (same body) when any is unavailable.',
+    ...open,
+    responses: { 200: ok('Every adapter is ready.', readinessSchema), 503: ok('At least one adapter is unavailable.', readinessSchema) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/openapi.json',
+    operationId: 'getOpenApiDocument',
+    tags: ['Docs'],
+    summary: 'This OpenAPI document',
+    ...open,
+    responses: {
+      200: { description: 'The OpenAPI 3.1 document.', headers: REQUEST_ID, content: { 'application/json': { schema: { type: 'object' } } } },
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/docs',
+    operationId: 'getDocs',
+    tags: ['Docs'],
+    summary: 'API reference (HTML)',
+    ...open,
+    responses: {
+      200: { description: 'A self-contained HTML page listing every operation and schema.', headers: REQUEST_ID, content: { 'text/html': { schema: { type: 'string' } } } },
+    },
+  });
+}

@@ -1,0 +1,16 @@
+// The problem+json responses the API document names, by HTTP status: component name and when each happens.
+
+/** Problem responses shared by the operations, by status. */
+export const PROBLEM_RESPONSES = {
+  400: ['BadRequest', 'The request is invalid; `code` says how (`TRADE.INVALID`, `SHEET.INVALID_ID`, `ATTACHMENT.TOO_LARGE`, …).'],
+  401: ['Unauthorized', 'No API key, or an unknown or revoked one (`AUTH.MISSING_KEY`, `AUTH.INVALID_KEY`).'],
+  404: ['NotFound', 'Nothing here for this caller; another user’s resource answers the same way.'],
+  409: ['Conflict', 'A request with this Idempotency-Key is still being processed (`IDEMPOTENCY.IN_PROGRESS`): retry after `Retry-After`.'],
+  413: ['ContentTooLarge', 'The request body is larger than the server accepts (`BODY.TOO_LARGE`).'],
+  415: ['UnsupportedMediaType', 'The body is not JSON (`BODY.UNSUPPORTED_MEDIA_TYPE`).'],
+  422: ['UnprocessableContent', 'This Idempotency-Key was used with a different request (`IDEMPOTENCY.KEY_REUSED`).'],
+  500: ['InternalError', 'Something went wrong on the server; `request_id` identifies it in the logs.'],
+  502: ['BadGateway', 'A downstream service failed; the request may be retried.'],
+  503: ['ServiceUnavailable', 'A dependency is unavailable (`QUEUE.UNAVAILABLE`, …); retry after a while.'],
+} as const;
+export type ProblemStatus = keyof typeof PROBLEM_RESPONSES;

@@ -1,0 +1,31 @@
+// Analysis job routes: create (202, queued), read one (owner only; others get 404), list recent.
+import { Router } from 'express';
+import { z } from 'zod';
+import { presentJob, type AnalysisJobService } from '@pecunia/core';
+import { callerOf } from '../http/auth';
+import { jsonBody, parseWith } from '../http/validate';
+import { createJobBodySchema } from '../http/schemas';
+
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+
+export function analysisRoutes(jobs: AnalysisJobService): Router {
+  const router = Router();
+
+  router.post('/analysis/jobs', async (req, res) => {
+    const body = parseWith(createJobBodySchema, jsonBody(req), 'ANALYSIS.INVALID_REQUEST', 'analysis request');
+    const job = await jobs.create(callerOf(req), body);
+    res.status(202).location(`/api/analysis/jobs/${job.job_id}`).json({ job_id: job.job_id, status: job.status });
+  });
+
+  router.get('/analysis/jobs', async (req, res) => {
+    const { limit } = parseWith(listQuery, req.query, 'REQUEST.INVALID_QUERY', 'query');
+    const list = await jobs.list(callerOf(req), limit);
+    res.json({ jobs: list.map((job) => ({ job_id: job.job_id, status: job.status, stage: job.stage, progress: job.progress, created_at: job.created_at, updated_at: job.updated_at, request: job.request, ...(job.error ? { error: job.error } : {}) })) });
+  });
+
+  router.get('/analysis/jobs/:job_id', async (req, res) => {
+    res.json(presentJob(await jobs.get(callerOf(req), req.params.job_id)));
+  });
+
+  return router;
+}

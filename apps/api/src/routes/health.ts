@@ -1,0 +1,30 @@
+// Liveness and readiness: readiness probes each configured adapter and names which one serves each port.
+import { Router } from 'express';
+
+export interface ReadinessCheck {
+  port: string;
+  adapter: string;
+  check: () => Promise<void>;
+}
+
+export function healthRoutes(checks: readonly ReadinessCheck[], info: { version: string; mode: string }): Router {
+  const router = Router();
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok', version: info.version, mode: info.mode });
+  });
+  router.get('/health/ready', async (_req, res) => {
+    const results = await Promise.all(
+      checks.map(async ({ port, adapter, check }) => {
+        try {
+          await check();
+          return { port, adapter, status: 'ready' as const };
+        } catch (error) {
+          return { port, adapter, status: 'unavailable' as const, reason: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    );
+    const ready = results.every((r) => r.status === 'ready');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', mode: info.mode, adapters: results });
+  });
+  return router;
+}

@@ -1,0 +1,175 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { decodeAttachmentCell } from '@pecunia/core';
+import { mp3Bytes, pdfBytes, pngBytes, toBase64 } from '@pecunia/core/testing';
+import { startTestServer, type TestServer } from '../testing/test-server';
+
+const trade = (overrides: Record<string, unknown> = {}) => ({
+  ticker: 'aapl',
+  position_type: 'long',
+  pnl: 185,
+  entry_timestamp: '2026-03-02T09:41',
+  exit_timestamp: '2026-03-02T10:15',
+  notes: 'Clean breakout',
+  ...overrides,
+});
+
+const narratives = readFileSync(path.join(__dirname, '../../../../packages/core/fixtures/trade-narratives.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => JSON.parse(line) as { text: string; expected: Record<string, unknown> });
+
+let api: TestServer;
+beforeAll(async () => {
+  api = await startTestServer();
+});
+afterAll(async () => {
+  await api.close();
+});
+
+describe('POST /api/trades', () => {
+  it('stores a PNG and an MP3 and appends one row whose file_links cell resolves to the stored files', async () => {
+    const attachments = [
+      { filename: 'chart.png', mime_type: 'image/png', data: toBase64(pngBytes()) },
+      { filename: 'note.mp3', mime_type: 'audio/mpeg', data: toBase64(mp3Bytes()) },
+    ];
+    const res = await api.request('/api/trades?sheet_id=media-journal&sheet_range=Journal!A1', { json: trade({ attachments }) });
+    expect(res.status).toBe(201);
+    const body = await res.json();
+    expect(body.location).toEqual({ sheet_id: 'media-journal', tab: 'Journal', updated_range: 'Journal!A2:P2', row_number: 2 });
+    expect(body.trade).toMatchObject({ ticker: 'AAPL', pnl: 185, entry_timestamp: '2026-03-02T09:41:00Z', user_id: 'local' });
+
+    const refs = decodeAttachmentCell(body.trade.file_links);
+    expect(refs.map((r) => r.mime_type)).toEqual(['image/png', 'audio/mpeg']);
+    const served = await Promise.all(refs.map(async (r) => Buffer.from(await (await api.request(new URL(r.link).pathname)).arrayBuffer())));
+    expect(served[0]!.equals(pngBytes())).toBe(true);
+    expect(served[1]!.equals(mp3Bytes())).toBe(true);
+
+    const list = await (await api.request('/api/trades?sheet_id=media-journal')).json();
+    expect(list.trades).toHaveLength(1);
+    expect(list.trades[0].file_links).toBe(body.trade.file_links);
+  });
+
+  it('accepts a break-even trade', async () => {
+    const res = await api.request('/api/trades?sheet_id=be', { json: trade({ pnl: 0 }) });
+    expect(res.status).toBe(201);
+    expect((await res.json()).trade.pnl).toBe(0);
+  });
+
+  it('reads a time without offset in the timezone the trader gives', async () => {
+    const res = await api.request('/api/trades?sheet_id=tz&timezone=America/New_York', { json: trade() });
+    expect((await res.json()).trade.entry_timestamp).toBe('2026-03-02T09:41:00-05:00');
+  });
+
+  it.each([
+    ['malformed JSON', { body: '{"ticker": ', headers: { 'Content-Type': 'application/json' } }, '/api/trades?sheet_id=j', 400, 'BODY.MALFORMED_JSON'],
+    ['a body that is not JSON', { body: 'ticker=AAPL', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }, '/api/trades?sheet_id=j', 415, 'BODY.UNSUPPORTED_MEDIA_TYPE'],
+    ['a JSON array', { json: [1, 2] }, '/api/trades?sheet_id=j', 400, 'BODY.NOT_AN_OBJECT'],
+    ['pnl as a string', { json: trade({ pnl: '185' }) }, '/api/trades?sheet_id=j', 400, 'TRADE.INVALID'],
+    ['a missing ticker', { json: trade({ ticker: undefined }) }, '/api/trades?sheet_id=j', 400, 'TRADE.INVALID'],
+    ['exit before entry', { json: trade({ exit_timestamp: '2026-03-02T09:00' }) }, '/api/trades?sheet_id=j', 400, 'TRADE.INVALID'],
+    ['an unknown field', { json: trade({ tickr: 'AAPL' }) }, '/api/trades?sheet_id=j', 400, 'TRADE.INVALID'],
+    ['an unknown timezone', { json: trade({ timezone: 'Mars/Olympus' }) }, '/api/trades?sheet_id=j', 400, 'TRADE.INVALID'],
+    ['no sheet_id', { json: trade() }, '/api/trades', 400, 'SHEET.INVALID_ID'],
+    ['a sheet_id with SQL in it', { json: trade() }, "/api/trades?sheet_id=x';DROP%20TABLE%20journal_rows;--", 400, 'SHEET.INVALID_ID'],
+    ['an invalid sheet range', { json: trade() }, '/api/trades?sheet_id=j&sheet_range=Journal!A1:B2:C3', 400, 'SHEET.INVALID_RANGE'],
+    ['a PDF attachment', { json: trade({ attachments: [{ filename: 'r.pdf', mime_type: 'application/pdf', data: toBase64(pdfBytes()) }] }) }, '/api/trades?sheet_id=j', 400, 'ATTACHMENT.UNSUPPORTED_TYPE'],
+    ['PDF bytes declared as PNG', { json: trade({ attachments: [{ filename: 'fake.png', mime_type: 'image/png', data: toBase64(pdfBytes()) }] }) }, '/api/trades?sheet_id=j', 400, 'ATTACHMENT.TYPE_MISMATCH'],
+    ['invalid base64', { json: trade({ attachments: [{ filename: 'x.png', mime_type: 'image/png', data: '%%%' }] }) }, '/api/trades?sheet_id=j', 400, 'ATTACHMENT.INVALID_BASE64'],
+  ])('rejects %s', async (_name, init, url, status, code) => {
+    const res = await api.request(url, init as RequestInit & { json?: unknown });
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = await res.json();
+    expect(problem).toMatchObject({ status, code, detail: expect.any(String), title: expect.any(String) });
+  });
+
+  it('names the file when an attachment is over 15 MB, and writes nothing', async () => {
+    const big = Buffer.concat([pngBytes(), Buffer.alloc(15 * 1024 * 1024)]);
+    const res = await api.request('/api/trades?sheet_id=big', { json: trade({ attachments: [{ filename: 'huge-chart.png', mime_type: 'image/png', data: toBase64(big) }] }) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'ATTACHMENT.TOO_LARGE', detail: expect.stringContaining('huge-chart.png') });
+    expect((await api.request('/api/trades?sheet_id=big')).status).toBe(404);
+  });
+
+  it('replays the first response for a retried Idempotency-Key and writes once', async () => {
+    const init = { json: trade(), headers: { 'Idempotency-Key': 'retry-1' } };
+    const first = await api.request('/api/trades?sheet_id=idem', init);
+    const second = await api.request('/api/trades?sheet_id=idem', init);
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(await second.json()).toEqual(await first.json());
+    const reused = await api.request('/api/trades?sheet_id=idem', { json: trade({ pnl: 1 }), headers: { 'Idempotency-Key': 'retry-1' } });
+    expect(reused.status).toBe(422);
+    expect((await reused.json()).code).toBe('IDEMPOTENCY.KEY_REUSED');
+    expect((await (await api.request('/api/trades?sheet_id=idem')).json()).trades).toHaveLength(1);
+  });
+});
+
+describe('POST /api/trades/submit', () => {
+  it.each(narratives.map((n) => [n.text, n.expected] as const))('extracts %s', async (text, expected) => {
+    const res = await api.request('/api/trades/submit?sheet_id=narratives', { json: { content: text } });
+    expect(res.status).toBe(201);
+    const body = await res.json();
+    expect(body.trade).toMatchObject({
+      ticker: expected['ticker'],
+      position_type: expected['position_type'],
+      pnl: expected['pnl'],
+      entry_timestamp: `${expected['entry_timestamp'] as string}:00Z`,
+      exit_timestamp: `${expected['exit_timestamp'] as string}:00Z`,
+      notes: text,
+    });
+  });
+
+  it('asks for missing fields without writing, then completes with a follow-up; explicit fields win', async () => {
+    const content = 'Bought some AAPL, sold it later for a nice gain';
+    const first = await api.request('/api/trades/submit?sheet_id=followup', { json: { content } });
+    expect(first.status).toBe(202);
+    const pending = await first.json();
+    expect(pending.status).toBe('needs_more_info');
+    expect(pending.missing_fields).toEqual(expect.arrayContaining(['pnl', 'entry_timestamp', 'exit_timestamp']));
+    expect(pending.fields).toMatchObject({ ticker: 'AAPL', position_type: 'long' });
+    expect((await api.request('/api/trades?sheet_id=followup')).status).toBe(404);
+
+    const second = await api.request('/api/trades/submit?sheet_id=followup', {
+      json: { content, pnl: 120, entry_timestamp: '2026-03-02T09:30', exit_timestamp: '2026-03-02T11:00', ticker: 'msft' },
+    });
+    expect(second.status).toBe(201);
+    expect((await second.json()).trade).toMatchObject({ ticker: 'MSFT', pnl: 120, position_type: 'long' });
+  });
+
+  it('rejects an empty narrative', async () => {
+    const res = await api.request('/api/trades/submit?sheet_id=j', { json: { content: '  ' } });
+    expect(res.status).toBe(400);
+    expect((await res.json()).code).toBe('TRADE.INVALID');
+  });
+});
+
+describe('GET /api/trades', () => {
+  beforeAll(async () => {
+    for (const day of ['01', '02', '03', '04']) {
+      await api.request('/api/trades?sheet_id=listing', { json: trade({ entry_timestamp: `2026-04-${day}T10:00`, exit_timestamp: `2026-04-${day}T11:00` }) });
+    }
+  });
+
+  it('filters by exit date inclusively and pages with a cursor', async () => {
+    const first = await (await api.request('/api/trades?sheet_id=listing&from=2026-04-02&to=2026-04-04&limit=2')).json();
+    expect(first.trades.map((t: { exit_timestamp: string }) => t.exit_timestamp.slice(0, 10))).toEqual(['2026-04-02', '2026-04-03']);
+    const second = await (await api.request(`/api/trades?sheet_id=listing&from=2026-04-02&to=2026-04-04&limit=2&cursor=${first.next_cursor}`)).json();
+    expect(second.trades.map((t: { exit_timestamp: string }) => t.exit_timestamp.slice(0, 10))).toEqual(['2026-04-04']);
+    expect(second.next_cursor).toBeNull();
+  });
+
+  it.each([
+    ['/api/trades?sheet_id=listing&from=2026-04-05&to=2026-04-01', 400, 'DATE_RANGE.START_AFTER_END'],
+    ['/api/trades?sheet_id=listing&from=April', 400, 'DATE_RANGE.INVALID_DATE'],
+    ['/api/trades?sheet_id=listing&limit=0', 400, 'REQUEST.INVALID_QUERY'],
+    ['/api/trades?sheet_id=listing&cursor=bogus', 400, 'PAGINATION.INVALID_CURSOR'],
+    ['/api/trades?sheet_id=never-written', 404, 'SHEET.NOT_FOUND'],
+  ])('%s → %i %s', async (url, status, code) => {
+    const res = await api.request(url);
+    expect(res.status).toBe(status);
+    expect((await res.json()).code).toBe(code);
+  });
+});

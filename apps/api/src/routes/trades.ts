@@ -1,0 +1,59 @@
+// Trade routes: log a structured trade, submit a narrative, read trades back. Wiring only; rules live in core.
+import { Router, type RequestHandler } from 'express';
+import { parseDateRange, parseSheetRef, type CaptureTarget, type TradeCaptureService } from '@pecunia/core';
+import { callerOf } from '../http/auth';
+import { jsonBody, parseWith } from '../http/validate';
+import { listTradesQuerySchema, logTradeBodySchema, sheetQuerySchema, submitTradeBodySchema } from '../http/schemas';
+import { presentCaptured } from './present';
+
+export interface TradeRoutesDeps {
+  trades: TradeCaptureService;
+  defaultTimezone: string;
+  idempotency: RequestHandler;
+}
+
+function targetOf(query: unknown, bodyTimezone: string | undefined, defaultTimezone: string): CaptureTarget {
+  const raw = (query ?? {}) as Record<string, unknown>;
+  // The sheet is checked first so that a missing or unsafe sheet_id gets its own code.
+  const ref = parseSheetRef(raw['sheet_id'], raw['sheet_range']);
+  const q = parseWith(sheetQuerySchema.loose(), query, 'REQUEST.INVALID_QUERY', 'query');
+  return { ...ref, timezone: bodyTimezone ?? q.timezone ?? defaultTimezone };
+}
+
+export function tradeRoutes({ trades, defaultTimezone, idempotency }: TradeRoutesDeps): Router {
+  const router = Router();
+
+  router.post('/trades', idempotency, async (req, res) => {
+    const body = parseWith(logTradeBodySchema, jsonBody(req), 'TRADE.INVALID', 'trade');
+    const target = targetOf(req.query, body.timezone, defaultTimezone);
+    const { attachments, timezone: _timezone, ...fields } = jsonBody(req) as Record<string, unknown> & { attachments?: never[] };
+    const captured = await trades.logTrade(callerOf(req), target, fields, attachments);
+    res.status(201).location(`/api/trades/${captured.trade.trade_id}`).json(presentCaptured(captured));
+  });
+
+  router.post('/trades/submit', idempotency, async (req, res) => {
+    const body = parseWith(submitTradeBodySchema, jsonBody(req), 'TRADE.INVALID', 'submission');
+    const target = targetOf(req.query, body.timezone, defaultTimezone);
+    const { content, attachments, timezone: _timezone, ...rawOverrides } = jsonBody(req) as Record<string, unknown> & {
+      content: string;
+      attachments?: never[];
+    };
+    const outcome = await trades.submit(callerOf(req), target, { content, overrides: rawOverrides, attachments });
+    if (outcome.status === 'needs_more_info') {
+      res.status(202).json(outcome);
+      return;
+    }
+    const { status, extracted_by, ...captured } = outcome;
+    res.status(201).json({ status, extracted_by, ...presentCaptured(captured) });
+  });
+
+  router.get('/trades', async (req, res) => {
+    const target = targetOf(req.query, undefined, defaultTimezone);
+    const query = parseWith(listTradesQuerySchema, req.query, 'REQUEST.INVALID_QUERY', 'query');
+    const range = parseDateRange(query.from, query.to, target.timezone, { start: 'from', end: 'to' });
+    const page = await trades.listTrades(callerOf(req), target, { range, limit: query.limit, cursor: query.cursor });
+    res.json(page);
+  });
+
+  return router;
+}

@@ -1,0 +1,75 @@
+// Composition root: config in, adapters built, services wired, HTTP server (and local worker) started.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import { AnalysisJobService, TradeCaptureService } from '@pecunia/core';
+import { createApp } from './app';
+import type { AppConfig } from './config';
+import { buildLocalAdapters } from './composition/local';
+import { ensureLocalApiKey } from './local-api-key';
+import { analysisRoutes } from './routes/analysis';
+import { createLogger } from './logger';
+
+export const VERSION = '0.1.0';
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  logger: Logger;
+  /** Set on the first start of a fresh DATA_DIR. */
+  createdLocalKey: { key: string; file: string } | null;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: AppConfig, options: { logger?: Logger } = {}): Promise<RunningServer> {
+  const { env } = config;
+  const logger = options.logger ?? createLogger(env.APP_LOG_LEVEL);
+  let publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`;
+  const local = buildLocalAdapters({ dataDir: env.DATA_DIR, publicBaseUrl: () => publicBaseUrl });
+  const trades = new TradeCaptureService({ journal: local.journal, media: local.media, extractor: local.extractor });
+
+  const analysis = new AnalysisJobService({ jobs: local.jobs, queue: local.queue, defaultTimezone: env.DEFAULT_TIMEZONE });
+
+  const app = createApp({
+    logger,
+    apiKeys: local.apiKeys,
+    idempotency: local.idempotency,
+    media: local.media,
+    trades,
+    defaultTimezone: env.DEFAULT_TIMEZONE,
+    maxBodyBytes: Math.floor(env.MAX_BODY_MB * 1024 * 1024),
+    info: { version: VERSION, mode: 'local' },
+    routers: [analysisRoutes(analysis)],
+    readiness: [
+      { port: 'journal', adapter: local.journal.name, check: () => local.journal.ready() },
+      { port: 'media', adapter: local.media.name, check: () => local.media.ready() },
+      { port: 'extractor', adapter: local.extractor.name, check: async () => undefined },
+      { port: 'jobs', adapter: local.jobs.name, check: () => local.jobs.ready() },
+      { port: 'queue', adapter: local.queue.name, check: () => local.queue.ready() },
+    ],
+  });
+
+  const createdLocalKey = await ensureLocalApiKey(local.apiKeys, env.DATA_DIR);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(env.PORT, env.HOST ?? '0.0.0.0', () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  if (!env.PUBLIC_BASE_URL) publicBaseUrl = `http://localhost:${port}`;
+  logger.info({ port, mode: 'local', data_dir: env.DATA_DIR }, 'pecunia api listening');
+
+  return {
+    url,
+    server,
+    logger,
+    createdLocalKey,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      local.close();
+    },
+  };
+}

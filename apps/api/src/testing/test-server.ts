@@ -1,0 +1,57 @@
+// Test helper: a real API server in local mode on a loopback port, with its own temporary DATA_DIR.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { startServer, type RunningServer } from '../server';
+
+/** Responses in tests are read loosely: the assertions say what the body must hold. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TestResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  key: string;
+  /** Every log line the server wrote. */
+  logs: string[];
+  request(pathAndQuery: string, init?: RequestInit & { json?: unknown; key?: string | null }): Promise<TestResponse>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pecunia-api-'));
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logs.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', APP_LOG_LEVEL: 'info', ...env });
+  const running = await startServer(config, { logger: createLogger('info', sink) });
+  if (!running.createdLocalKey) throw new Error('a fresh DATA_DIR must create the local key');
+  const key = running.createdLocalKey.key;
+  return {
+    ...running,
+    dataDir,
+    key,
+    logs,
+    close: async () => {
+      await running.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    request: (pathAndQuery, init = {}) => {
+      const { json, key: keyOverride, headers, ...rest } = init;
+      const auth: Record<string, string> = keyOverride === null ? {} : { Authorization: `Bearer ${keyOverride ?? key}` };
+      const body = json === undefined ? rest.body : JSON.stringify(json);
+      const contentType: Record<string, string> = json === undefined ? {} : { 'Content-Type': 'application/json' };
+      return fetch(`${running.url}${pathAndQuery}`, {
+        ...rest,
+        method: rest.method ?? (body === undefined ? 'GET' : 'POST'),
+        body,
+        headers: { ...auth, ...contentType, ...(headers as Record<string, string> | undefined) },
+      }) as Promise<TestResponse>;
+    },
+  };
+}

@@ -1,0 +1,13 @@
+// Subpath `@pecunia/core/local`: the embedded adapters (SQLite, files, rule-based extractor and coach).
+export { openDatabase, migrate, schemaVersion } from './adapters/local/sqlite-database';
+export type { Database } from './adapters/local/sqlite-database';
+export { SqliteJournal } from './adapters/local/sqlite-journal';
+export { FsMediaStore } from './adapters/local/fs-media-store';
+export type { FsMediaStoreOptions } from './adapters/local/fs-media-store';
+export { SqliteApiKeyStore } from './adapters/local/sqlite-api-key-store';
+export { SqliteIdempotencyStore } from './adapters/local/sqlite-idempotency-store';
+export { SqliteJobStore } from './adapters/local/sqlite-job-store';
+export { SqliteJobQueue } from './adapters/local/sqlite-job-queue';
+export type { ReceivedMessage, ReceiveOptions, DeadLetter, QueueStats, SqliteJobQueueOptions } from './adapters/local/sqlite-job-queue';
+export { SqliteTokenStore } from './adapters/local/sqlite-token-store';
+export { RuleBasedExtractor } from './adapters/local/rule-based-extractor';

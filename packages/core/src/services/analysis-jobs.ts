@@ -1,0 +1,100 @@
+// Analysis jobs as the API sees them: validated, stored, queued; read back by their owner only.
+import { randomUUID } from 'node:crypto';
+import { parseDateRange } from '../domain/date-range';
+import { parseSheetRange, parseSheetId, DEFAULT_SHEET_RANGE } from '../domain/sheet-range';
+import { isValidTimezone } from '../domain/timestamps';
+import { NotFoundError, UpstreamError, ValidationError } from '../errors';
+import type { JobQueue } from '../ports/job-queue.port';
+import type { AnalysisJob, JobStore } from '../ports/job-store.port';
+
+export interface NewAnalysisJob {
+  sheet_id: string;
+  sheet_range?: string;
+  prompt: string;
+  start_date?: string;
+  end_date?: string;
+  timezone?: string;
+}
+
+export interface AnalysisJobsDeps {
+  jobs: JobStore;
+  queue: JobQueue;
+  defaultTimezone: string;
+  now?: () => Date;
+}
+
+export class AnalysisJobService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: AnalysisJobsDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Stores the job as queued, then queues it; a queue failure marks the job failed and is reported as 503. */
+  async create(owner: string, input: NewAnalysisJob): Promise<AnalysisJob> {
+    const sheetId = parseSheetId(input.sheet_id);
+    const sheetRange = input.sheet_range ?? DEFAULT_SHEET_RANGE;
+    parseSheetRange(sheetRange);
+    const timezone = input.timezone ?? this.deps.defaultTimezone;
+    if (!isValidTimezone(timezone)) {
+      throw new ValidationError('ANALYSIS.INVALID_TIMEZONE', 'timezone must be an IANA time zone such as UTC or America/New_York', { field: 'timezone' });
+    }
+    const range = parseDateRange(input.start_date, input.end_date, timezone);
+    const prompt = input.prompt.trim();
+    if (prompt.length === 0) throw new ValidationError('ANALYSIS.INVALID_PROMPT', 'prompt must not be empty: ask the coach a question', { field: 'prompt' });
+
+    const at = this.now().toISOString();
+    const job: AnalysisJob = {
+      job_id: randomUUID(),
+      user_id: owner,
+      status: 'queued',
+      stage: 'queued',
+      progress: 0,
+      created_at: at,
+      updated_at: at,
+      request: {
+        sheet_id: sheetId,
+        sheet_range: sheetRange,
+        prompt,
+        timezone,
+        ...(range.start ? { start_date: range.start } : {}),
+        ...(range.end ? { end_date: range.end } : {}),
+      },
+    };
+    await this.deps.jobs.create(job);
+    try {
+      await this.deps.queue.enqueue({ job_id: job.job_id, user_id: owner });
+    } catch (error) {
+      await this.deps.jobs.fail(job.job_id, { code: 'QUEUE.UNAVAILABLE', message: 'The job could not be queued' });
+      throw new UpstreamError('QUEUE.UNAVAILABLE', 'The analysis queue is unavailable; try again shortly', error, 503);
+    }
+    return job;
+  }
+
+  async get(owner: string, jobId: string): Promise<AnalysisJob> {
+    const job = /^[A-Za-z0-9-]{1,64}$/.test(jobId) ? await this.deps.jobs.get(owner, jobId) : null;
+    // Another user's job answers exactly like a missing one: its existence is not revealed.
+    if (!job) throw new NotFoundError('ANALYSIS.JOB_NOT_FOUND', 'No analysis job with this id');
+    return job;
+  }
+
+  list(owner: string, limit = 20): Promise<AnalysisJob[]> {
+    return this.deps.jobs.list(owner, Math.min(Math.max(limit, 1), 100));
+  }
+}
+
+/** The public view of a job: its request fields, state, and — once completed — the report and its inputs. */
+export function presentJob(job: AnalysisJob): Record<string, unknown> {
+  const result = job.result ?? {};
+  return {
+    job_id: job.job_id,
+    status: job.status,
+    stage: job.stage,
+    progress: job.progress,
+    created_at: job.created_at,
+    updated_at: job.updated_at,
+    request: job.request,
+    ...(job.error ? { error: job.error } : {}),
+    ...result,
+  };
+}

@@ -1,0 +1,2 @@
+// Subpath `@pecunia/core/testing`: small real media files for tests of any package.
+export { pngBytes, mp3Bytes, jpegBytes, pdfBytes, toBase64 } from './testing/media-samples';

@@ -1,0 +1,34 @@
+// Public surface of @pecunia/sdk: the client, its errors, and the API's types.
+export { createClient } from './client';
+export type { ClientOptions, PecuniaClient } from './client';
+export { PecuniaError, PecuniaApiError, PecuniaClientError, PecuniaJobFailedError, isPecuniaError } from './errors';
+export type { ClientErrorCode } from './errors';
+export type { CallOptions, ListTradesQuery, MediaFile, PecuniaHelpers, TradeTarget } from './helpers';
+export type { WaitForJobOptions } from './wait-for-job';
+export { retryAfterMs, MAX_RETRIES, MAX_DELAY_MS } from './retry';
+export type { FetchFn, RetryOptions, Sleep } from './retry';
+export { SDK_VERSION } from './version';
+export type {
+  CaptureResult,
+  CompletedJob,
+  CreateAnalysisJobRequest,
+  Health,
+  Job,
+  JobCreated,
+  JobProgress,
+  JobStatus,
+  JobSummary,
+  LogTradeRequest,
+  Metrics,
+  NeedsMoreInfo,
+  Problem,
+  Readiness,
+  Report,
+  StoredMedia,
+  StoredTrade,
+  SubmitCreated,
+  SubmitResult,
+  SubmitTradeRequest,
+  TradePage,
+} from './types';
+export type { paths, components, operations } from './generated/api';
