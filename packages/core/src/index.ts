@@ -47,3 +47,19 @@ export { TradeCaptureService, readTrades, validationFailure } from './services/t
 export type { CaptureTarget, CapturedTrade, SubmitOutcome, TradePage, TradeCaptureDeps } from './services/trade-capture';
 export { AnalysisJobService, presentJob } from './services/analysis-jobs';
 export type { NewAnalysisJob, AnalysisJobsDeps } from './services/analysis-jobs';
+
+export { computeMetrics, roundMetrics, MAX_EQUITY_POINTS } from './analysis/metrics';
+export type { Metrics, MetricsOptions, BreakdownRow, EquityPoint } from './analysis/metrics';
+export { tradeRisk, tradeR } from './analysis/trade-risk';
+export { detectPatterns, PATTERN_KINDS, PATTERN_RULES } from './analysis/patterns';
+export type { BehaviouralPattern, PatternKind, PatternOptions } from './analysis/patterns';
+export { reportSchema, actionItemSchema } from './analysis/report';
+export type { Report, ActionItem } from './analysis/report';
+export { renderReportMarkdown, DEFAULT_REPORT_TITLE } from './analysis/report-markdown';
+export type { MarkdownOptions } from './analysis/report-markdown';
+export { renderEquityCurveSvg, equityCurveDataUri } from './analysis/equity-curve-svg';
+export { numbersIn, ungroundedNumbers, groundedNumbers } from './analysis/grounding';
+export type { GroundingOptions } from './analysis/grounding';
+export { formatMoney, formatRatio, formatPercent, formatR, formatCount, formatDuration, formatHour } from './analysis/format';
+export { detectPromptFocus } from './analysis/prompt-focus';
+export type { PromptFocus } from './analysis/prompt-focus';

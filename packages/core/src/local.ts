@@ -11,3 +11,4 @@ export { SqliteJobQueue } from './adapters/local/sqlite-job-queue';
 export type { ReceivedMessage, ReceiveOptions, DeadLetter, QueueStats, SqliteJobQueueOptions } from './adapters/local/sqlite-job-queue';
 export { SqliteTokenStore } from './adapters/local/sqlite-token-store';
 export { RuleBasedExtractor } from './adapters/local/rule-based-extractor';
+export { LocalCoach, writeLocalReport, noTradesReport } from './adapters/local/local-coach';

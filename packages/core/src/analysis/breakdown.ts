@@ -1,0 +1,51 @@
+// Breakdown buckets (per ticker, side, weekday, hour, tag): money kept in integer cents, rows in a stable order.
+import { type BreakdownRow } from './metrics';
+
+/** Bucket key for a trade whose timestamp cannot be read, so breakdowns still account for every trade. */
+export const UNKNOWN_BUCKET = 'unknown';
+
+export interface Bucket {
+  count: number;
+  wins: number;
+  cents: number;
+}
+
+export const newBucket = (): Bucket => ({ count: 0, wins: 0, cents: 0 });
+
+export function addTo(bucket: Bucket, cents: number, win: boolean): void {
+  bucket.count++;
+  bucket.cents += cents;
+  if (win) bucket.wins++;
+}
+
+export function addToKey(buckets: Map<string, Bucket>, key: string, cents: number, win: boolean): void {
+  let bucket = buckets.get(key);
+  if (!bucket) {
+    bucket = newBucket();
+    buckets.set(key, bucket);
+  }
+  addTo(bucket, cents, win);
+}
+
+export const toRow = (key: string, bucket: Bucket): BreakdownRow => ({
+  key,
+  trade_count: bucket.count,
+  net_pnl: bucket.cents / 100,
+  win_rate: bucket.count === 0 ? 0 : bucket.wins / bucket.count,
+});
+
+/** Most-traded first; ties by name so the order never depends on input order. */
+export function rowsByCount(buckets: Map<string, Bucket>): BreakdownRow[] {
+  return [...buckets]
+    .map(([key, bucket]) => toRow(key, bucket))
+    .sort((a, b) => b.trade_count - a.trade_count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Fixed-slot buckets (weekdays, hours) in slot order, empty slots left out, the unknown slot last. */
+export function rowsBySlot(buckets: readonly Bucket[], keyOf: (slot: number) => string): BreakdownRow[] {
+  const rows: BreakdownRow[] = [];
+  buckets.forEach((bucket, slot) => {
+    if (bucket.count > 0) rows.push(toRow(slot === buckets.length - 1 ? UNKNOWN_BUCKET : keyOf(slot), bucket));
+  });
+  return rows;
+}
