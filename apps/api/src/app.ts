@@ -7,6 +7,7 @@ import type { ApiKeyStore, IdempotencyStore, MediaStore, TradeCaptureService } f
 import { requireApiKey } from './http/auth';
 import { idempotent } from './http/idempotency';
 import { errorHandler, notFoundHandler } from './http/problem';
+import { docsRoutes } from './openapi/routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { mediaRoutes } from './routes/media';
 import { tradeRoutes } from './routes/trades';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   api.use(healthRoutes(deps.readiness, deps.info));
+  api.use(docsRoutes());
   api.use(requireApiKey(deps.apiKeys));
   api.use(tradeRoutes({ trades: deps.trades, defaultTimezone: deps.defaultTimezone, idempotency: idempotent(deps.idempotency) }));
   api.use(mediaRoutes(deps.media));

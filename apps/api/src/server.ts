@@ -2,7 +2,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { AnalysisJobService, TradeCaptureService } from '@pecunia/core';
+import { AnalysisJobService, createAnalysisRecordHandler, LocalCoach, TradeCaptureService } from '@pecunia/core';
+import { createSqsBatchHandler } from '@pecunia/core/aws';
+import { LocalQueueWorker } from '@pecunia/core/local';
 import { createApp } from './app';
 import type { AppConfig } from './config';
 import { buildLocalAdapters } from './composition/local';
@@ -49,6 +51,35 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
     ],
   });
 
+  // The in-process worker runs the very handler the Lambda exports, fed from the SQLite queue.
+  const workerLog = logger.child({ component: 'analysis-worker' });
+  const workerLogger = {
+    info: (message: string, fields?: Record<string, unknown>) => workerLog.info(fields ?? {}, message),
+    warn: (message: string, fields?: Record<string, unknown>) => workerLog.warn(fields ?? {}, message),
+    error: (message: string, fields?: Record<string, unknown>) => workerLog.error(fields ?? {}, message),
+  };
+  const recordHandler = createAnalysisRecordHandler({
+    jobs: local.jobs,
+    journal: local.journal,
+    media: local.media,
+    coach: new LocalCoach(),
+    logger: workerLogger,
+    skipReasons: {
+      collect_media: 'no transcription or image model configured (GEMINI_API_KEY unset), so attachments are not read',
+      transcribe_audio: 'no Gemini key configured (GEMINI_API_KEY)',
+      analyse_images: 'no Gemini key configured (GEMINI_API_KEY)',
+      web_research: 'no SerpAPI key configured (SERPAPI_API_KEY)',
+    },
+  });
+  const worker = new LocalQueueWorker({
+    queue: local.queue,
+    handler: createSqsBatchHandler(recordHandler),
+    visibilityTimeoutMs: 5 * 60_000,
+    pollIntervalMs: 250,
+    logger: workerLogger,
+  });
+  if (env.WORKER_ENABLED) worker.start();
+
   const createdLocalKey = await ensureLocalApiKey(local.apiKeys, env.DATA_DIR);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(env.PORT, env.HOST ?? '0.0.0.0', () => resolve(s));
@@ -65,6 +96,7 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
     logger,
     createdLocalKey,
     close: async () => {
+      await worker.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

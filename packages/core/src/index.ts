@@ -63,3 +63,24 @@ export type { GroundingOptions } from './analysis/grounding';
 export { formatMoney, formatRatio, formatPercent, formatR, formatCount, formatDuration, formatHour } from './analysis/format';
 export { detectPromptFocus } from './analysis/prompt-focus';
 export type { PromptFocus } from './analysis/prompt-focus';
+
+export { createAnalysisRecordHandler, parseJobMessage, PoisonMessageError, DEFAULT_MAX_RECEIVE_COUNT } from './services/analysis-worker';
+export type { AnalysisWorkerDeps } from './services/analysis-worker';
+export { runAnalysisWorkflow, buildAnalysisWorkflow } from './analysis/workflow/build-workflow';
+export type { WorkflowOutcome } from './analysis/workflow/build-workflow';
+export type { AnalysisResult } from './analysis/workflow/result';
+export type { AnalysisWorkflowDeps, WorkflowLogger, OptionalStep } from './analysis/workflow/deps';
+export type { SkippedStep, WorkflowWarning, StepName } from './analysis/workflow/state';
+export type {
+  AudioTranscriber,
+  ImageAnalyst,
+  WebResearcher,
+  MediaItem,
+  AudioTranscript,
+  ImageAnalysis,
+  ResearchFinding,
+} from './ports/media-analysis.port';
+
+// The rule-based extractor and coach need no vendor SDK, so they are usable from every mode (the Lambda too).
+export { RuleBasedExtractor } from './adapters/local/rule-based-extractor';
+export { LocalCoach } from './adapters/local/local-coach';

@@ -12,3 +12,5 @@ export type { ReceivedMessage, ReceiveOptions, DeadLetter, QueueStats, SqliteJob
 export { SqliteTokenStore } from './adapters/local/sqlite-token-store';
 export { RuleBasedExtractor } from './adapters/local/rule-based-extractor';
 export { LocalCoach, writeLocalReport, noTradesReport } from './adapters/local/local-coach';
+export { LocalQueueWorker, toSqsRecord, localLambdaContext } from './adapters/local/local-queue-worker';
+export type { LocalQueueWorkerOptions, RunOnceResult, LocalQueueWorkerLogger } from './adapters/local/local-queue-worker';

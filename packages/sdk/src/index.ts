@@ -5,8 +5,7 @@ export { PecuniaError, PecuniaApiError, PecuniaClientError, PecuniaJobFailedErro
 export type { ClientErrorCode } from './errors';
 export type { CallOptions, ListTradesQuery, MediaFile, PecuniaHelpers, TradeTarget } from './helpers';
 export type { WaitForJobOptions } from './wait-for-job';
-export { retryAfterMs, MAX_RETRIES, MAX_DELAY_MS } from './retry';
-export type { FetchFn, RetryOptions, Sleep } from './retry';
+export type { FetchFn, Sleep } from './retry';
 export { SDK_VERSION } from './version';
 export type {
   CaptureResult,

@@ -1,6 +1,6 @@
 // Zod schemas of every response body, for the API document only: routes do not validate what they send with them.
 import { z } from 'zod';
-import { JOB_STATUSES, POSITION_TYPES, REQUIRED_TRADE_FIELDS } from '@pecunia/core';
+import { JOB_STATUSES, POSITION_TYPES, REQUIRED_TRADE_FIELDS, reportSchema as coreReportSchema } from '@pecunia/core';
 
 // Ids are given with `.meta({ id })` once, at module scope, so each schema becomes one named component.
 
@@ -193,10 +193,22 @@ export const metricsSchema = z
   })
   .meta({ id: 'Metrics', description: 'Every number a report may state, computed in code (money in cents, ratios to 4 places).' });
 
-// The coach owns the report's inner shape; it is documented as open so that the document never promises fields it
-// does not check. `report_markdown` is the stable rendering.
-const reportSchema = z.looseObject({}).meta({ id: 'Report', description: 'The coaching report, as structured data (shape owned by the coach).' });
-const patternSchema = z.looseObject({}).meta({ id: 'BehaviouralPattern', description: 'A behavioural pattern found in the trades.' });
+// The report's shape is the coach's own zod schema (core), so the document promises exactly what is validated.
+const reportSchema = coreReportSchema.meta({
+  id: 'Report',
+  description: 'The coaching report: an overview with key metrics, behavioural patterns, opportunities and an action plan.',
+});
+const patternSchema = z
+  .object({
+    kind: z.string().meta({
+      description: 'What was found: `revenge_trading`, `overtrading_days`, `holding_losers`, `size_after_losses`, `losing_time_of_day`, `losing_ticker` (more may come).',
+    }),
+    title: z.string(),
+    description: z.string().meta({ description: 'Plain sentences; every number in them is one of `evidence`’s values.' }),
+    trade_ids: z.array(z.string()).meta({ description: 'The trades that show the pattern, in chronological order.' }),
+    evidence: z.record(z.string(), z.union([z.number(), z.string()])),
+  })
+  .meta({ id: 'BehaviouralPattern', description: 'A behavioural pattern found in the trades, with the numbers behind it.' });
 
 const insightSchema = z
   .object({ file_id: z.string(), trade_id: z.string().optional(), summary: z.string() })

@@ -1,0 +1,124 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { appendTrades, createJob, generateTrades, openFixture, OWNER, type AnalysisFixture } from '../../analysis/workflow/test-fixture';
+import { createAnalysisRecordHandler } from '../../services/analysis-worker';
+import { createSqsBatchHandler } from '../aws/sqs-batch-handler';
+import { LocalQueueWorker } from './local-queue-worker';
+import type { SqliteJobQueue } from './sqlite-job-queue';
+
+const ZONE = 'Asia/Tokyo';
+
+describe('LocalQueueWorker', () => {
+  let fx: AnalysisFixture;
+  let clock: number;
+  let queue: SqliteJobQueue;
+  const workers: LocalQueueWorker[] = [];
+  const lambdaHandler = () =>
+    createSqsBatchHandler(
+      createAnalysisRecordHandler({ jobs: fx.jobs, journal: fx.journal, media: fx.media, coach: fx.coach, maxReceiveCount: 3 }),
+    );
+  const worker = (options: Partial<ConstructorParameters<typeof LocalQueueWorker>[0]> = {}) => {
+    const created = new LocalQueueWorker({ queue, handler: lambdaHandler(), visibilityTimeoutMs: 30_000, pollIntervalMs: 5, ...options });
+    workers.push(created);
+    return created;
+  };
+
+  beforeEach(async () => {
+    clock = Date.parse('2026-04-01T12:00:00Z');
+    fx = openFixture();
+    queue = fx.queue({ now: () => clock, maxReceiveCount: 3 });
+    await appendTrades(fx.journal, generateTrades(12, { timezone: ZONE, firstDay: '2026-03-02' }));
+  });
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    fx.close();
+  });
+
+  it('hands the Lambda handler an SQS-shaped event and deletes what succeeded', async () => {
+    const job = await createJob(fx.jobs, { timezone: ZONE });
+    const { messageId } = await queue.enqueue({ job_id: job.job_id, user_id: OWNER });
+    const seen: SQSEvent[] = [];
+    const real = lambdaHandler();
+    const spy = worker({
+      handler: (event, context): Promise<SQSBatchResponse> => {
+        seen.push(event);
+        return real(event, context);
+      },
+    });
+
+    expect(await spy.runOnce()).toEqual({ received: 1, succeeded: 1, failed: 0 });
+
+    expect(seen[0]!.Records).toEqual([
+      expect.objectContaining({
+        messageId,
+        body: JSON.stringify({ job_id: job.job_id, user_id: OWNER }),
+        eventSource: 'aws:sqs',
+        attributes: expect.objectContaining({ ApproximateReceiveCount: '1', SentTimestamp: String(clock) }),
+      }),
+    ]);
+    expect((await fx.jobs.getById(job.job_id))!.status).toBe('completed');
+    expect(await queue.stats()).toEqual({ visible: 0, inFlight: 0, deadLetter: 0 });
+    expect(await spy.runOnce()).toEqual({ received: 0, succeeded: 0, failed: 0 });
+  });
+
+  it('moves a poison message to the dead letters after maxReceiveCount deliveries', async () => {
+    await queue.enqueue({ job_id: '', user_id: OWNER });
+    const w = worker({ visibilityTimeoutMs: 0 });
+
+    for (let delivery = 1; delivery <= 3; delivery++) {
+      expect(await w.runOnce()).toEqual({ received: 1, succeeded: 0, failed: 1 });
+    }
+    expect(await w.runOnce()).toEqual({ received: 0, succeeded: 0, failed: 0 });
+
+    expect(await queue.deadLetters()).toEqual([expect.objectContaining({ body: JSON.stringify({ job_id: '', user_id: OWNER }), receiveCount: 3 })]);
+  });
+
+  it('finishes, exactly once, a job whose worker died mid-way, after the visibility timeout', async () => {
+    const job = await createJob(fx.jobs, { timezone: ZONE });
+    await queue.enqueue({ job_id: job.job_id, user_id: OWNER });
+    // The first worker takes the message, starts the job and dies: no delete, no result.
+    const [taken] = await queue.receive({ visibilityTimeoutMs: 30_000 });
+    await fx.jobs.start(job.job_id);
+    const write = jest.spyOn(fx.coach, 'write');
+    const successor = worker();
+
+    expect(await successor.runOnce()).toEqual({ received: 0, succeeded: 0, failed: 0 });
+    clock += 30_000;
+    expect(await successor.runOnce()).toEqual({ received: 1, succeeded: 1, failed: 0 });
+
+    expect(await fx.jobs.getById(job.job_id)).toMatchObject({ status: 'completed', progress: 1 });
+    expect(write).toHaveBeenCalledTimes(1);
+    // The dead worker's receipt is stale; nothing is left to deliver, now or later.
+    expect(await queue.delete(taken!.receiptHandle)).toBe(false);
+    clock += 60 * 60_000;
+    expect(await successor.runOnce()).toEqual({ received: 0, succeeded: 0, failed: 0 });
+    expect(write).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves every message of a batch to reappear when the handler throws', async () => {
+    await queue.enqueue({ job_id: 'a', user_id: OWNER });
+    await queue.enqueue({ job_id: 'b', user_id: OWNER });
+    const w = worker({
+      batchSize: 10,
+      handler: async () => {
+        throw new Error('handler crashed');
+      },
+    });
+
+    expect(await w.runOnce()).toEqual({ received: 2, succeeded: 0, failed: 2 });
+    expect(await queue.stats()).toEqual({ visible: 0, inFlight: 2, deadLetter: 0 });
+    clock += 30_000;
+    expect(await queue.stats()).toEqual({ visible: 2, inFlight: 0, deadLetter: 0 });
+  });
+
+  it('polls once started, and stop() waits for the batch in flight', async () => {
+    const job = await createJob(fx.jobs, { timezone: ZONE });
+    await queue.enqueue({ job_id: job.job_id, user_id: OWNER });
+    const w = worker();
+
+    w.start();
+    await w.stop();
+
+    expect((await fx.jobs.getById(job.job_id))!.status).toBe('completed');
+    expect(await queue.stats()).toEqual({ visible: 0, inFlight: 0, deadLetter: 0 });
+  });
+});

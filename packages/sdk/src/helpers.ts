@@ -1,0 +1,138 @@
+// Task-shaped calls over the typed client: they return the body of a success and throw a PecuniaError otherwise.
+import type { Client } from 'openapi-fetch';
+import { apiErrorFrom, PecuniaClientError } from './errors';
+import type { paths } from './generated/api';
+import type { Sleep } from './retry';
+import type {
+  CaptureResult,
+  CompletedJob,
+  CreateAnalysisJobRequest,
+  Job,
+  JobCreated,
+  JobSummary,
+  LogTradeRequest,
+  SubmitResult,
+  SubmitTradeRequest,
+  TradePage,
+} from './types';
+import { waitForJob, type WaitForJobOptions } from './wait-for-job';
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** Where a trade goes, and how its times are read. */
+export interface TradeTarget extends CallOptions {
+  sheetId: string;
+  /** Tab and start cell, e.g. `Journal!A1` (the API's default). */
+  sheetRange?: string;
+  /** IANA zone for times written without offset. */
+  timezone?: string;
+  /** Sent as Idempotency-Key; a random UUID when omitted. Reuse it to retry a write safely. */
+  idempotencyKey?: string;
+}
+
+export interface ListTradesQuery extends CallOptions {
+  sheetId: string;
+  sheetRange?: string;
+  timezone?: string;
+  /** First exit date to include, yyyy-mm-dd. */
+  from?: string;
+  /** Last exit date to include, yyyy-mm-dd. */
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface MediaFile {
+  data: Uint8Array;
+  mimeType: string;
+}
+
+export interface PecuniaHelpers {
+  logTrade(body: LogTradeRequest, target: TradeTarget): Promise<CaptureResult>;
+  /** `status` says whether the trade was stored (`created`) or which fields are still missing (`needs_more_info`). */
+  submitTrade(body: SubmitTradeRequest, target: TradeTarget): Promise<SubmitResult>;
+  listTrades(query: ListTradesQuery): Promise<TradePage>;
+  getMedia(id: string, options?: CallOptions): Promise<MediaFile>;
+  createAnalysisJob(body: CreateAnalysisJobRequest, options?: CallOptions): Promise<JobCreated>;
+  getAnalysisJob(jobId: string, options?: CallOptions): Promise<Job>;
+  listAnalysisJobs(options?: CallOptions & { limit?: number }): Promise<JobSummary[]>;
+  /** Polls until the job completes (resolves with it) or fails, is aborted or times out (rejects with a PecuniaError). */
+  waitForJob(jobId: string, options?: WaitForJobOptions): Promise<CompletedJob>;
+}
+
+interface Outcome<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** Runs one call: network failures become PecuniaClientError, error answers PecuniaApiError. */
+async function call<T>(signal: AbortSignal | undefined, send: () => Promise<Outcome<T>>): Promise<T> {
+  let outcome: Outcome<T>;
+  try {
+    outcome = await send();
+  } catch (error) {
+    if (signal?.aborted) throw new PecuniaClientError('CLIENT.ABORTED', 'The request was aborted', { cause: signal.reason });
+    throw new PecuniaClientError('CLIENT.NETWORK', `The API could not be reached: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  const { data, error, response } = outcome;
+  if (error !== undefined || !response.ok) throw apiErrorFrom(error, response);
+  if (data === undefined) throw new PecuniaClientError('CLIENT.UNEXPECTED_RESPONSE', `The API answered ${response.status} without a body`);
+  return data;
+}
+
+const targetQuery = (t: TradeTarget) => ({
+  sheet_id: t.sheetId,
+  ...(t.sheetRange === undefined ? {} : { sheet_range: t.sheetRange }),
+  ...(t.timezone === undefined ? {} : { timezone: t.timezone }),
+});
+
+const keyHeader = (t: TradeTarget) => (t.idempotencyKey === undefined ? {} : { 'Idempotency-Key': t.idempotencyKey });
+
+export function createHelpers(api: Client<paths>, deps: { sleep: Sleep; now?: () => number }): PecuniaHelpers {
+  const helpers: PecuniaHelpers = {
+    logTrade: (body, target) =>
+      call(target.signal, () =>
+        api.POST('/api/trades', { params: { query: targetQuery(target), header: keyHeader(target) }, body, signal: target.signal }),
+      ),
+
+    submitTrade: (body, target) =>
+      call(target.signal, () =>
+        api.POST('/api/trades/submit', { params: { query: targetQuery(target), header: keyHeader(target) }, body, signal: target.signal }),
+      ),
+
+    listTrades: ({ signal, sheetId, sheetRange, timezone, from, to, limit, cursor }) =>
+      call(signal, () =>
+        api.GET('/api/trades', {
+          params: { query: { sheet_id: sheetId, sheet_range: sheetRange, timezone, from, to, limit, cursor } },
+          signal,
+        }),
+      ),
+
+    getMedia: async (id, options = {}) => {
+      let mimeType = 'application/octet-stream';
+      const buffer = await call(options.signal, async () => {
+        const result = await api.GET('/api/media/{id}', { params: { path: { id } }, parseAs: 'arrayBuffer', signal: options.signal });
+        mimeType = result.response.headers.get('content-type') ?? mimeType;
+        return result;
+      });
+      return { data: new Uint8Array(buffer), mimeType };
+    },
+
+    createAnalysisJob: (body, options = {}) => call(options.signal, () => api.POST('/api/analysis/jobs', { body, signal: options.signal })),
+
+    getAnalysisJob: (jobId, options = {}) =>
+      call(options.signal, () => api.GET('/api/analysis/jobs/{job_id}', { params: { path: { job_id: jobId } }, signal: options.signal })),
+
+    listAnalysisJobs: async (options = {}) => {
+      const { signal, limit } = options;
+      const list = await call(signal, () => api.GET('/api/analysis/jobs', { params: { query: { limit } }, signal }));
+      return list.jobs;
+    },
+
+    waitForJob: (jobId, options = {}) => waitForJob((id, signal) => helpers.getAnalysisJob(id, { signal }), jobId, options, deps),
+  };
+  return helpers;
+}

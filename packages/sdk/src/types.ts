@@ -1,0 +1,37 @@
+// Named types of the API's bodies, taken from the generated document types so they can never drift from it.
+import type { components } from './generated/api';
+
+type Schemas = components['schemas'];
+
+export type Problem = Schemas['Problem'];
+export type StoredTrade = Schemas['StoredTrade'];
+export type StoredMedia = Schemas['StoredMedia'];
+export type CaptureResult = Schemas['CaptureResult'];
+export type SubmitCreated = Schemas['SubmitCreated'];
+export type NeedsMoreInfo = Schemas['NeedsMoreInfo'];
+/** What submitting a narrative gives: the stored trade, or which fields are still missing. Switch on `status`. */
+export type SubmitResult = SubmitCreated | NeedsMoreInfo;
+export type TradePage = Schemas['TradePage'];
+export type LogTradeRequest = Schemas['LogTradeRequest'];
+export type SubmitTradeRequest = Schemas['SubmitTradeRequest'];
+export type CreateAnalysisJobRequest = Schemas['CreateAnalysisJobRequest'];
+export type JobCreated = Schemas['JobCreated'];
+export type JobStatus = Schemas['JobStatus'];
+export type JobSummary = Schemas['JobSummary'];
+export type Job = Schemas['Job'];
+export type Metrics = Schemas['Metrics'];
+export type Report = Schemas['Report'];
+export type Health = Schemas['Health'];
+export type Readiness = Schemas['Readiness'];
+
+/** A job that finished: its report, the report's Markdown and the metrics are present. */
+export type CompletedJob = Job & { status: 'completed' } & Required<Pick<Job, 'report' | 'report_markdown' | 'metrics'>>;
+
+/** What `waitForJob` reports on each change. */
+export interface JobProgress {
+  status: JobStatus;
+  stage: string;
+  /** From 0 to 1. */
+  progress: number;
+  job: Job;
+}
