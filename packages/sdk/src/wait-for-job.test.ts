@@ -1,17 +1,8 @@
 import { createClient, PecuniaClientError, PecuniaJobFailedError, type Job, type JobProgress } from './index';
 import { waitForJob } from './wait-for-job';
-import { fakeFetch, fakeSleep, json, type Answer } from './testing/fake-fetch';
+import { fakeFetch, fakeSleep, json, type Answer, jobBody } from './testing/fake-fetch';
 
-const job = (status: string, stage: string, progress: number, extra: Record<string, unknown> = {}) => ({
-  job_id: 'job-1',
-  status,
-  stage,
-  progress,
-  created_at: '2026-03-02T10:00:00.000Z',
-  updated_at: '2026-03-02T10:00:01.000Z',
-  request: { sheet_id: 'j', sheet_range: 'Journal!A1', prompt: 'why?', timezone: 'UTC' },
-  ...extra,
-});
+const job = jobBody;
 
 const done = job('completed', 'completed', 1, { report: { summary: 'ok' }, report_markdown: '# Report', metrics: { trade_count: 3 } });
 

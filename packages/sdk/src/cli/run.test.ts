@@ -1,17 +1,8 @@
-import { fakeFetch, fakeSleep, json, problem, type Answer } from '../testing/fake-fetch';
+import { fakeFetch, fakeSleep, json, problem, type Answer, jobBody } from '../testing/fake-fetch';
 import { renderBar } from './progress-bar';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli } from './run';
 
-const job = (status: string, stage: string, progress: number, extra: Record<string, unknown> = {}) => ({
-  job_id: 'job-1',
-  status,
-  stage,
-  progress,
-  created_at: '2026-03-02T10:00:00.000Z',
-  updated_at: '2026-03-02T10:00:00.000Z',
-  request: { sheet_id: 'journal', sheet_range: 'Journal!A1', prompt: 'why?', timezone: 'UTC' },
-  ...extra,
-});
+const job = jobBody;
 const done = job('completed', 'completed', 1, { report: { summary: 'Hold winners longer' }, report_markdown: '# Coach report\n', metrics: { trade_count: 4 } });
 
 function cli(...answers: Answer[]) {

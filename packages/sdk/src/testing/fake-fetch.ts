@@ -45,3 +45,15 @@ export function fakeSleep(): ((ms: number, signal?: AbortSignal) => Promise<void
   };
   return Object.assign(fn, { waits });
 }
+
+/** An analysis job as the API returns it, for scripted answers. */
+export const jobBody = (status: string, stage: string, progress: number, extra: Record<string, unknown> = {}) => ({
+  job_id: 'job-1',
+  status,
+  stage,
+  progress,
+  created_at: '2026-03-02T10:00:00.000Z',
+  updated_at: '2026-03-02T10:00:01.000Z',
+  request: { sheet_id: 'journal', sheet_range: 'Journal!A1', prompt: 'why?', timezone: 'UTC' },
+  ...extra,
+});

@@ -10,7 +10,8 @@ import { mp3Bytes, pngBytes } from '../../testing/media-samples';
 import { runAnalysisWorkflow } from './build-workflow';
 import type { AnalysisWorkflowDeps } from './deps';
 import type { AnalysisResult } from './result';
-import { appendTrades, createJob, generateTrades, openFixture, OWNER, seededRandom, type AnalysisFixture } from './test-fixture';
+import { seededRandom } from '../make-trade';
+import { appendTrades, createJob, generateTrades, openFixture, OWNER, type AnalysisFixture } from './test-fixture';
 
 const ZONE = 'America/New_York';
 const FAST_RETRY = { minDelayMs: 1, maxDelayMs: 2 };

@@ -9,6 +9,7 @@ import { openDatabase, type Database } from '../../adapters/local/sqlite-databas
 import { SqliteJobQueue, type SqliteJobQueueOptions } from '../../adapters/local/sqlite-job-queue';
 import { SqliteJobStore } from '../../adapters/local/sqlite-job-store';
 import { SqliteJournal } from '../../adapters/local/sqlite-journal';
+import { seededRandom } from '../make-trade';
 import { SHEET_COLUMNS, tradeToRow } from '../../domain/sheet-layout';
 import { formatTimestamp } from '../../domain/timestamps';
 import type { StoredTrade } from '../../domain/trade';
@@ -46,18 +47,6 @@ export function openFixture(options: { now?: () => number } = {}): AnalysisFixtu
 
 export const OWNER = 'alice';
 export const SHEET = { sheetId: 'journal-1', tab: 'Journal' };
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failing case can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TICKERS = ['AAPL', 'TSLA', 'ES', 'BTC-USD', 'MSFT'] as const;
 
