@@ -186,7 +186,14 @@ export const metricsSchema = z
     by_hour: z.array(breakdownRowSchema).meta({ description: 'By entry hour in `timezone`, keys `00`–`23`.' }),
     by_tag: z.array(breakdownRowSchema).meta({ description: 'A trade counts once under each of its tags.' }),
     equity_curve: z.array(
-      z.object({ trade_id: z.string(), exit_timestamp: z.string(), cumulative_pnl: z.number() }).meta({ id: 'EquityPoint' }),
+      z
+        .object({
+          trade_id: z.string(),
+          exit_timestamp: z.string(),
+          cumulative_pnl: z.number(),
+          r: z.number().nullable().meta({ description: "This trade's P&L in R (pnl / risk); null when its stop, entry or quantity is unknown." }),
+        })
+        .meta({ id: 'EquityPoint', description: 'One trade on the equity curve (thinned to at most 1000 points, keeping peaks and troughs).' }),
     ),
     first_exit: z.string().nullable(),
     last_exit: z.string().nullable(),

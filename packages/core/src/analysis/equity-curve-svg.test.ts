@@ -2,7 +2,7 @@ import { escapeXml, renderEquityCurveSvg } from './equity-curve-svg';
 import { type EquityPoint } from './metrics';
 
 const curve = (values: readonly number[]): EquityPoint[] =>
-  values.map((cumulative_pnl, i) => ({ trade_id: `t${i}`, exit_timestamp: '2026-03-02T15:00:00Z', cumulative_pnl }));
+  values.map((cumulative_pnl, i) => ({ trade_id: `t${i}`, exit_timestamp: '2026-03-02T15:00:00Z', cumulative_pnl, r: null }));
 
 /** The polyline's vertices as [x, y]. */
 const vertices = (svg: string): [number, number][] =>

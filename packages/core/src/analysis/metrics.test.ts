@@ -356,3 +356,20 @@ describe('equity curve thinning', () => {
     expect(Math.max(...curve)).toBe(4999 - 1 - 10_000 + 20_000);
   });
 });
+
+describe('per-trade R', () => {
+  it('puts each trade’s R on its equity point, null where the risk is unknown', () => {
+    const trades = [
+      makeTrade({ trade_id: 'a', pnl: 200, quantity: 100, entry_price: 50, stop_loss: 49, entry_timestamp: utcAt(0), exit_timestamp: utcAt(5) }),
+      makeTrade({ trade_id: 'b', pnl: -50, entry_timestamp: utcAt(10), exit_timestamp: utcAt(15) }),
+    ];
+
+    const metrics = computeMetrics(trades);
+
+    expect(metrics.equity_curve.map((p) => [p.trade_id, p.r])).toEqual([
+      ['a', 2],
+      ['b', null],
+    ]);
+    expect(metrics.average_r).toBe(2);
+  });
+});

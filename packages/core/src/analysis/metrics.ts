@@ -26,6 +26,8 @@ export interface EquityPoint {
   exit_timestamp: string;
   /** Net P&L of this trade and every one before it. */
   cumulative_pnl: number;
+  /** This trade's P&L in R (pnl / risk), or null when its risk is unknown. */
+  r: number | null;
 }
 
 export interface Metrics {
@@ -201,7 +203,7 @@ export function computeMetrics(trades: readonly StoredTrade[], options: MetricsO
     }
     curveCents[k] = netCents;
   }
-  const equityCurve = sampleEquityCurve(trades, order, curveCents);
+  const equityCurve = sampleEquityCurve(trades, order, curveCents, pnlAndR);
 
   const grossProfit = grossProfitCents / 100;
   const grossLoss = grossLossCents / 100;
@@ -250,11 +252,12 @@ export const MAX_EQUITY_POINTS = 1000;
  * The equity curve, every trade's point when there are at most MAX_EQUITY_POINTS, else per bucket of consecutive
  * trades the lowest and highest point (in order) plus the last one, so peaks and troughs survive the thinning.
  */
-function sampleEquityCurve(trades: readonly StoredTrade[], order: ArrayLike<number>, curveCents: Float64Array): EquityPoint[] {
+function sampleEquityCurve(trades: readonly StoredTrade[], order: ArrayLike<number>, curveCents: Float64Array, pnlAndR: Float64Array): EquityPoint[] {
   const count = curveCents.length;
   const point = (k: number): EquityPoint => {
     const trade = trades[order[k]!]!;
-    return { trade_id: trade.trade_id, exit_timestamp: trade.exit_timestamp, cumulative_pnl: curveCents[k]! / 100 };
+    const r = pnlAndR[2 * order[k]! + 1]!;
+    return { trade_id: trade.trade_id, exit_timestamp: trade.exit_timestamp, cumulative_pnl: curveCents[k]! / 100, r: isNaN(r) ? null : r };
   };
   if (count <= MAX_EQUITY_POINTS) return Array.from({ length: count }, (_, k) => point(k));
   const bucket = Math.ceil(count / Math.floor((MAX_EQUITY_POINTS - 1) / 2));

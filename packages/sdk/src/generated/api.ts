@@ -236,10 +236,13 @@ export interface components {
             end_date?: string;
             timezone?: string;
         };
+        /** @description One trade on the equity curve (thinned to at most 1000 points, keeping peaks and troughs). */
         EquityPoint: {
             trade_id: string;
             exit_timestamp: string;
             cumulative_pnl: number;
+            /** @description This trade's P&L in R (pnl / risk); null when its stop, entry or quantity is unknown. */
+            r: number | null;
         };
         /** @description The process is up. */
         Health: {
