@@ -44,7 +44,7 @@ export function overallSentence(metrics: Metrics): string {
 
 export const winRateLine = (m: Metrics): string =>
   `Win rate: ${formatPercent(m.win_rate)} ` +
-  `(${formatCount(m.win_count)} wins, ${formatCount(m.loss_count)} losses, ${formatCount(m.breakeven_count)} break-even)`;
+  `(${plural(m.win_count, 'win')}, ${plural(m.loss_count, 'loss', 'losses')}, ${formatCount(m.breakeven_count)} break-even)`;
 export const payoffLine = (m: Metrics): string =>
   `Average win / average loss: ${formatMoney(m.average_win)} / ${formatMoney(m.average_loss)} (payoff ratio ${formatRatio(m.payoff_ratio)})`;
 export const largestLine = (m: Metrics): string => `Largest win / largest loss: ${formatMoney(m.largest_win)} / ${formatMoney(m.largest_loss)}`;

@@ -38,7 +38,17 @@ const topicOf = (focus: PromptFocus): string => {
 
 function riskAdvice(m: Metrics): Advice[] {
   const advice: Advice[] = [];
-  if (m.payoff_ratio !== null && m.payoff_ratio < 1) {
+  if (m.win_count === 0 && m.loss_count > 0) {
+    // With no winner there is no payoff ratio worth quoting: the advice is about the losses alone.
+    advice.push({
+      topics: ['risk'],
+      opportunity: `None of these trades was a winner, and the average loss was ${formatMoney(m.average_loss)}: keeping each loss small is what keeps you in the game.`,
+      action: {
+        title: 'Cut losers at the planned stop',
+        detail: 'Set the stop before you enter and exit when it is hit, so no single loss grows past the risk you chose.',
+      },
+    });
+  } else if (m.payoff_ratio !== null && m.payoff_ratio < 1) {
     advice.push({
       topics: ['risk'],
       opportunity:

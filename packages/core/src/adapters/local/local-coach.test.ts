@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ungroundedNumbers } from '../../analysis/grounding';
-import { sampleJournal } from '../../analysis/make-trade';
+import { makeTrade, sampleJournal, utcAt } from '../../analysis/make-trade';
 import { computeMetrics } from '../../analysis/metrics';
 import { detectPatterns } from '../../analysis/patterns';
 import { type Report, reportSchema } from '../../analysis/report';
@@ -132,5 +132,23 @@ describe('LocalCoach', () => {
     } satisfies Report);
     expect(reportSchema.safeParse(report).success).toBe(true);
     expect(ungroundedNumbers(report, metrics, patterns)).toEqual([]);
+  });
+});
+
+describe('small journals', () => {
+  it('says a handful of trades is an early signal, and gives loss advice without quoting a payoff of nothing', async () => {
+    const trades = [
+      makeTrade({ trade_id: 'a', pnl: -190, entry_timestamp: utcAt(0), exit_timestamp: utcAt(30) }),
+      makeTrade({ trade_id: 'b', pnl: 0, entry_timestamp: utcAt(60), exit_timestamp: utcAt(90) }),
+    ];
+    const metrics = computeMetrics(trades);
+
+    const report = await coach.write({ prompt: 'How am I doing?', metrics, patterns: detectPatterns(trades, metrics) });
+
+    expect(report.performance_overview.summary).toContain('With only 2 trades these numbers are early signals');
+    expect(report.performance_overview.key_metrics).toContain('Win rate: 0.0% (0 wins, 1 loss, 1 break-even)');
+    expect(report.opportunities.join(' ')).toContain('None of these trades was a winner');
+    expect(report.opportunities.join(' ')).not.toContain('payoff ratio');
+    expect(ungroundedNumbers(report, metrics, [])).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 // Coach without a language model: writes the report from the metrics and patterns alone, answering the prompt first.
+import { plural } from '../../analysis/format';
 import { standardKeyMetrics, overallSentence } from '../../analysis/coach-phrases';
 import { coachingAdvice } from '../../analysis/coaching-advice';
 import { focusNote } from '../../analysis/focus-notes';
@@ -66,7 +67,7 @@ export function writeLocalReport(input: Pick<CoachInput, 'prompt' | 'metrics' | 
 
   return reportSchema.parse({
     performance_overview: {
-      summary: [...notes.map((note) => note.summary), ...unanswered, overallSentence(metrics)].join(' '),
+      summary: [...notes.map((note) => note.summary), ...unanswered, overallSentence(metrics), ...smallSampleCaveat(metrics)].join(' '),
       key_metrics: unique([...notes.flatMap((note) => note.key_metrics), ...standardKeyMetrics(metrics)]),
     },
     behavioural_patterns:
@@ -76,6 +77,15 @@ export function writeLocalReport(input: Pick<CoachInput, 'prompt' | 'metrics' | 
     opportunities: advice.opportunities,
     action_plan: advice.action_plan,
   } satisfies Report);
+}
+
+/** Below this many trades, rates and averages swing with every trade: the report says so instead of overclaiming. */
+const SMALL_SAMPLE = 30;
+
+function smallSampleCaveat(metrics: Metrics): string[] {
+  return metrics.trade_count < SMALL_SAMPLE
+    ? [`With only ${plural(metrics.trade_count, 'trade')} these numbers are early signals, not a verdict: keep logging.`]
+    : [];
 }
 
 export class LocalCoach implements Coach {
