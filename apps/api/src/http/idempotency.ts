@@ -31,22 +31,28 @@ export function idempotent(store: IdempotencyStore): RequestHandler {
       res.setHeader('Idempotent-Replayed', 'true');
       return res.status(claim.response.status).json(claim.response.body);
     }
-    // Only successful answers are remembered: a rejected request may be corrected and retried with the same key.
+    // A success is stored before it is sent, and whether or not the client is still connected: a client that gave up
+    // waiting retries, and must get this answer rather than a second write. Only a request that ended in an error
+    // releases its claim, so a corrected request may be retried with the same key.
     let remembered = false;
     const send = res.json.bind(res);
     res.json = (body: unknown) => {
       const status = res.statusCode;
-      if (status >= 300) return send(body);
-      remembered = true;
+      if (status >= 300 || remembered) return send(body);
       store.complete(owner, key, { status, body, fingerprint }).then(
-        () => send(body),
+        () => {
+          remembered = true;
+          send(body);
+        },
         (error: unknown) => next(error),
       );
       return res;
     };
-    res.on('close', () => {
-      if (!remembered) void store.release(owner, key).catch(() => undefined);
-    });
+    const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
+    res.end = ((...args: unknown[]) => {
+      if (!remembered && res.statusCode >= 300) void store.release(owner, key).catch(() => undefined);
+      return end(...args);
+    }) as typeof res.end;
     next();
   };
 }

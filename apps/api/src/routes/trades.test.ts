@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { decodeAttachmentCell } from '@pecunia/core';
 import { mp3Bytes, pdfBytes, pngBytes, toBase64 } from '@pecunia/core/testing';
@@ -104,6 +106,41 @@ describe('POST /api/trades', () => {
     expect(reused.status).toBe(422);
     expect((await reused.json()).code).toBe('IDEMPOTENCY.KEY_REUSED');
     expect((await (await api.request('/api/trades?sheet_id=idem')).json()).trades).toHaveLength(1);
+  });
+});
+
+describe('Idempotency-Key when the client gives up', () => {
+  /** Sends a raw request and, if asked, drops the connection shortly after the body is out. */
+  function send(url: URL, body: string, headers: Record<string, string>, dropAfterMs?: number): Promise<{ status?: number; replayed?: string }> {
+    return new Promise((resolve) => {
+      const req = http.request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode, replayed: res.headers['idempotent-replayed'] as string | undefined }));
+      });
+      req.on('error', () => resolve({}));
+      req.end(body, () => {
+        if (dropAfterMs !== undefined) setTimeout(() => req.destroy(), dropAfterMs);
+      });
+    });
+  }
+
+  it('still writes once when the first attempt is dropped mid-request and retried with the same key', async () => {
+    // Large attachments keep the handler busy after the body is received, so the drop lands while it works.
+    const attachments = Array.from({ length: 8 }, (_, i) => ({ filename: `c${i}.png`, mime_type: 'image/png', data: toBase64(Buffer.concat([pngBytes(), randomBytes(1_000_000)])) }));
+    const body = JSON.stringify(trade({ attachments }));
+    const url = new URL('/api/trades?sheet_id=dropped', api.url);
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${api.key}`, 'idempotency-key': 'dropped-1' };
+
+    await send(url, body, headers, 20);
+    let retry = await send(url, body, headers);
+    for (let attempt = 0; retry.status === 409 && attempt < 200; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      retry = await send(url, body, headers);
+    }
+
+    expect(retry.status).toBe(201);
+    const rows = await (await api.request('/api/trades?sheet_id=dropped')).json();
+    expect(rows.trades).toHaveLength(1);
   });
 });
 
