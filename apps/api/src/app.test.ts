@@ -75,6 +75,12 @@ describe('authentication and isolation', () => {
     expect((await res.json()).code).toBe('BODY.TOO_LARGE');
   });
 
+  it.each(['/api/media/%ZZ', '/api/analysis/jobs/%E0%A4%A'])('answers a malformed path escape %s with 400', async (path) => {
+    const res = await api.request(path);
+    expect(res.status).toBe(400);
+    expect((await res.json()).code).toBe('REQUEST.INVALID_PATH');
+  });
+
   it('answers unknown routes with a problem', async () => {
     const res = await api.request('/api/nope');
     expect(res.status).toBe(404);

@@ -73,7 +73,11 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
     default:
       break;
   }
-  if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500 && parserError.expose) {
+  if (error instanceof URIError) {
+    // Express 5 cannot decode a malformed percent-escape in a path parameter (`/api/media/%ZZ`).
+    return sendProblem(res, 400, 'REQUEST.INVALID_PATH', 'The request path has a malformed percent-encoded character');
+  }
+  if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
     return sendProblem(res, parserError.status, 'REQUEST.INVALID', 'The request could not be read');
   }
   req.log?.error({ err: error }, 'unhandled error');
