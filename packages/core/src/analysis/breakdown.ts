@@ -1,5 +1,6 @@
-// Breakdown buckets (per ticker, side, weekday, hour, tag): money kept in integer cents, rows in a stable order.
+// Breakdown buckets (per ticker, side, weekday, hour, tag): money kept in integer units, rows in a stable order.
 import { type BreakdownRow } from './metrics';
+import { MONEY_SCALE } from './rounding';
 
 /** Bucket key for a trade whose timestamp cannot be read, so breakdowns still account for every trade. */
 export const UNKNOWN_BUCKET = 'unknown';
@@ -7,30 +8,30 @@ export const UNKNOWN_BUCKET = 'unknown';
 export interface Bucket {
   count: number;
   wins: number;
-  cents: number;
+  units: number;
 }
 
-export const newBucket = (): Bucket => ({ count: 0, wins: 0, cents: 0 });
+export const newBucket = (): Bucket => ({ count: 0, wins: 0, units: 0 });
 
-export function addTo(bucket: Bucket, cents: number, win: boolean): void {
+export function addTo(bucket: Bucket, units: number, win: boolean): void {
   bucket.count++;
-  bucket.cents += cents;
+  bucket.units += units;
   if (win) bucket.wins++;
 }
 
-export function addToKey(buckets: Map<string, Bucket>, key: string, cents: number, win: boolean): void {
+export function addToKey(buckets: Map<string, Bucket>, key: string, units: number, win: boolean): void {
   let bucket = buckets.get(key);
   if (!bucket) {
     bucket = newBucket();
     buckets.set(key, bucket);
   }
-  addTo(bucket, cents, win);
+  addTo(bucket, units, win);
 }
 
 export const toRow = (key: string, bucket: Bucket): BreakdownRow => ({
   key,
   trade_count: bucket.count,
-  net_pnl: bucket.cents / 100,
+  net_pnl: bucket.units / MONEY_SCALE,
   win_rate: bucket.count === 0 ? 0 : bucket.wins / bucket.count,
 });
 

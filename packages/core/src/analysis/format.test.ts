@@ -10,7 +10,7 @@ import {
   formatRatio,
   plural,
 } from './format';
-import { roundMoney, roundRatio, roundTo, toCents } from './rounding';
+import { roundMoney, roundRatio, roundTo, toMoneyUnits } from './rounding';
 
 describe('formatters', () => {
   it.each([
@@ -45,6 +45,6 @@ describe('rounding', () => {
   });
 
   it('turns money into integer cents symmetrically', () => {
-    expect([toCents(0.1 + 0.2), toCents(-0.005), toCents(0.005), toCents(1240.5)]).toEqual([30, -1, 1, 124050]);
+    expect([toMoneyUnits(0.1 + 0.2), toMoneyUnits(-0.00005), toMoneyUnits(0.00005), toMoneyUnits(1240.5), toMoneyUnits(0.004)]).toEqual([3000, -1, 1, 12405000, 40]);
   });
 });

@@ -222,9 +222,9 @@ describe('roundMetrics', () => {
     const rounded = roundMetrics(metrics);
 
     expect(rounded.gross_profit).toBe(11.01);
-    expect(rounded.average_win).toBe(5.51);
+    expect(rounded.average_win).toBe(5.5);
     expect(rounded.win_rate).toBe(0.6667);
-    expect(rounded.payoff_ratio).toBe(1.6532);
+    expect(rounded.payoff_ratio).toBe(1.6509);
     expect(roundMetrics(rounded)).toEqual(rounded);
   });
 });
@@ -371,5 +371,18 @@ describe('per-trade R', () => {
       ['b', null],
     ]);
     expect(metrics.average_r).toBe(2);
+  });
+});
+
+describe('fractional P&L', () => {
+  it('sums sub-cent amounts exactly and rounds to cents only at the edge', () => {
+    const trades = [0.004, 0.004, 0.004, -0.006].map((pnl, i) => makeTrade({ trade_id: `f${i}`, pnl, entry_timestamp: utcAt(i * 10), exit_timestamp: utcAt(i * 10 + 5) }));
+
+    const metrics = computeMetrics(trades);
+
+    expect(metrics.win_count).toBe(3);
+    expect(metrics.gross_profit).toBeCloseTo(0.012, 10);
+    expect(metrics.net_pnl).toBeCloseTo(0.006, 10);
+    expect(roundMetrics(metrics)).toMatchObject({ net_pnl: 0.01, gross_profit: 0.01, gross_loss: 0.01 });
   });
 });

@@ -2,7 +2,7 @@
 import { type StoredTrade } from '../domain/trade';
 import { DEFAULT_TIMEZONE } from '../domain/timestamps';
 import { addTo, addToKey, type Bucket, newBucket, rowsByCount, rowsBySlot } from './breakdown';
-import { toCents } from './rounding';
+import { MONEY_SCALE, toMoneyUnits } from './rounding';
 import { tradeR } from './trade-risk';
 import { chronologicalOrder, parseInstant } from './trade-order';
 import { createZonedClock, MS_PER_MINUTE, WEEKDAYS } from './zoned-clock';
@@ -100,8 +100,8 @@ export function computeMetrics(trades: readonly StoredTrade[], options: MetricsO
 
   let wins = 0;
   let losses = 0;
-  let grossProfitCents = 0;
-  let grossLossCents = 0;
+  let grossProfitUnits = 0;
+  let grossLossUnits = 0;
   let largestWin = 0;
   let largestLoss = 0;
   let holdMs = 0;
@@ -116,16 +116,16 @@ export function computeMetrics(trades: readonly StoredTrade[], options: MetricsO
   for (let i = 0; i < count; i++) {
     const trade = trades[i]!;
     const pnl = trade.pnl;
-    const cents = toCents(pnl);
+    const units = toMoneyUnits(pnl);
     const win = pnl > 0;
     pnlAndR[2 * i] = pnl;
     if (win) {
       wins++;
-      grossProfitCents += cents;
+      grossProfitUnits += units;
       if (pnl > largestWin) largestWin = pnl;
     } else if (pnl < 0) {
       losses++;
-      grossLossCents -= cents;
+      grossLossUnits -= units;
       if (pnl < largestLoss) largestLoss = pnl;
     }
 
@@ -141,26 +141,26 @@ export function computeMetrics(trades: readonly StoredTrade[], options: MetricsO
     }
     pnlAndR[2 * i + 1] = tradeR(trade) ?? NAN;
 
-    addToKey(byTicker, trade.ticker, cents, win);
-    addToKey(bySide, trade.position_type, cents, win);
+    addToKey(byTicker, trade.ticker, units, win);
+    addToKey(bySide, trade.position_type, units, win);
     const weekday = clock.weekdayIndex(exitMs);
-    addTo(byWeekday[isNaN(weekday) ? 7 : weekday]!, cents, win);
+    addTo(byWeekday[isNaN(weekday) ? 7 : weekday]!, units, win);
     const hour = clock.hour(entryMs);
-    addTo(byHour[isNaN(hour) ? 24 : hour]!, cents, win);
+    addTo(byHour[isNaN(hour) ? 24 : hour]!, units, win);
     const tags = trade.tags;
     if (tags) {
       // A tag written twice on one trade still counts that trade once; indexOf beats a Set for a handful of tags.
       for (let t = 0; t < tags.length; t++) {
         const tag = tags[t]!;
-        if (tags.indexOf(tag) === t) addToKey(byTag, tag, cents, win);
+        if (tags.indexOf(tag) === t) addToKey(byTag, tag, units, win);
       }
     }
   }
 
   const order = chronologicalOrder(trades, { entry, exit });
-  let netCents = 0;
-  let peakCents = 0;
-  let drawdownCents = 0;
+  let netUnits = 0;
+  let peakUnits = 0;
+  let drawdownUnits = 0;
   let winStreak = 0;
   let lossStreak = 0;
   let longestWinStreak = 0;
@@ -172,13 +172,13 @@ export function computeMetrics(trades: readonly StoredTrade[], options: MetricsO
   let winRSum = 0;
   let lossRCount = 0;
   let lossRSum = 0;
-  const curveCents = new Float64Array(count);
+  const curveUnits = new Float64Array(count);
   for (let k = 0; k < count; k++) {
     const index = order[k]!;
     const pnl = pnlAndR[2 * index]!;
-    netCents += toCents(pnl);
-    if (netCents > peakCents) peakCents = netCents;
-    else if (peakCents - netCents > drawdownCents) drawdownCents = peakCents - netCents;
+    netUnits += toMoneyUnits(pnl);
+    if (netUnits > peakUnits) peakUnits = netUnits;
+    else if (peakUnits - netUnits > drawdownUnits) drawdownUnits = peakUnits - netUnits;
     if (pnl > 0) {
       lossStreak = 0;
       if (++winStreak > longestWinStreak) longestWinStreak = winStreak;
@@ -201,12 +201,12 @@ export function computeMetrics(trades: readonly StoredTrade[], options: MetricsO
         lossRSum += r;
       }
     }
-    curveCents[k] = netCents;
+    curveUnits[k] = netUnits;
   }
-  const equityCurve = sampleEquityCurve(trades, order, curveCents, pnlAndR);
+  const equityCurve = sampleEquityCurve(trades, order, curveUnits, pnlAndR);
 
-  const grossProfit = grossProfitCents / 100;
-  const grossLoss = grossLossCents / 100;
+  const grossProfit = grossProfitUnits / MONEY_SCALE;
+  const grossLoss = grossLossUnits / MONEY_SCALE;
   const averageWin = wins === 0 ? 0 : grossProfit / wins;
   const averageLoss = losses === 0 ? 0 : grossLoss / losses;
   return {
@@ -216,17 +216,17 @@ export function computeMetrics(trades: readonly StoredTrade[], options: MetricsO
     loss_count: losses,
     breakeven_count: count - wins - losses,
     win_rate: count === 0 ? 0 : wins / count,
-    net_pnl: netCents / 100,
+    net_pnl: netUnits / MONEY_SCALE,
     gross_profit: grossProfit,
     gross_loss: grossLoss,
     profit_factor: ratioOrNull(grossProfit, grossLoss),
     average_win: averageWin,
     average_loss: averageLoss,
     payoff_ratio: losses === 0 ? null : averageWin / averageLoss,
-    expectancy: count === 0 ? 0 : netCents / 100 / count,
+    expectancy: count === 0 ? 0 : netUnits / MONEY_SCALE / count,
     largest_win: largestWin,
     largest_loss: largestLoss,
-    max_drawdown: drawdownCents / 100,
+    max_drawdown: drawdownUnits / MONEY_SCALE,
     longest_win_streak: longestWinStreak,
     longest_loss_streak: longestLossStreak,
     average_hold_minutes: holdCount === 0 ? 0 : holdMs / holdCount / MS_PER_MINUTE,
@@ -252,12 +252,12 @@ export const MAX_EQUITY_POINTS = 1000;
  * The equity curve, every trade's point when there are at most MAX_EQUITY_POINTS, else per bucket of consecutive
  * trades the lowest and highest point (in order) plus the last one, so peaks and troughs survive the thinning.
  */
-function sampleEquityCurve(trades: readonly StoredTrade[], order: ArrayLike<number>, curveCents: Float64Array, pnlAndR: Float64Array): EquityPoint[] {
-  const count = curveCents.length;
+function sampleEquityCurve(trades: readonly StoredTrade[], order: ArrayLike<number>, curveUnits: Float64Array, pnlAndR: Float64Array): EquityPoint[] {
+  const count = curveUnits.length;
   const point = (k: number): EquityPoint => {
     const trade = trades[order[k]!]!;
     const r = pnlAndR[2 * order[k]! + 1]!;
-    return { trade_id: trade.trade_id, exit_timestamp: trade.exit_timestamp, cumulative_pnl: curveCents[k]! / 100, r: isNaN(r) ? null : r };
+    return { trade_id: trade.trade_id, exit_timestamp: trade.exit_timestamp, cumulative_pnl: curveUnits[k]! / MONEY_SCALE, r: isNaN(r) ? null : r };
   };
   if (count <= MAX_EQUITY_POINTS) return Array.from({ length: count }, (_, k) => point(k));
   const bucket = Math.ceil(count / Math.floor((MAX_EQUITY_POINTS - 1) / 2));
@@ -267,8 +267,8 @@ function sampleEquityCurve(trades: readonly StoredTrade[], order: ArrayLike<numb
     let low = start;
     let high = start;
     for (let k = start + 1; k < end; k++) {
-      if (curveCents[k]! < curveCents[low]!) low = k;
-      if (curveCents[k]! > curveCents[high]!) high = k;
+      if (curveUnits[k]! < curveUnits[low]!) low = k;
+      if (curveUnits[k]! > curveUnits[high]!) high = k;
     }
     kept.push(Math.min(low, high));
     if (high !== low) kept.push(Math.max(low, high));

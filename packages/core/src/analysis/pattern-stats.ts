@@ -1,5 +1,5 @@
-// Small statistics the pattern detectors share: median, and count / net / win rate of a group of trades in cents.
-import { roundMoney, roundRatio, toCents } from './rounding';
+// Small statistics the pattern detectors share: median, and count / net / win rate of a group of trades (money summed in exact integer units).
+import { MONEY_SCALE, roundMoney, roundRatio, toMoneyUnits } from './rounding';
 import { type TimedTrade } from './pattern-types';
 
 /** Median of the values; NaN for none. */
@@ -19,15 +19,15 @@ export interface GroupSummary {
 }
 
 export function summarize(trades: readonly TimedTrade[]): GroupSummary {
-  let cents = 0;
+  let units = 0;
   let wins = 0;
   for (const { trade } of trades) {
-    cents += toCents(trade.pnl);
+    units += toMoneyUnits(trade.pnl);
     if (trade.pnl > 0) wins++;
   }
   return {
     trade_count: trades.length,
-    net_pnl: roundMoney(cents / 100),
+    net_pnl: roundMoney(units / MONEY_SCALE),
     win_rate: trades.length === 0 ? 0 : roundRatio(wins / trades.length),
   };
 }

@@ -65,3 +65,15 @@ describe('renderReportMarkdown', () => {
     expect(markdown).toContain('## Behavioural patterns\n\n_No behavioural pattern met its detection rule._');
   });
 });
+
+describe('untrusted text', () => {
+  it('cannot turn the trader’s question into a link or a remote image', () => {
+    const metrics = computeMetrics([]);
+    const markdown = renderReportMarkdown(
+      { performance_overview: { summary: 'ok', key_metrics: [] }, behavioural_patterns: [], opportunities: [], action_plan: [] },
+      metrics,
+      { prompt: 'see ![t](http://evil.example/p.png) and [x](http://evil.example) *now*' },
+    );
+    expect(markdown).toContain('**Question:** see \\!\\[t\\](http://evil.example/p.png) and \\[x\\](http://evil.example) \\*now\\*');
+  });
+});

@@ -15,10 +15,12 @@ export const DEFAULT_REPORT_TITLE = 'Trading coach report';
 
 /**
  * Text from a coach (possibly a language model) or from the trader goes into a page someone else opens: angle
- * brackets are escaped so it cannot become HTML, and line breaks are folded so it cannot start a new block.
+ * brackets are escaped so it cannot become HTML, Markdown punctuation so it cannot become a link, an image that
+ * loads from elsewhere, or emphasis, and line breaks are folded so it cannot start a new block.
  */
 function inline(text: string): string {
   return text
+    .replace(/[\\`*_[\]!|]/g, (c) => `\\${c}`)
     .replace(/&(?=[#A-Za-z0-9]+;)/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -31,10 +31,16 @@ export const roundMinutes = (value: number): number => roundTo(value, 1);
 export const roundQuantity = (value: number): number => roundTo(value, 8);
 
 /**
- * Money as integer cents, rounded like `roundMoney` (half away from zero, binary error absorbed). Sums of cents are
- * exact integers, so net = gross profit − gross loss holds to the cent for any number of trades and any order.
+ * Money is summed in integer units of 1/10,000 of the account currency: sums of integers are exact (up to 9·10^11),
+ * so net = gross profit − gross loss holds for any number of trades in any order, and a fractional P&L such as a
+ * crypto trade's 0.004 still counts. Rounding to cents happens only at the edge (`roundMetrics`).
  */
-export function toCents(value: number): number {
-  const magnitude = round(abs(value) * 100 * (1 + EPSILON));
+export const MONEY_SCALE = 10_000;
+
+/** Money as integer units of 1/MONEY_SCALE, rounded half away from zero (binary error absorbed). */
+export function toMoneyUnits(value: number): number {
+  const magnitude = round(abs(value) * MONEY_SCALE * (1 + EPSILON));
   return value < 0 ? -magnitude : magnitude;
 }
+
+export const fromMoneyUnits = (units: number): number => units / MONEY_SCALE;

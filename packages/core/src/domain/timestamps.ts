@@ -7,6 +7,14 @@ export function isValidTimezone(zone: string): boolean {
   return IANAZone.isValidZone(zone);
 }
 
+/** The canonical spelling of a valid zone (`utc` → `UTC`, `america/new_york` → `America/New_York`). */
+export function canonicalTimezone(zone: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+}
+
+// Real UTC offsets run from -12:00 to +14:00; anything beyond is a typo that other readers (Sheets) would refuse.
+const MAX_OFFSET_MINUTES = 14 * 60;
+
 const OFFSET_SUFFIX = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
 /** True when the text carries its own offset (`Z`, `+02:00`, `-0500`). */
@@ -22,8 +30,14 @@ export function parseTimestamp(text: string, zone: string = DEFAULT_TIMEZONE): D
   const trimmed = text.trim();
   if (trimmed.length === 0 || trimmed.length > 40) return null;
   const normalized = trimmed.replace(/^(\d{4}-\d{2}-\d{2})[ ](\d)/, '$1T$2');
-  const parsed = DateTime.fromISO(normalized, { zone, setZone: hasOffset(normalized) });
-  return parsed.isValid ? parsed : null;
+  const withOffset = hasOffset(normalized);
+  const parsed = DateTime.fromISO(normalized, { zone, setZone: withOffset });
+  if (!parsed.isValid || Math.abs(parsed.offset) > MAX_OFFSET_MINUTES) return null;
+  // A local time inside a daylight-saving gap (02:30 on a spring-forward night) never happened: refuse it rather
+  // than silently moving it an hour.
+  const clock = /T(\d{2}):?(\d{2})?/.exec(normalized);
+  if (!withOffset && clock && (Number(clock[1]) !== parsed.hour || Number(clock[2] ?? 0) !== parsed.minute)) return null;
+  return parsed;
 }
 
 /** Canonical text of an instant: ISO 8601 with seconds and the offset it was given in (`Z` for UTC). */

@@ -27,6 +27,12 @@ describe('trade schema', () => {
     expect(trade.exit_timestamp).toBe('2026-03-02T16:15:00+01:00');
   });
 
+  it('refuses offsets beyond ±14:00 and local times inside a daylight-saving gap', () => {
+    expect(tradeSchemaFor().safeParse(fields({ exit_timestamp: '2026-03-02T10:00:00+25:00' })).success).toBe(false);
+    expect(tradeSchemaFor('America/New_York').safeParse(fields({ entry_timestamp: '2026-03-08T02:30', exit_timestamp: '2026-03-08T04:00' })).success).toBe(false);
+    expect(tradeSchemaFor('America/New_York').safeParse(fields({ entry_timestamp: '2026-03-08T01:30', exit_timestamp: '2026-03-08T04:00' })).success).toBe(true);
+  });
+
   it('accepts a break-even trade (pnl 0)', () => {
     expect(tradeSchemaFor().parse(fields({ pnl: 0 })).pnl).toBe(0);
   });
@@ -39,6 +45,9 @@ describe('trade schema', () => {
     [{ position_type: 'sideways' }, 'position_type', 'long'],
     [{ ticker: '=HYPERLINK("x")' }, 'ticker', 'symbol'],
     [{ quantity: -5 }, 'quantity', 'greater than 0'],
+    [{ pnl: 1.7e308 }, 'pnl', 'at most 1,000,000,000'],
+    [{ pnl: -1e-320 }, 'pnl', 'break-even'],
+    [{ entry_price: 1e300 }, 'entry_price', 'at most'],
   ])('rejects %p on %s', (overrides, path, message) => {
     const result = tradeSchemaFor().safeParse(fields(overrides));
     expect(result.success).toBe(false);

@@ -1,6 +1,6 @@
 // The Trade: zod schemas that are the single source of truth for validating trades (and, later, the OpenAPI document).
 import { z } from 'zod';
-import { DEFAULT_TIMEZONE, formatTimestamp, isValidTimezone, parseTimestamp } from './timestamps';
+import { canonicalTimezone, DEFAULT_TIMEZONE, formatTimestamp, isValidTimezone, parseTimestamp } from './timestamps';
 
 export const POSITION_TYPES = ['long', 'short'] as const;
 export type PositionType = (typeof POSITION_TYPES)[number];
@@ -19,13 +19,21 @@ export const positionTypeSchema = z.preprocess(
   z.enum(POSITION_TYPES, { message: 'must be "long" or "short"' }),
 );
 
+// Bounds keep sums finite and exact (money is summed in 1/10,000 units): no trade moves a billion, and a P&L smaller
+// than 0.0001 is noise that would count as a win or loss while adding nothing.
+const MAX_AMOUNT = 1_000_000_000;
 const money = z.number({ message: 'must be a number' }).finite('must be a finite number');
-const positiveNumber = money.positive('must be greater than 0');
+const pnlSchema = money
+  .min(-MAX_AMOUNT, 'must be at least -1,000,000,000')
+  .max(MAX_AMOUNT, 'must be at most 1,000,000,000')
+  .refine((value) => value === 0 || Math.abs(value) >= 0.0001, 'must be 0 (break-even) or at least 0.0001 in size');
+const positiveNumber = money.positive('must be greater than 0').max(MAX_AMOUNT, 'must be at most 1,000,000,000');
 
 export const timezoneSchema = z
   .string()
   .trim()
-  .refine(isValidTimezone, 'must be an IANA time zone such as UTC or America/New_York');
+  .refine(isValidTimezone, 'must be an IANA time zone such as UTC or America/New_York')
+  .transform(canonicalTimezone);
 
 export const timestampTextSchema = z
   .string({ message: 'must be an ISO 8601 date-time string' })
@@ -44,11 +52,11 @@ const tagSchema = z
 export const tradeFieldsSchema = z.object({
   ticker: tickerSchema,
   position_type: positionTypeSchema,
-  pnl: money,
+  pnl: pnlSchema,
   entry_timestamp: timestampTextSchema,
   exit_timestamp: timestampTextSchema,
   notes: z.string().max(10_000, 'must be at most 10000 characters').default(''),
-  quantity: positiveNumber.optional(),
+  quantity: money.positive('must be greater than 0').max(1e12, 'must be at most 1,000,000,000,000').optional(),
   entry_price: positiveNumber.optional(),
   exit_price: positiveNumber.optional(),
   stop_loss: positiveNumber.optional(),
