@@ -53,10 +53,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LambdaConfi
   }
   const env = parsed.data;
   const skipReasons: LambdaConfig['skipReasons'] = {};
-  if (!env.GEMINI_API_KEY) {
-    skipReasons.transcribe_audio = 'no Gemini key configured (GEMINI_API_KEY)';
-    skipReasons.analyse_images = 'no Gemini key configured (GEMINI_API_KEY)';
-  }
-  if (!env.SERPAPI_API_KEY) skipReasons.web_research = 'no web search key configured (SERPAPI_API_KEY)';
+  // A key that is set still has no adapter in this build: the reason says which, never that the key is missing.
+  const gemini = env.GEMINI_API_KEY ? 'Gemini media analysis is not available in this build' : 'no Gemini key configured (GEMINI_API_KEY)';
+  skipReasons.transcribe_audio = gemini;
+  skipReasons.analyse_images = gemini;
+  skipReasons.web_research = env.SERPAPI_API_KEY
+    ? 'SerpAPI web research is not available in this build'
+    : 'no web search key configured (SERPAPI_API_KEY)';
   return { env, skipReasons };
 }

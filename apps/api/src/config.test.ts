@@ -25,5 +25,6 @@ describe('configuration', () => {
   it('refuses cloud settings this build cannot serve instead of silently running locally', () => {
     expect(() => loadConfig({ ANALYSIS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q', DYNAMODB_TABLE_NAME: 't', AWS_REGION: 'eu-west-1' })).toThrow(/AWS mode/);
     expect(() => loadConfig({ ANALYSIS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q' })).toThrow(/DYNAMODB_TABLE_NAME, AWS_REGION: required/);
+    expect(() => loadConfig({ SERPAPI_API_KEY: 'k' })).toThrow(/web research is not available/);
   });
 });

@@ -88,6 +88,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (googleMode) problems.push('GOOGLE_CLIENT_ID: Google mode (Drive/Sheets) is not available in this build yet; unset GOOGLE_* to run locally');
   if (awsMode) problems.push('ANALYSIS_QUEUE_URL: AWS mode (SQS/DynamoDB) is not available in this build yet; unset ANALYSIS_QUEUE_URL and DYNAMODB_TABLE_NAME to run locally');
   if (present('GEMINI_API_KEY')) problems.push('GEMINI_API_KEY: Gemini extraction is not available in this build yet; unset it to use the rule-based extractor');
+  if (present('SERPAPI_API_KEY')) problems.push('SERPAPI_API_KEY: web research is not available in this build yet; unset it (reports then say research was skipped)');
 
   if (problems.length > 0 || !env) throw new ConfigError(problems);
   return {

@@ -64,7 +64,7 @@ export { formatMoney, formatRatio, formatPercent, formatR, formatCount, formatDu
 export { detectPromptFocus } from './analysis/prompt-focus';
 export type { PromptFocus } from './analysis/prompt-focus';
 
-export { createAnalysisRecordHandler, parseJobMessage, PoisonMessageError, DEFAULT_MAX_RECEIVE_COUNT } from './services/analysis-worker';
+export { createAnalysisRecordHandler, failJobOfDeadLetter, parseJobMessage, PoisonMessageError, DEFAULT_MAX_RECEIVE_COUNT } from './services/analysis-worker';
 export type { AnalysisWorkerDeps } from './services/analysis-worker';
 export { runAnalysisWorkflow, buildAnalysisWorkflow } from './analysis/workflow/build-workflow';
 export type { WorkflowOutcome } from './analysis/workflow/build-workflow';

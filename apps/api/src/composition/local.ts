@@ -1,6 +1,7 @@
 // Local mode: every port served by an embedded adapter under DATA_DIR (one SQLite file, media files beside it).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { failJobOfDeadLetter } from '@pecunia/core';
 import {
   FsMediaStore,
   openDatabase,
@@ -37,14 +38,16 @@ export function openLocalDatabase(dataDir: string): Database {
 /** `publicBaseUrl` is read when a link is made: the listening port may only be known after start. */
 export function buildLocalAdapters(options: { dataDir: string; publicBaseUrl: () => string }): LocalAdapters {
   const db = openLocalDatabase(options.dataDir);
+  const jobs = new SqliteJobStore(db);
   return {
     db,
     journal: new SqliteJournal(db),
     media: new FsMediaStore({ dir: path.join(path.resolve(options.dataDir), 'media'), db, linkFor: (id) => `${options.publicBaseUrl().replace(/\/+$/, '')}/api/media/${id}` }),
     apiKeys: new SqliteApiKeyStore(db),
     idempotency: new SqliteIdempotencyStore(db),
-    jobs: new SqliteJobStore(db),
-    queue: new SqliteJobQueue(db),
+    jobs,
+    // A job whose message is given up on is failed, not left `running` (the SQS dead-letter queue's job in AWS).
+    queue: new SqliteJobQueue(db, { onDeadLetter: failJobOfDeadLetter(jobs) }),
     extractor: new RuleBasedExtractor(),
     close: () => db.close(),
   };

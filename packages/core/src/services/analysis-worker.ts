@@ -2,9 +2,10 @@
 import type { SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { runAnalysisWorkflow } from '../analysis/workflow/build-workflow';
-import type { AnalysisWorkflowDeps } from '../analysis/workflow/deps';
+import type { AnalysisWorkflowDeps, WorkflowLogger } from '../analysis/workflow/deps';
 import { isPecuniaError, PecuniaError } from '../errors';
 import type { AnalysisJobMessage } from '../ports/job-queue.port';
+import type { JobStore } from '../ports/job-store.port';
 
 /**
  * A message no delivery can ever process (not JSON, no job id). Thrown rather than swallowed so that the queue's
@@ -130,5 +131,28 @@ export function createAnalysisRecordHandler(deps: AnalysisWorkerDeps): (record: 
     } finally {
       inFlight.delete(key);
     }
+  };
+}
+
+/**
+ * What to do with a message the queue gave up on: the job it names is marked failed, so its owner sees an answer
+ * instead of a job left `running` forever (a worker that crashed on every delivery never got to fail it itself).
+ */
+export function failJobOfDeadLetter(jobs: JobStore, logger?: WorkflowLogger) {
+  return async (message: { messageId: string; body: string; receiveCount: number }): Promise<void> => {
+    let parsed: AnalysisJobMessage;
+    try {
+      parsed = parseJobMessage({ body: message.body, messageId: message.messageId });
+    } catch {
+      logger?.warn('dead letter is not a job message', { message_id: message.messageId });
+      return;
+    }
+    const job = await jobs.getById(parsed.job_id);
+    if (!job || job.user_id !== parsed.user_id || job.status === 'completed' || job.status === 'failed') return;
+    await jobs.fail(job.job_id, {
+      code: 'ANALYSIS.ABANDONED',
+      message: `The analysis stopped without finishing ${message.receiveCount} times and was abandoned; start a new job.`,
+    });
+    logger?.error('job abandoned after repeated failed deliveries', { job_id: job.job_id, receive_count: message.receiveCount });
   };
 }

@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { appendTrades, createJob, generateTrades, openFixture, OWNER, type AnalysisFixture } from '../../analysis/workflow/test-fixture';
-import { createAnalysisRecordHandler } from '../../services/analysis-worker';
+import { createAnalysisRecordHandler, failJobOfDeadLetter } from '../../services/analysis-worker';
 import { createSqsBatchHandler } from '../aws/sqs-batch-handler';
 import { LocalQueueWorker } from './local-queue-worker';
 import type { SqliteJobQueue } from './sqlite-job-queue';
@@ -92,6 +92,22 @@ describe('LocalQueueWorker', () => {
     clock += 60 * 60_000;
     expect(await successor.runOnce()).toEqual({ received: 0, succeeded: 0, failed: 0 });
     expect(write).toHaveBeenCalledTimes(1);
+  });
+
+  it('fails the job of a message dead-lettered because every worker died on it', async () => {
+    const job = await createJob(fx.jobs, { timezone: ZONE });
+    const crashing = fx.queue({ now: () => clock, maxReceiveCount: 3, onDeadLetter: failJobOfDeadLetter(fx.jobs) });
+    await crashing.enqueue({ job_id: job.job_id, user_id: OWNER });
+    // Three workers each take the message, start the job and die before answering.
+    for (let delivery = 1; delivery <= 3; delivery++) {
+      expect(await crashing.receive({ visibilityTimeoutMs: 0 })).toHaveLength(1);
+      await fx.jobs.start(job.job_id);
+    }
+
+    expect(await crashing.receive({ visibilityTimeoutMs: 0 })).toEqual([]);
+
+    expect(await fx.jobs.getById(job.job_id)).toMatchObject({ status: 'failed', error: { code: 'ANALYSIS.ABANDONED' } });
+    expect((await crashing.stats()).deadLetter).toBe(1);
   });
 
   it('leaves every message of a batch to reappear when the handler throws', async () => {

@@ -14,6 +14,11 @@ export interface SqliteJobQueueOptions {
   /** Receives allowed per message; the next one moves it to the dead letters instead (SQS redrive policy). */
   maxReceiveCount?: number;
   now?: () => number;
+  /**
+   * Told of each message as it is dead-lettered, after the move is committed. SQS has a dead-letter queue for this;
+   * locally the owner of the queue learns it here (e.g. to mark the job failed instead of leaving it running).
+   */
+  onDeadLetter?: (message: { messageId: string; body: string; receiveCount: number }) => void | Promise<void>;
 }
 
 export interface ReceiveOptions {
@@ -84,6 +89,8 @@ export class SqliteJobQueue implements JobQueue {
   private readonly statsStatement: BetterSqlite3.Statement<[number, number], StatsRow>;
   private readonly redriveStatement: BetterSqlite3.Statement<[number]>;
   private readonly probeStatement: BetterSqlite3.Statement<[], number>;
+  private readonly onDeadLetter: SqliteJobQueueOptions['onDeadLetter'];
+  private deadLettered: { messageId: string; body: string; receiveCount: number }[] = [];
   private readonly receiveTransaction: BetterSqlite3.Transaction<(max: number, visibilityTimeoutMs: number) => ReceivedMessage[]>;
 
   constructor(db: Database, options: SqliteJobQueueOptions = {}) {
@@ -95,6 +102,7 @@ export class SqliteJobQueue implements JobQueue {
     }
     this.maxReceiveCount = maxReceiveCount;
     this.now = options.now ?? Date.now;
+    this.onDeadLetter = options.onDeadLetter;
 
     this.insertStatement = db.prepare(
       'INSERT INTO queue_messages (message_id, body, sent_at, visible_at) VALUES (?, ?, ?, ?)',
@@ -161,7 +169,12 @@ export class SqliteJobQueue implements JobQueue {
     }
     assertVisibilityTimeout(visibilityTimeoutMs);
     // IMMEDIATE: the write lock is taken before choosing, so two receivers (even two processes) never pick the same message.
-    return this.receiveTransaction.immediate(max, visibilityTimeoutMs);
+    this.deadLettered = [];
+    const received = this.receiveTransaction.immediate(max, visibilityTimeoutMs);
+    const moved = this.deadLettered;
+    this.deadLettered = [];
+    for (const message of moved) await this.onDeadLetter?.(message);
+    return received;
   }
 
   /** Deletes a message by its latest receipt; false for a stale, unknown or dead-lettered receipt. */
@@ -214,6 +227,7 @@ export class SqliteJobQueue implements JobQueue {
         after = candidate.seq;
         if (candidate.receive_count >= this.maxReceiveCount) {
           this.deadLetterStatement.run(now, candidate.seq);
+          this.deadLettered.push({ messageId: candidate.message_id, body: candidate.body, receiveCount: candidate.receive_count });
           continue;
         }
         const receiptHandle = randomBytes(24).toString('base64url');
