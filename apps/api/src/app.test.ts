@@ -81,6 +81,13 @@ describe('authentication and isolation', () => {
     expect((await res.json()).code).toBe('REQUEST.INVALID_PATH');
   });
 
+  it('answers headers too large for the server with a 431 problem', async () => {
+    const res = await api.request('/api/health', { headers: { 'X-Padding': 'x'.repeat(32 * 1024) } });
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect((await res.json()).code).toBe('REQUEST.HEADERS_TOO_LARGE');
+  });
+
   it('answers unknown routes with a problem', async () => {
     const res = await api.request('/api/nope');
     expect(res.status).toBe(404);

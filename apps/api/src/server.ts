@@ -1,6 +1,7 @@
 // Composition root: config in, adapters built, services wired, HTTP server (and local worker) started.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { AnalysisJobService, createAnalysisRecordHandler, LocalCoach, TradeCaptureService } from '@pecunia/core';
 import { createSqsBatchHandler } from '@pecunia/core/aws';
@@ -21,6 +22,30 @@ export interface RunningServer {
   /** Set on the first start of a fresh DATA_DIR. */
   createdLocalKey: { key: string; file: string } | null;
   close(): Promise<void>;
+}
+
+/**
+ * Requests Node refuses before Express sees them (headers too large, malformed request line) still get a
+ * problem+json answer with a code, like every other error of this API.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    type: `https://docs.pecunia.dev/problems/${tooLarge ? 'request-headers-too-large' : 'request-malformed'}`,
+    title: tooLarge ? 'Request Header Fields Too Large' : 'Bad Request',
+    status,
+    code: tooLarge ? 'REQUEST.HEADERS_TOO_LARGE' : 'REQUEST.MALFORMED',
+    detail: tooLarge ? 'The request headers are larger than this server accepts' : 'The request could not be parsed as HTTP',
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 export async function startServer(config: AppConfig, options: { logger?: Logger } = {}): Promise<RunningServer> {
@@ -78,13 +103,19 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
     pollIntervalMs: 250,
     logger: workerLogger,
   });
-  if (env.WORKER_ENABLED) worker.start();
+  if (env.WORKER_ENABLED) {
+    // This process is the queue's only worker: what was in flight when it last stopped resumes now, not after the
+    // visibility timeout (a second worker on the same DATA_DIR could run a job twice; its result is stored once).
+    await local.queue.releaseInFlight();
+    worker.start();
+  }
 
   const createdLocalKey = await ensureLocalApiKey(local.apiKeys, env.DATA_DIR);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(env.PORT, env.HOST ?? '0.0.0.0', () => resolve(s));
     s.once('error', reject);
   });
+  server.on('clientError', answerClientError);
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   if (!env.PUBLIC_BASE_URL) publicBaseUrl = `http://localhost:${port}`;

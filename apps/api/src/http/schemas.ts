@@ -2,6 +2,15 @@
 import { z } from 'zod';
 import { attachmentInputSchema, MAX_ATTACHMENTS, timezoneSchema, tradeFieldsSchema } from '@pecunia/core';
 
+/** A query-string page size: plain decimal digits only (`0x10` and `1e2` are refused), within [1, max]. */
+export const pageSizeSchema = (max: number) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && /^\d{1,4}$/.test(value) ? Number(value) : value),
+    z.number({ message: `must be a whole number from 1 to ${max}` }).int().min(1, `must be a whole number from 1 to ${max}`).max(max, `must be a whole number from 1 to ${max}`),
+  );
+
+export const listJobsQuerySchema = z.object({ limit: pageSizeSchema(100).optional() });
+
 export const sheetQuerySchema = z.object({
   sheet_id: z.string({ message: 'is required' }),
   sheet_range: z.string().optional(),
@@ -11,7 +20,7 @@ export const sheetQuerySchema = z.object({
 export const listTradesQuerySchema = sheetQuerySchema.extend({
   from: z.string().optional(),
   to: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
+  limit: pageSizeSchema(500).optional(),
   cursor: z.string().max(200).optional(),
 });
 

@@ -1,7 +1,7 @@
 // The operations of the API document: one registerPath per route, with the zod schemas that route validates with.
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { createJobBodySchema, listTradesQuerySchema, logTradeBodySchema, sheetQuerySchema, submitTradeBodySchema } from '../http/schemas';
+import { createJobBodySchema, listJobsQuerySchema, listTradesQuerySchema, logTradeBodySchema, sheetQuerySchema, submitTradeBodySchema } from '../http/schemas';
 import { PROBLEM_RESPONSES, type ProblemStatus } from './problem-responses';
 import {
   captureResultSchema,
@@ -54,8 +54,7 @@ function described<S extends z.ZodObject>(schema: S): S {
 
 const sheetQuery = described(sheetQuerySchema);
 const listTradesQuery = described(listTradesQuerySchema);
-// Mirrors the query schema in routes/analysis.ts, which is local to that module.
-const listJobsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).optional().meta({ description: 'How many jobs (default 20).' }) });
+const listJobsQuery = listJobsQuerySchema.extend({ limit: listJobsQuerySchema.shape.limit.meta({ description: 'How many jobs, 1–100 (default 20).' }) });
 const jobIdParams = z.object({ job_id: z.string().meta({ description: 'The `job_id` returned when the job was created.' }) });
 const mediaIdParams = z.object({ id: z.string().meta({ description: 'Id of the stored file (from the trade’s `file_links`).' }) });
 

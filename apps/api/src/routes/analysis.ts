@@ -1,12 +1,10 @@
 // Analysis job routes: create (202, queued), read one (owner only; others get 404), list recent.
 import { Router } from 'express';
-import { z } from 'zod';
 import { presentJob, type AnalysisJobService } from '@pecunia/core';
 import { callerOf } from '../http/auth';
 import { jsonBody, parseWith } from '../http/validate';
-import { createJobBodySchema } from '../http/schemas';
+import { createJobBodySchema, listJobsQuerySchema } from '../http/schemas';
 
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 
 export function analysisRoutes(jobs: AnalysisJobService): Router {
   const router = Router();
@@ -18,8 +16,8 @@ export function analysisRoutes(jobs: AnalysisJobService): Router {
   });
 
   router.get('/analysis/jobs', async (req, res) => {
-    const { limit } = parseWith(listQuery, req.query, 'REQUEST.INVALID_QUERY', 'query');
-    const list = await jobs.list(callerOf(req), limit);
+    const { limit } = parseWith(listJobsQuerySchema, req.query, 'REQUEST.INVALID_QUERY', 'query');
+    const list = await jobs.list(callerOf(req), limit ?? 20);
     res.json({ jobs: list.map((job) => ({ job_id: job.job_id, status: job.status, stage: job.stage, progress: job.progress, created_at: job.created_at, updated_at: job.updated_at, request: job.request, ...(job.error ? { error: job.error } : {}) })) });
   });
 

@@ -28,17 +28,22 @@ export function detectRevengeTrading({ trades, metrics }: PatternContext): Behav
   const sortedByEntry = trades.filter((t) => Number.isFinite(t.entry)).sort(byEntry);
   const revenge = new Set<TimedTrade>();
   let triggeringLosses = 0;
-  for (const loss of trades) {
-    if (!(loss.trade.pnl < 0 && -loss.trade.pnl > averageLoss && Number.isFinite(loss.exit))) continue;
-    let followed = false;
-    for (let i = firstEntryAtOrAfter(sortedByEntry, loss.exit); i < sortedByEntry.length; i++) {
-      const next = sortedByEntry[i]!;
-      if (next.entry > loss.exit + windowMs) break;
-      if (next === loss) continue;
-      revenge.add(next);
-      followed = true;
-    }
+  // Losses in exit order have windows whose starts and ends never move back, so each entry is visited once at most
+  // (`marked` is how far the entries have been marked): linear after the sorts, whatever the trading density.
+  const bigLosses = trades
+    .filter((t) => t.trade.pnl < 0 && -t.trade.pnl > averageLoss && Number.isFinite(t.exit))
+    .sort((a, b) => a.exit - b.exit);
+  let marked = 0;
+  for (const loss of bigLosses) {
+    const first = firstEntryAtOrAfter(sortedByEntry, loss.exit);
+    const end = loss.exit + windowMs;
+    // Followed at all: one of the first two entries in the window is another trade (the loss itself may be one).
+    const followed = [first, first + 1].some((i) => i < sortedByEntry.length && sortedByEntry[i]!.entry <= end && sortedByEntry[i] !== loss);
     if (followed) triggeringLosses++;
+    for (let i = Math.max(first, marked); i < sortedByEntry.length && sortedByEntry[i]!.entry <= end; i++) {
+      if (sortedByEntry[i] !== loss) revenge.add(sortedByEntry[i]!);
+      marked = i + 1;
+    }
   }
   if (revenge.size === 0) return null;
 

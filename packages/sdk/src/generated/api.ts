@@ -923,7 +923,7 @@ export interface operations {
     listAnalysisJobs: {
         parameters: {
             query?: {
-                /** @description How many jobs (default 20). */
+                /** @description How many jobs, 1–100 (default 20). */
                 limit?: number;
             };
             header?: never;

@@ -142,6 +142,19 @@ describe('SqliteJobQueue', () => {
     expect(redriven?.receiveCount).toBe(1);
   });
 
+  it('releases in-flight messages at once for a restarted worker, voiding the old receipts', async () => {
+    const queue = new SqliteJobQueue(open(), { now });
+    await queue.enqueue({ job_id: 'j1', user_id: 'u1' });
+    const [taken] = await queue.receive({ visibilityTimeoutMs: 300_000 });
+
+    expect(await queue.releaseInFlight()).toBe(1);
+
+    const [again] = await queue.receive({ visibilityTimeoutMs: 300_000 });
+    expect(again).toMatchObject({ messageId: taken!.messageId, receiveCount: 2 });
+    expect(await queue.delete(taken!.receiptHandle)).toBe(false);
+    expect(await queue.delete(again!.receiptHandle)).toBe(true);
+  });
+
   it('cannot delete a dead letter with its last receipt', async () => {
     const queue = new SqliteJobQueue(open(), { now, maxReceiveCount: 1 });
     await queue.enqueue(message(1));

@@ -90,6 +90,7 @@ export class SqliteJobQueue implements JobQueue {
   private readonly redriveStatement: BetterSqlite3.Statement<[number]>;
   private readonly probeStatement: BetterSqlite3.Statement<[], number>;
   private readonly onDeadLetter: SqliteJobQueueOptions['onDeadLetter'];
+  private readonly releaseStatement: BetterSqlite3.Statement<[number, number]>;
   private deadLettered: { messageId: string; body: string; receiveCount: number }[] = [];
   private readonly receiveTransaction: BetterSqlite3.Transaction<(max: number, visibilityTimeoutMs: number) => ReceivedMessage[]>;
 
@@ -103,6 +104,9 @@ export class SqliteJobQueue implements JobQueue {
     this.maxReceiveCount = maxReceiveCount;
     this.now = options.now ?? Date.now;
     this.onDeadLetter = options.onDeadLetter;
+    this.releaseStatement = db.prepare(
+      'UPDATE queue_messages SET visible_at = ?, receipt_handle = NULL WHERE dead_lettered_at IS NULL AND visible_at > ?',
+    );
 
     this.insertStatement = db.prepare(
       'INSERT INTO queue_messages (message_id, body, sent_at, visible_at) VALUES (?, ?, ?, ?)',
@@ -204,6 +208,15 @@ export class SqliteJobQueue implements JobQueue {
     const now = this.now();
     const row = this.statsStatement.get(now, now);
     return { visible: row?.visible ?? 0, inFlight: row?.in_flight ?? 0, deadLetter: row?.dead_letter ?? 0 };
+  }
+
+  /**
+   * Makes every in-flight message visible now and voids its receipt. For a worker that starts after a crash of the
+   * only worker on this queue: its messages need not wait out their visibility timeout. Returns how many.
+   */
+  async releaseInFlight(): Promise<number> {
+    const now = this.now();
+    return this.releaseStatement.run(now, now).changes;
   }
 
   /** Moves every dead letter back to the queue, visible at once; returns how many moved. */
