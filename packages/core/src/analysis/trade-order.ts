@@ -155,6 +155,40 @@ export function chronologicalOrder(trades: readonly StoredTrade[], instants: Tra
   return indices;
 }
 
+/**
+ * Two 16-bit passes over 32-bit integer keys of the first `known` entries; `keys` (doubles, for the caller's runs
+ * of equal exits) is rewritten in sorted order too. Unknown exits, already at the end, stay there.
+ */
+function radixUint32(indices: Uint32Array, keys: Float64Array, known: number): Uint32Array {
+  const n = indices.length;
+  let fromKeys: Uint32Array = Uint32Array.from(keys.subarray(0, known));
+  let fromIndices: Uint32Array = indices;
+  let toKeys: Uint32Array = new Uint32Array(known);
+  let toIndices: Uint32Array = new Uint32Array(n);
+  toIndices.set(indices.subarray(known), known);
+  const starts = new Uint32Array(RADIX);
+  for (let shift = 0; shift < 32; shift += RADIX_BITS) {
+    starts.fill(0);
+    for (let k = 0; k < known; k++) starts[(fromKeys[k]! >>> shift) & 0xffff]!++;
+    let total = 0;
+    for (let digit = 0; digit < RADIX; digit++) {
+      const count = starts[digit]!;
+      starts[digit] = total;
+      total += count;
+    }
+    for (let k = 0; k < known; k++) {
+      const key = fromKeys[k]!;
+      const slot = starts[(key >>> shift) & 0xffff]!++;
+      toKeys[slot] = key;
+      toIndices[slot] = fromIndices[k]!;
+    }
+    [fromKeys, toKeys] = [toKeys, fromKeys];
+    [fromIndices, toIndices] = [toIndices, fromIndices];
+  }
+  for (let k = 0; k < known; k++) keys[k] = fromKeys[k]!;
+  return fromIndices;
+}
+
 const RADIX_BITS = 16;
 const RADIX = 2 ** RADIX_BITS;
 const MAX_RADIX_RANGE = 2 ** (RADIX_BITS * 3);
@@ -199,7 +233,12 @@ function radixOrderByExit(exit: Float64Array): { indices: Uint32Array; keys: Flo
   }
 
   const range = known === 0 ? 0 : (max - min) / unit;
-  const passes = range < RADIX ? 1 : range < RADIX * RADIX ? 2 : 3;
+  if (range < 2 ** 32) {
+    // The common case (a journal spans less than 8,000 years of minutes): integer keys and bit shifts.
+    const sorted = radixUint32(indices, keys, known);
+    return { indices: sorted, keys };
+  }
+  const passes = range < RADIX * RADIX ? 2 : 3;
   let nextIndices = new Uint32Array(n);
   let nextKeys = new Float64Array(n);
   nextIndices.set(indices.subarray(known), known);
