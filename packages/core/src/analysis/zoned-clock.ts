@@ -66,6 +66,10 @@ export function createZonedClock(timezone: string = DEFAULT_TIMEZONE): ZonedCloc
 // Blocks tried from coarse to fine. Zones change offset at most a few times a year, so nearly every instant falls in
 // a week whose offset is the same at both ends; only the hours around a transition need finer blocks.
 const OFFSET_BLOCKS_MS = [7 * MS_PER_DAY, MS_PER_DAY, MS_PER_HOUR, 15 * MS_PER_MINUTE] as const;
+const WEEK_MS = 7 * MS_PER_DAY;
+const FIRST_WEEK = floor(Date.UTC(1900, 0, 1) / WEEK_MS);
+const WEEKS_SPAN = floor(Date.UTC(2200, 0, 1) / WEEK_MS) - FIRST_WEEK;
+const UNKNOWN = Number.NEGATIVE_INFINITY;
 
 /**
  * The zone's offset at an instant, asking Intl (15 µs a call) about once per week of trades instead of once per trade.
@@ -73,12 +77,26 @@ const OFFSET_BLOCKS_MS = [7 * MS_PER_DAY, MS_PER_DAY, MS_PER_HOUR, 15 * MS_PER_M
  */
 function blockOffsetLookup(zone: IANAZone): (ms: number) => number {
   const caches = OFFSET_BLOCKS_MS.map(() => new Map<number, number>());
+  // Weeks from 1900 to 2200 in a flat array: trades in no particular order still find their week's offset with one
+  // index, not a Map lookup (UNKNOWN: not asked yet; NaN: the offset changes within that week).
+  const weekly = new Float64Array(WEEKS_SPAN).fill(UNKNOWN);
   let knownStart = 0;
   let knownEnd = 0;
   let knownOffset = 0;
   return (ms) => {
     if (ms >= knownStart && ms < knownEnd) return knownOffset;
     if (!isFinite(ms)) return NAN;
+    const week = floor(ms / WEEK_MS) - FIRST_WEEK;
+    if (week >= 0 && week < WEEKS_SPAN) {
+      let offset = weekly[week]!;
+      if (offset === UNKNOWN) {
+        const start = (week + FIRST_WEEK) * WEEK_MS;
+        const first = zone.offset(start);
+        offset = first === zone.offset(start + WEEK_MS - 1) ? first : NAN;
+        weekly[week] = offset;
+      }
+      if (!isNaN(offset)) return offset;
+    }
     for (let level = 0; level < OFFSET_BLOCKS_MS.length; level++) {
       const size = OFFSET_BLOCKS_MS[level]!;
       const block = floor(ms / size);
