@@ -37,7 +37,7 @@ export class PecuniaApiError extends PecuniaError {
 }
 
 /** Codes of failures on the client's side of the wire. */
-export type ClientErrorCode = 'CLIENT.NETWORK' | 'CLIENT.ABORTED' | 'CLIENT.TIMEOUT' | 'CLIENT.UNEXPECTED_RESPONSE';
+export type ClientErrorCode = 'CLIENT.NETWORK' | 'CLIENT.ABORTED' | 'CLIENT.TIMEOUT' | 'CLIENT.UNEXPECTED_RESPONSE' | 'CLIENT.INVALID_OPTIONS';
 
 /** The request never got an answer (network, abort, timeout), or the answer was not one the API gives. */
 export class PecuniaClientError extends PecuniaError {

@@ -37,6 +37,22 @@ describe('waitForJob', () => {
     expect(sleep.waits).toEqual([250, 250, 250, 250]);
   });
 
+  it('waits without a deadline for an infinite or very long timeout, and never polls faster than 100 ms', async () => {
+    for (const timeoutMs of [Infinity, 3_000_000_000]) {
+      const { client, sleep } = clientAnswering(json(200, job('running', 'load_journal', 0.05)), json(200, done));
+
+      const completed = await client.waitForJob('job-1', { timeoutMs, intervalMs: 0 });
+
+      expect(completed.status).toBe('completed');
+      expect(sleep.waits).toEqual([100]);
+    }
+  });
+
+  it('refuses a timeout that is not a number of milliseconds', async () => {
+    const { client } = clientAnswering(json(200, done));
+    await expect(client.waitForJob('job-1', { timeoutMs: Number.NaN })).rejects.toMatchObject({ code: 'CLIENT.INVALID_OPTIONS' });
+  });
+
   it('rejects with the job’s error code when the job fails', async () => {
     const { client } = clientAnswering(json(200, job('failed', 'load_journal', 0.05, { error: { code: 'SHEET.NOT_FOUND', message: 'No journal' } })));
 

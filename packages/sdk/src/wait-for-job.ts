@@ -8,14 +8,17 @@ export interface WaitForJobOptions {
   onProgress?: (progress: JobProgress) => void;
   /** Aborting rejects the wait with code `CLIENT.ABORTED` (the job itself keeps running). */
   signal?: AbortSignal;
-  /** Pause between polls. Default 1000 ms. */
+  /** Pause between polls, at least 100 ms. Default 1000 ms. */
   intervalMs?: number;
-  /** Give up after this long with code `CLIENT.TIMEOUT`. Default 10 minutes. */
+  /** Give up after this long with code `CLIENT.TIMEOUT`. Default 10 minutes; `Infinity` waits until done or aborted. */
   timeoutMs?: number;
 }
 
 export const DEFAULT_POLL_INTERVAL_MS = 1000;
+export const MIN_POLL_INTERVAL_MS = 100;
 export const DEFAULT_WAIT_TIMEOUT_MS = 10 * 60 * 1000;
+// setTimeout fires at once for delays beyond 2^31 - 1 ms (about 24.8 days): longer waits get no backstop timer.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const isCompleted = (job: Job): job is CompletedJob =>
   job.status === 'completed' && job.report !== undefined && job.report_markdown !== undefined && job.metrics !== undefined;
@@ -27,8 +30,11 @@ export async function waitForJob(
   deps: { sleep: Sleep; now?: () => number },
 ): Promise<CompletedJob> {
   const now = deps.now ?? Date.now;
-  const interval = Math.max(options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS, 0);
-  const timeout = Math.max(options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS, 0);
+  const interval = Math.max(options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS, MIN_POLL_INTERVAL_MS);
+  const timeout = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
+  if (Number.isNaN(timeout) || timeout < 0) {
+    throw new PecuniaClientError('CLIENT.INVALID_OPTIONS', `timeoutMs must be a number of milliseconds ≥ 0, or Infinity; got ${timeout}`);
+  }
   const deadline = now() + timeout;
   const timedOut = () => new PecuniaClientError('CLIENT.TIMEOUT', `Analysis job ${jobId} did not finish within ${timeout} ms`);
   const aborted = () => new PecuniaClientError('CLIENT.ABORTED', `Stopped waiting for analysis job ${jobId}`, { cause: options.signal?.reason });
@@ -37,7 +43,7 @@ export async function waitForJob(
   const controller = new AbortController();
   const forward = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', forward, { once: true });
-  const backstop = setTimeout(() => controller.abort(timedOut()), timeout);
+  const backstop = timeout <= MAX_TIMER_MS ? setTimeout(() => controller.abort(timedOut()), timeout) : undefined;
   let last = '';
   try {
     for (;;) {
