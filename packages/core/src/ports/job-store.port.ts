@@ -43,7 +43,7 @@ export interface JobStore {
   getById(jobId: string): Promise<AnalysisJob | null>;
   /** Marks a queued or running job running; returns false when it is already completed (or missing). */
   start(jobId: string): Promise<boolean>;
-  /** Records the current stage and progress (0–1) of a running job. */
+  /** Records the current stage and progress (0–1) of a running job; progress never moves back (a redelivered job re-runs its stages). */
   progress(jobId: string, stage: string, progress: number): Promise<void>;
   /** Stores the result once: returns false and changes nothing when the job was already completed. */
   complete(jobId: string, result: Record<string, unknown>): Promise<boolean>;

@@ -138,11 +138,22 @@ describe('SqliteJobStore', () => {
   it('clamps progress to 0..1 and refuses a non-number', async () => {
     await store.create(job('j1', 'alice'));
     await store.start('j1');
-    await store.progress('j1', 'a', 7);
-    expect((await store.getById('j1'))?.progress).toBe(1);
     await store.progress('j1', 'a', -1);
     expect((await store.getById('j1'))?.progress).toBe(0);
+    await store.progress('j1', 'a', 7);
+    expect((await store.getById('j1'))?.progress).toBe(1);
     await expect(store.progress('j1', 'a', NaN)).rejects.toMatchObject({ code: 'JOB.INVALID_PROGRESS' });
+  });
+
+  it('never moves progress back when a redelivered job re-runs its stages', async () => {
+    await store.create(job('j1', 'alice'));
+    await store.start('j1');
+    await store.progress('j1', 'synthesize', 0.8);
+    await store.start('j1');
+
+    await store.progress('j1', 'load_journal', 0.05);
+
+    expect(await store.getById('j1')).toMatchObject({ stage: 'load_journal', progress: 0.8 });
   });
 
   it('refuses an invalid job', async () => {

@@ -71,7 +71,7 @@ export class SqliteJobStore implements JobStore {
        WHERE job_id = ? AND status IN ('queued', 'running', 'failed')`,
     );
     this.progressStatement = db.prepare(
-      "UPDATE jobs SET stage = ?, progress = ?, updated_at = ? WHERE job_id = ? AND status = 'running'",
+      "UPDATE jobs SET stage = ?, progress = MAX(progress, ?), updated_at = ? WHERE job_id = ? AND status = 'running'",
     );
     // Conditional so that a redelivered message finishing a second time cannot overwrite the first result.
     this.completeStatement = db.prepare(
