@@ -10,6 +10,7 @@ import { createApp } from './app';
 import type { AppConfig } from './config';
 import { buildLocalAdapters } from './composition/local';
 import { ensureLocalApiKey } from './local-api-key';
+import { idempotent } from './http/idempotency';
 import { analysisRoutes } from './routes/analysis';
 import { createLogger } from './logger';
 
@@ -66,7 +67,7 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
     defaultTimezone: env.DEFAULT_TIMEZONE,
     maxBodyBytes: Math.floor(env.MAX_BODY_MB * 1024 * 1024),
     info: { version: VERSION, mode: 'local' },
-    routers: [analysisRoutes(analysis)],
+    routers: [analysisRoutes(analysis, idempotent(local.idempotency))],
     readiness: [
       { port: 'journal', adapter: local.journal.name, check: () => local.journal.ready() },
       { port: 'media', adapter: local.media.name, check: () => local.media.ready() },

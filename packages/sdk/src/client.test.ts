@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createClient, PecuniaApiError, PecuniaClientError, SDK_VERSION, type ClientOptions } from './index';
+import { createClient, PecuniaApiError, SDK_VERSION, type ClientOptions } from './index';
 import { fakeFetch, fakeSleep, json, problem, type FakeFetch } from './testing/fake-fetch';
 
 const BASE = 'http://api.test';
@@ -101,7 +101,7 @@ describe('createClient', () => {
     expect(sleep.waits).toEqual([]);
   });
 
-  it('retries network errors of reads and keyed writes, but not of a plain POST that may have been done', async () => {
+  it('retries network errors of reads and keyed writes (analysis jobs are keyed too)', async () => {
     const reads = fakeFetch(new TypeError('fetch failed'), json(200, { jobs: [] }));
     expect(await clientWith(reads).client.listAnalysisJobs({ limit: 5 })).toEqual([]);
     expect(reads.seen).toHaveLength(2);
@@ -111,13 +111,10 @@ describe('createClient', () => {
     expect((await clientWith(keyed).client.submitTrade({ content: 'x' }, { sheetId: 'j' })).status).toBe('created');
     expect(keyed.seen).toHaveLength(2);
 
-    const writes = fakeFetch(new TypeError('fetch failed'), json(202, { job_id: 'j1', status: 'queued' }));
-    const error = await clientWith(writes)
-      .client.createAnalysisJob({ sheet_id: 'j', prompt: 'why?' })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PecuniaClientError);
-    expect(error).toMatchObject({ code: 'CLIENT.NETWORK' });
-    expect(writes.seen).toHaveLength(1);
+    const jobs = fakeFetch(new TypeError('fetch failed'), json(202, { job_id: 'j1', status: 'queued' }));
+    expect(await clientWith(jobs).client.createAnalysisJob({ sheet_id: 'j', prompt: 'why?' })).toEqual({ job_id: 'j1', status: 'queued' });
+    expect(jobs.seen).toHaveLength(2);
+    expect(jobs.seen[1]!.headers.get('idempotency-key')).toBe(jobs.seen[0]!.headers.get('idempotency-key'));
   });
 
   it('retries nothing when retries is 0', async () => {

@@ -34,6 +34,19 @@ describe('retryingFetch', () => {
     expect(conflict.seen).toHaveLength(1);
   });
 
+  it('never repeats a plain POST whose work may have been done (network error, 502)', async () => {
+    const plain = () => new Request('http://api.test/api/other', { method: 'POST', body: '{}' });
+    for (const answer of [new TypeError('fetch failed'), problem(502, 'UPSTREAM', 'late')]) {
+      const fetch = fakeFetch(answer, new Response('{}', { status: 201 }));
+      const outcome = await retryingFetch(fetch, { sleep: fakeSleep() })(plain()).then(
+        (response) => response.status,
+        (error: unknown) => (error as Error).name,
+      );
+      expect(outcome).not.toBe(201);
+      expect(fetch.seen).toHaveLength(1);
+    }
+  });
+
   it('stops retrying as soon as the request is aborted', async () => {
     const controller = new AbortController();
     const fetch = fakeFetch(() => {

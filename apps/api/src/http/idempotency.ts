@@ -29,30 +29,48 @@ export function idempotent(store: IdempotencyStore): RequestHandler {
         return sendProblem(res, 422, 'IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used with a different request');
       }
       res.setHeader('Idempotent-Replayed', 'true');
-      return res.status(claim.response.status).json(claim.response.body);
+      const { status, body } = claim.response;
+      if (status >= 400) return res.status(status).type('application/problem+json').send(JSON.stringify(body));
+      return res.status(status).json(body);
     }
-    // A success is stored before it is sent, and whether or not the client is still connected: a client that gave up
-    // waiting retries, and must get this answer rather than a second write. Only a request that ended in an error
-    // releases its claim, so a corrected request may be retried with the same key.
-    let remembered = false;
-    const send = res.json.bind(res);
-    res.json = (body: unknown) => {
+    // The first answer is stored before it is sent, whether or not the client is still connected: a client that gave
+    // up waiting retries, and must get this answer rather than a second write. Server errors are stored too (as
+    // Stripe does): the write may have reached the journal before the failure, so repeating it could write twice.
+    // A 4xx (nothing was written) or a 503 (turned away, try later) releases the key, so the request may be retried
+    // with it.
+    let settled = false;
+    const send = res.send.bind(res);
+    res.send = (body?: unknown) => {
+      if (settled) return send(body);
+      settled = true;
       const status = res.statusCode;
-      if (status >= 300 || remembered) return send(body);
-      store.complete(owner, key, { status, body, fingerprint }).then(
-        () => {
-          remembered = true;
-          send(body);
+      if ((status >= 400 && status < 500) || status === 503) {
+        // Released before the answer goes out, so an immediate corrected retry never meets its own old claim.
+        store
+          .release(owner, key)
+          .catch(() => undefined)
+          .finally(() => send(body));
+        return res;
+      }
+      store.complete(owner, key, { status, body: parseBody(body), fingerprint }).then(
+        () => send(body),
+        (error: unknown) => {
+          void store.release(owner, key).catch(() => undefined);
+          next(error);
         },
-        (error: unknown) => next(error),
       );
       return res;
     };
-    const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
-    res.end = ((...args: unknown[]) => {
-      if (!remembered && res.statusCode >= 300) void store.release(owner, key).catch(() => undefined);
-      return end(...args);
-    }) as typeof res.end;
     next();
   };
+}
+
+/** Bodies reach `send` as the JSON text `res.json` made; they are stored as values. */
+function parseBody(body: unknown): unknown {
+  if (typeof body !== 'string') return body instanceof Buffer ? body.toString('utf8') : body;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
 }

@@ -40,6 +40,8 @@ export function sendProblem(res: Response, status: number, code: string, detail:
     request_id: res.req.id === undefined ? undefined : String(res.req.id),
     ...extensions,
   };
+  // A 503 is temporary by definition: say when to come back, as the API document promises.
+  if (status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '5');
   res.status(status).type('application/problem+json').send(JSON.stringify(problem));
 }
 

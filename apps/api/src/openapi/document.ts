@@ -30,7 +30,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
     required: false,
     description:
       'Any unique string (1–255 visible ASCII characters). A retry with the same key and body returns the first response ' +
-      '(`Idempotent-Replayed: true`) and writes nothing twice.',
+      '(`Idempotent-Replayed: true`), a server error included, and writes nothing twice; a 4xx or 503 frees the key.',
     schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
   });
   for (const [status, [name, description]] of Object.entries(PROBLEM_RESPONSES)) {

@@ -149,8 +149,9 @@ export function registerOperations(registry: OpenAPIRegistry): void {
     tags: ['Analysis'],
     summary: 'Start an analysis',
     description: 'Stores the job as queued and queues it. Poll `GET /api/analysis/jobs/{job_id}` until it is completed or failed.',
+    parameters: [idempotencyKey],
     request: { body: { required: true, content: { 'application/json': { schema: createJobRequest } } } },
-    responses: { 202: ok('The job is queued.', jobCreatedSchema, location), ...problems(400, 401, 413, 415, 500, 503) },
+    responses: { 202: ok('The job is queued.', jobCreatedSchema, location), ...problems(400, 401, 409, 413, 415, 422, 500, 503) },
   });
 
   registry.registerPath({

@@ -1,15 +1,15 @@
 // Analysis job routes: create (202, queued), read one (owner only; others get 404), list recent.
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { presentJob, type AnalysisJobService } from '@pecunia/core';
 import { callerOf } from '../http/auth';
 import { jsonBody, parseWith } from '../http/validate';
 import { createJobBodySchema, listJobsQuerySchema } from '../http/schemas';
 
 
-export function analysisRoutes(jobs: AnalysisJobService): Router {
+export function analysisRoutes(jobs: AnalysisJobService, idempotency: RequestHandler): Router {
   const router = Router();
 
-  router.post('/analysis/jobs', async (req, res) => {
+  router.post('/analysis/jobs', idempotency, async (req, res) => {
     const body = parseWith(createJobBodySchema, jsonBody(req), 'ANALYSIS.INVALID_REQUEST', 'analysis request');
     const job = await jobs.create(callerOf(req), body);
     res.status(202).location(`/api/analysis/jobs/${job.job_id}`).json({ job_id: job.job_id, status: job.status });

@@ -732,7 +732,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Any unique string (1–255 visible ASCII characters). A retry with the same key and body returns the first response (`Idempotent-Replayed: true`) and writes nothing twice. */
+        /** @description Any unique string (1–255 visible ASCII characters). A retry with the same key and body returns the first response (`Idempotent-Replayed: true`), a server error included, and writes nothing twice; a 4xx or 503 frees the key. */
         IdempotencyKey: string;
     };
     requestBodies: never;
@@ -798,7 +798,7 @@ export interface operations {
                 timezone?: string;
             };
             header?: {
-                /** @description Any unique string (1–255 visible ASCII characters). A retry with the same key and body returns the first response (`Idempotent-Replayed: true`) and writes nothing twice. */
+                /** @description Any unique string (1–255 visible ASCII characters). A retry with the same key and body returns the first response (`Idempotent-Replayed: true`), a server error included, and writes nothing twice; a 4xx or 503 frees the key. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -845,7 +845,7 @@ export interface operations {
                 timezone?: string;
             };
             header?: {
-                /** @description Any unique string (1–255 visible ASCII characters). A retry with the same key and body returns the first response (`Idempotent-Replayed: true`) and writes nothing twice. */
+                /** @description Any unique string (1–255 visible ASCII characters). A retry with the same key and body returns the first response (`Idempotent-Replayed: true`), a server error included, and writes nothing twice; a 4xx or 503 frees the key. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -950,7 +950,10 @@ export interface operations {
     createAnalysisJob: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (1–255 visible ASCII characters). A retry with the same key and body returns the first response (`Idempotent-Replayed: true`), a server error included, and writes nothing twice; a 4xx or 503 frees the key. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -974,8 +977,10 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["ContentTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
