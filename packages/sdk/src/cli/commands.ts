@@ -98,6 +98,9 @@ export async function analyze(args: string[], { client, io }: CommandContext): P
   });
   const prompt = text(values, 'prompt') ?? (positionals.join(' ').trim() || undefined);
   if (!prompt) throw new UsageError('analyze needs --prompt "the question for your coach"');
+  if (flag(values, 'markdown') && !flag(values, 'wait')) {
+    throw new UsageError('--markdown prints the finished report, so it needs --wait (or use: pecunia report <job_id> --markdown)');
+  }
   const { sheetId, sheetRange, timezone } = target(values, io);
   const from = text(values, 'from');
   const to = text(values, 'to');

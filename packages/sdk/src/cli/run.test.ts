@@ -72,6 +72,7 @@ describe('pecunia CLI', () => {
     [['submit', 'text', '--bogus'], /Unknown option '--bogus'/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['report'], /report needs one job id/],
+    [['analyze', '--prompt', 'x', '--markdown'], /--markdown prints the finished report, so it needs --wait/],
   ])('exits 2 on wrong usage: %j', async (argv, message) => {
     const c = cli(json(200, {}));
     expect(await c.run(...argv)).toBe(EXIT_USAGE);
