@@ -1,2 +1,0 @@
-// Placeholder: this project is an empty shell until its own issue lands.
-export {};
