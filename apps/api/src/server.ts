@@ -1,7 +1,6 @@
 // Composition root: config in, adapters built, services wired, HTTP server (and local worker) started.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { AnalysisJobService, createAnalysisRecordHandler, LocalCoach, TradeCaptureService } from '@pecunia/core';
 import { createSqsBatchHandler } from '@pecunia/core/aws';
@@ -9,6 +8,7 @@ import { LocalQueueWorker } from '@pecunia/core/local';
 import { createApp } from './app';
 import type { AppConfig } from './config';
 import { buildLocalAdapters } from './composition/local';
+import { answerClientError } from './http/problem';
 import { ensureLocalApiKey } from './local-api-key';
 import { idempotent } from './http/idempotency';
 import { analysisRoutes } from './routes/analysis';
@@ -23,30 +23,6 @@ export interface RunningServer {
   /** Set on the first start of a fresh DATA_DIR. */
   createdLocalKey: { key: string; file: string } | null;
   close(): Promise<void>;
-}
-
-/**
- * Requests Node refuses before Express sees them (headers too large, malformed request line) still get a
- * problem+json answer with a code, like every other error of this API.
- */
-function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? 431 : 400;
-  const body = JSON.stringify({
-    type: `https://docs.pecunia.dev/problems/${tooLarge ? 'request-headers-too-large' : 'request-malformed'}`,
-    title: tooLarge ? 'Request Header Fields Too Large' : 'Bad Request',
-    status,
-    code: tooLarge ? 'REQUEST.HEADERS_TOO_LARGE' : 'REQUEST.MALFORMED',
-    detail: tooLarge ? 'The request headers are larger than this server accepts' : 'The request could not be parsed as HTTP',
-  });
-  socket.end(
-    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
-      `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }
 
 export async function startServer(config: AppConfig, options: { logger?: Logger } = {}): Promise<RunningServer> {

@@ -1,4 +1,5 @@
 // The one error handler: every failure becomes RFC 9457 application/problem+json with a stable `code`.
+import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { isPecuniaError } from '@pecunia/core';
 
@@ -24,25 +25,57 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
 
-export function sendProblem(res: Response, status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): void {
-  const problem: Problem = {
+const titleOf = (status: number): string => TITLES[status] ?? 'Error';
+
+/** A problem document: its `type` and `title` follow from the code and the status. */
+export function problemBody(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): Problem {
+  return {
     type: `https://docs.pecunia.dev/problems/${code.toLowerCase().replace(/[._]/g, '-')}`,
-    title: TITLES[status] ?? 'Error',
+    title: titleOf(status),
     status,
     detail,
     code,
+    ...extensions,
+  };
+}
+
+export function sendProblem(res: Response, status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): void {
+  const problem = problemBody(status, code, detail, {
     instance: res.req.originalUrl.split('?')[0],
     request_id: res.req.id === undefined ? undefined : String(res.req.id),
     ...extensions,
-  };
+  });
   // A 503 is temporary by definition: say when to come back, as the API document promises.
   if (status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '5');
   res.status(status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+/**
+ * Requests Node refuses before Express sees them (headers too large, malformed request line) still get a
+ * problem+json answer with a code, like every other error of this API. Used as the server's `clientError` listener.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify(
+    tooLarge
+      ? problemBody(status, 'REQUEST.HEADERS_TOO_LARGE', 'The request headers are larger than this server accepts')
+      : problemBody(status, 'REQUEST.MALFORMED', 'The request could not be parsed as HTTP'),
+  );
+  socket.end(
+    `HTTP/1.1 ${status} ${titleOf(status)}\r\n` +
+      `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 interface BodyParserError {
