@@ -45,7 +45,7 @@ export type { Coach, CoachInput, MediaInsight } from './ports/coach.port';
 
 export { TradeCaptureService, readTrades, validationFailure } from './services/trade-capture';
 export type { CaptureTarget, CapturedTrade, SubmitOutcome, TradePage, TradeCaptureDeps } from './services/trade-capture';
-export { AnalysisJobService, presentJob } from './services/analysis-jobs';
+export { AnalysisJobService, presentJob, presentJobSummary } from './services/analysis-jobs';
 export type { NewAnalysisJob, AnalysisJobsDeps } from './services/analysis-jobs';
 
 export { computeMetrics, roundMetrics, MAX_EQUITY_POINTS } from './analysis/metrics';

@@ -1,10 +1,9 @@
 // Analysis job routes: create (202, queued), read one (owner only; others get 404), list recent.
 import { Router, type RequestHandler } from 'express';
-import { presentJob, type AnalysisJobService } from '@pecunia/core';
+import { presentJob, presentJobSummary, type AnalysisJobService } from '@pecunia/core';
 import { callerOf } from '../http/auth';
 import { jsonBody, parseWith } from '../http/validate';
 import { createJobBodySchema, listJobsQuerySchema } from '../http/schemas';
-
 
 export function analysisRoutes(jobs: AnalysisJobService, idempotency: RequestHandler): Router {
   const router = Router();
@@ -18,7 +17,7 @@ export function analysisRoutes(jobs: AnalysisJobService, idempotency: RequestHan
   router.get('/analysis/jobs', async (req, res) => {
     const { limit } = parseWith(listJobsQuerySchema, req.query, 'REQUEST.INVALID_QUERY', 'query');
     const list = await jobs.list(callerOf(req), limit ?? 20);
-    res.json({ jobs: list.map((job) => ({ job_id: job.job_id, status: job.status, stage: job.stage, progress: job.progress, created_at: job.created_at, updated_at: job.updated_at, request: job.request, ...(job.error ? { error: job.error } : {}) })) });
+    res.json({ jobs: list.map(presentJobSummary) });
   });
 
   router.get('/analysis/jobs/:job_id', async (req, res) => {

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseDateRange } from '../domain/date-range';
 import { parseSheetRange, parseSheetId, DEFAULT_SHEET_RANGE } from '../domain/sheet-range';
-import { isValidTimezone } from '../domain/timestamps';
+import { canonicalTimezone, isValidTimezone } from '../domain/timestamps';
 import { NotFoundError, UpstreamError, ValidationError } from '../errors';
 import type { JobQueue } from '../ports/job-queue.port';
 import type { AnalysisJob, JobStore } from '../ports/job-store.port';
@@ -35,10 +35,12 @@ export class AnalysisJobService {
     const sheetId = parseSheetId(input.sheet_id);
     const sheetRange = input.sheet_range ?? DEFAULT_SHEET_RANGE;
     parseSheetRange(sheetRange);
-    const timezone = input.timezone ?? this.deps.defaultTimezone;
-    if (!isValidTimezone(timezone)) {
+    const requested = input.timezone ?? this.deps.defaultTimezone;
+    if (!isValidTimezone(requested)) {
       throw new ValidationError('ANALYSIS.INVALID_TIMEZONE', 'timezone must be an IANA time zone such as UTC or America/New_York', { field: 'timezone' });
     }
+    // Stored in its canonical spelling, whoever calls (the HTTP schema already does this; other callers may not).
+    const timezone = canonicalTimezone(requested);
     const range = parseDateRange(input.start_date, input.end_date, timezone);
     const prompt = input.prompt.trim();
     if (prompt.length === 0) throw new ValidationError('ANALYSIS.INVALID_PROMPT', 'prompt must not be empty: ask the coach a question', { field: 'prompt' });
@@ -83,9 +85,8 @@ export class AnalysisJobService {
   }
 }
 
-/** The public view of a job: its request fields, state, and — once completed — the report and its inputs. */
-export function presentJob(job: AnalysisJob): Record<string, unknown> {
-  const result = job.result ?? {};
+/** A job as a list shows it: its request and state, without the result. */
+export function presentJobSummary(job: AnalysisJob): Record<string, unknown> {
   return {
     job_id: job.job_id,
     status: job.status,
@@ -95,6 +96,10 @@ export function presentJob(job: AnalysisJob): Record<string, unknown> {
     updated_at: job.updated_at,
     request: job.request,
     ...(job.error ? { error: job.error } : {}),
-    ...result,
   };
+}
+
+/** The public view of a job: its summary and — once completed — the report and its inputs. */
+export function presentJob(job: AnalysisJob): Record<string, unknown> {
+  return { ...presentJobSummary(job), ...(job.result ?? {}) };
 }
