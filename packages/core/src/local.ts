@@ -8,7 +8,7 @@ export { SqliteApiKeyStore } from './adapters/local/sqlite-api-key-store';
 export { SqliteIdempotencyStore } from './adapters/local/sqlite-idempotency-store';
 export { SqliteJobStore } from './adapters/local/sqlite-job-store';
 export { SqliteJobQueue } from './adapters/local/sqlite-job-queue';
-export type { ReceivedMessage, ReceiveOptions, DeadLetter, QueueStats, SqliteJobQueueOptions } from './adapters/local/sqlite-job-queue';
+export type { ReceivedMessage, ReceiveOptions, DeadLetter, DeadLetteredMessage, QueueStats, SqliteJobQueueOptions } from './adapters/local/sqlite-job-queue';
 export { SqliteTokenStore } from './adapters/local/sqlite-token-store';
 export { RuleBasedExtractor } from './adapters/local/rule-based-extractor';
 export { LocalCoach, writeLocalReport, noTradesReport } from './adapters/local/local-coach';

@@ -18,7 +18,13 @@ export interface SqliteJobQueueOptions {
    * Told of each message as it is dead-lettered, after the move is committed. SQS has a dead-letter queue for this;
    * locally the owner of the queue learns it here (e.g. to mark the job failed instead of leaving it running).
    */
-  onDeadLetter?: (message: { messageId: string; body: string; receiveCount: number }) => void | Promise<void>;
+  onDeadLetter?: (message: DeadLetteredMessage) => void | Promise<void>;
+}
+
+export interface DeadLetteredMessage {
+  messageId: string;
+  body: string;
+  receiveCount: number;
 }
 
 export interface ReceiveOptions {
@@ -91,8 +97,9 @@ export class SqliteJobQueue implements JobQueue {
   private readonly probeStatement: BetterSqlite3.Statement<[], number>;
   private readonly onDeadLetter: SqliteJobQueueOptions['onDeadLetter'];
   private readonly releaseStatement: BetterSqlite3.Statement<[number, number]>;
-  private deadLettered: { messageId: string; body: string; receiveCount: number }[] = [];
-  private readonly receiveTransaction: BetterSqlite3.Transaction<(max: number, visibilityTimeoutMs: number) => ReceivedMessage[]>;
+  private readonly receiveTransaction: BetterSqlite3.Transaction<
+    (max: number, visibilityTimeoutMs: number) => { received: ReceivedMessage[]; deadLettered: DeadLetteredMessage[] }
+  >;
 
   constructor(db: Database, options: SqliteJobQueueOptions = {}) {
     const maxReceiveCount = options.maxReceiveCount ?? 3;
@@ -173,11 +180,9 @@ export class SqliteJobQueue implements JobQueue {
     }
     assertVisibilityTimeout(visibilityTimeoutMs);
     // IMMEDIATE: the write lock is taken before choosing, so two receivers (even two processes) never pick the same message.
-    this.deadLettered = [];
-    const received = this.receiveTransaction.immediate(max, visibilityTimeoutMs);
-    const moved = this.deadLettered;
-    this.deadLettered = [];
-    for (const message of moved) await this.onDeadLetter?.(message);
+    const { received, deadLettered } = this.receiveTransaction.immediate(max, visibilityTimeoutMs);
+    // Told only once the move is committed.
+    for (const message of deadLettered) await this.onDeadLetter?.(message);
     return received;
   }
 
@@ -228,9 +233,10 @@ export class SqliteJobQueue implements JobQueue {
     this.probeStatement.get();
   }
 
-  private pick(max: number, visibilityTimeoutMs: number): ReceivedMessage[] {
+  private pick(max: number, visibilityTimeoutMs: number): { received: ReceivedMessage[]; deadLettered: DeadLetteredMessage[] } {
     const now = this.now();
     const received: ReceivedMessage[] = [];
+    const deadLettered: DeadLetteredMessage[] = [];
     // A cursor on seq rather than re-querying from the start: with a zero timeout a picked message stays visible.
     let after = 0;
     while (received.length < max) {
@@ -240,7 +246,7 @@ export class SqliteJobQueue implements JobQueue {
         after = candidate.seq;
         if (candidate.receive_count >= this.maxReceiveCount) {
           this.deadLetterStatement.run(now, candidate.seq);
-          this.deadLettered.push({ messageId: candidate.message_id, body: candidate.body, receiveCount: candidate.receive_count });
+          deadLettered.push({ messageId: candidate.message_id, body: candidate.body, receiveCount: candidate.receive_count });
           continue;
         }
         const receiptHandle = randomBytes(24).toString('base64url');
@@ -254,7 +260,7 @@ export class SqliteJobQueue implements JobQueue {
         });
       }
     }
-    return received;
+    return { received, deadLettered };
   }
 }
 
