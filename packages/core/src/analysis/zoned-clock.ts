@@ -87,7 +87,10 @@ function blockOffsetLookup(zone: IANAZone): (ms: number) => number {
     if (ms >= knownStart && ms < knownEnd) return knownOffset;
     if (!isFinite(ms)) return NAN;
     const week = floor(ms / WEEK_MS) - FIRST_WEEK;
+    // In range, the flat array has already answered for the week: finer blocks start at the day.
+    let firstLevel = 0;
     if (week >= 0 && week < WEEKS_SPAN) {
+      firstLevel = 1;
       let offset = weekly[week]!;
       if (offset === UNKNOWN) {
         const start = (week + FIRST_WEEK) * WEEK_MS;
@@ -97,7 +100,7 @@ function blockOffsetLookup(zone: IANAZone): (ms: number) => number {
       }
       if (!isNaN(offset)) return offset;
     }
-    for (let level = 0; level < OFFSET_BLOCKS_MS.length; level++) {
+    for (let level = firstLevel; level < OFFSET_BLOCKS_MS.length; level++) {
       const size = OFFSET_BLOCKS_MS[level]!;
       const block = floor(ms / size);
       const cache = caches[level]!;
