@@ -1,6 +1,4 @@
-import { SqliteApiKeyStore } from '@pecunia/core/local';
 import { pngBytes, toBase64 } from '@pecunia/core/testing';
-import { openLocalDatabase } from './composition/local';
 import { startTestServer, type TestServer } from './testing/test-server';
 
 const trade = { ticker: 'AAPL', position_type: 'long', pnl: 10, entry_timestamp: '2026-03-02T09:41', exit_timestamp: '2026-03-02T10:15' };
@@ -12,15 +10,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await api.close();
 });
-
-async function keyFor(user: string): Promise<string> {
-  const db = openLocalDatabase(api.dataDir);
-  try {
-    return (await new SqliteApiKeyStore(db).create(user)).key;
-  } finally {
-    db.close();
-  }
-}
 
 describe('health', () => {
   it('answers liveness without a key', async () => {
@@ -56,7 +45,7 @@ describe('authentication and isolation', () => {
   it("never shows one user's rows or files to another, even with the same sheet id", async () => {
     const attachments = [{ filename: 'c.png', mime_type: 'image/png', data: toBase64(pngBytes()) }];
     const created = await (await api.request('/api/trades?sheet_id=shared-name', { json: { ...trade, attachments } })).json();
-    const otherKey = await keyFor('someone-else');
+    const otherKey = await api.keyFor('someone-else');
 
     const rows = await api.request('/api/trades?sheet_id=shared-name', { key: otherKey });
     expect(rows.status).toBe(404);

@@ -1,5 +1,3 @@
-import { SqliteApiKeyStore } from '@pecunia/core/local';
-import { openLocalDatabase } from '../composition/local';
 import { startTestServer, type TestServer } from '../testing/test-server';
 
 let api: TestServer;
@@ -98,9 +96,7 @@ describe('analysis jobs', () => {
 
   it("answers 404 for another user's job and lists only the caller's jobs", async () => {
     const { job_id } = await (await api.request('/api/analysis/jobs', { json: { sheet_id: 'season', prompt: 'mine' } })).json();
-    const db = openLocalDatabase(api.dataDir);
-    const otherKey = (await new SqliteApiKeyStore(db).create('intruder')).key;
-    db.close();
+    const otherKey = await api.keyFor('intruder');
 
     const peek = await api.request(`/api/analysis/jobs/${job_id}`, { key: otherKey });
     expect(peek.status).toBe(404);

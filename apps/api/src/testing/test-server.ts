@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { SqliteApiKeyStore } from '@pecunia/core/local';
+import { openLocalDatabase } from '../composition/local';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { startServer, type RunningServer } from '../server';
@@ -16,6 +18,8 @@ export interface TestServer extends RunningServer {
   key: string;
   /** Every log line the server wrote. */
   logs: string[];
+  /** A new API key for another user of the same server, for isolation tests. */
+  keyFor(userId: string): Promise<string>;
   request(pathAndQuery: string, init?: RequestInit & { json?: unknown; key?: string | null }): Promise<TestResponse>;
 }
 
@@ -37,6 +41,14 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     dataDir,
     key,
     logs,
+    keyFor: async (userId) => {
+      const db = openLocalDatabase(dataDir);
+      try {
+        return (await new SqliteApiKeyStore(db).create(userId)).key;
+      } finally {
+        db.close();
+      }
+    },
     close: async () => {
       await running.close();
       rmSync(dataDir, { recursive: true, force: true });
