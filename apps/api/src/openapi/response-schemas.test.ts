@@ -1,4 +1,5 @@
 import { computeMetrics, roundMetrics, type StoredTrade } from '@pecunia/core';
+import { makeTrade, utcAt } from '@pecunia/core/testing';
 import { z } from 'zod';
 import { metricsSchema } from './response-schemas';
 
@@ -14,22 +15,19 @@ function strictDeep(schema: z.ZodType): z.ZodType {
   return schema;
 }
 
-const trade = (i: number, overrides: Partial<StoredTrade> = {}): StoredTrade => ({
-  trade_id: `t${i}`,
-  user_id: 'u',
-  ticker: i % 2 ? 'AAPL' : 'ES',
-  position_type: i % 3 ? 'long' : 'short',
-  pnl: [120.5, -80, 0, 45.25][i % 4]!,
-  entry_timestamp: `2026-03-0${2 + (i % 5)}T14:${String(10 + i).padStart(2, '0')}:00Z`,
-  exit_timestamp: `2026-03-0${2 + (i % 5)}T15:${String(10 + i).padStart(2, '0')}:00Z`,
-  notes: '',
-  file_links: '',
-  quantity: 10,
-  entry_price: 100,
-  stop_loss: 99,
-  tags: ['orb'],
-  ...overrides,
-});
+const trade = (i: number): StoredTrade =>
+  makeTrade({
+    trade_id: `t${i}`,
+    ticker: i % 2 ? 'AAPL' : 'ES',
+    position_type: i % 3 ? 'long' : 'short',
+    pnl: [120.5, -80, 0, 45.25][i % 4]!,
+    entry_timestamp: utcAt(i * 60),
+    exit_timestamp: utcAt(i * 60 + 45),
+    quantity: 10,
+    entry_price: 100,
+    stop_loss: 99,
+    tags: ['orb'],
+  });
 
 describe('documented Metrics', () => {
   it('has exactly the fields the metrics engine returns (no undocumented or stale field)', () => {
