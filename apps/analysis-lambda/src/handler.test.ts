@@ -3,35 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { SHEET_COLUMNS, tradeToRow, type AnalysisJob, type StoredTrade } from '@pecunia/core';
 import { FsMediaStore, LocalCoach, openDatabase, SqliteJobStore, SqliteJournal, type Database } from '@pecunia/core/local';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ConfigError, loadConfig } from './config';
-import { AdaptersUnavailableError, buildHandler, createLazyHandler, createLogger, handler } from './handler';
+import { lambdaContext, sqsRecord as record } from '@pecunia/core/testing';
+import { createAnalysisMessageHandler, type AnalysisWorkerDeps } from '@pecunia/core/worker';
+import type { SQSEvent } from 'aws-lambda';
+import { ConfigError } from './config';
+import { buildHandler, createLazyHandler, createLogger, handler, setupFromEnv } from './handler';
 
 const OWNER = 'alice';
-const context = {
-  functionName: 'pecunia-analysis',
-  awsRequestId: 'test-request',
-  getRemainingTimeInMillis: () => 60_000,
-} as Context;
-
-function sqsRecord(body: string, messageId: string, receiveCount = 1): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: `receipt-${messageId}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: '1775044800000',
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: '1775044800000',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:analysis',
-    awsRegion: 'eu-west-1',
-  };
-}
+const context = lambdaContext();
+const sqsRecord = (body: string, messageId: string, receiveCount = 1) => record(body, { messageId, receiveCount });
 
 const trade = (n: number, pnl: number): StoredTrade => ({
   ticker: 'AAPL',
@@ -58,7 +38,7 @@ describe('analysis Lambda handler', () => {
   let dir: string;
   let db: Database;
   let jobs: SqliteJobStore;
-  let deps: Parameters<typeof buildHandler>[0];
+  let deps: AnalysisWorkerDeps;
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pecunia-lambda-'));
@@ -101,7 +81,7 @@ describe('analysis Lambda handler', () => {
       Records: [sqsRecord(JSON.stringify({ job_id: 'job-1', user_id: OWNER }), 'm-1'), sqsRecord('garbage', 'm-2')],
     };
 
-    const response = await buildHandler(deps)(event, context);
+    const response = await buildHandler(createAnalysisMessageHandler(deps))(event, context);
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-2' }] });
     const job = await jobs.getById('job-1');
@@ -114,37 +94,37 @@ describe('analysis Lambda handler', () => {
     });
   });
 
-  it('imports without configuration and fails each invocation naming every missing variable', async () => {
+  it('imports without configuration and fails each invocation naming every problem', async () => {
     expect(typeof handler).toBe('function');
-    const lazy = createLazyHandler(() => ({ TOKEN_ENCRYPTION_SECRET: 'short' }));
+    const lazy = createLazyHandler(() => setupFromEnv({ TOKEN_ENCRYPTION_SECRET: 'short' }));
     const event: SQSEvent = { Records: [sqsRecord('{}', 'm-1')] };
 
     const failure = lazy(event, context);
 
     await expect(failure).rejects.toBeInstanceOf(ConfigError);
-    await expect(failure).rejects.toThrow(/AWS_REGION/);
-    await expect(failure).rejects.toThrow(/DYNAMODB_TABLE_NAME/);
-    await expect(failure).rejects.toThrow(/GOOGLE_CLIENT_ID/);
     await expect(failure).rejects.toThrow(/TOKEN_ENCRYPTION_SECRET: must be at least 32 characters/);
+    // A Lambda cannot keep jobs or a journal on its temporary disk: the variables that move them are named.
+    await expect(failure).rejects.toThrow(/jobs: .*set DYNAMODB_TABLE_NAME/);
+    await expect(failure).rejects.toThrow(/journal: .*set the GOOGLE_\* variables/);
   });
 
-  it('names the adapters this build lacks when the configuration is complete', async () => {
-    const lazy = createLazyHandler(() => COMPLETE_ENV);
+  it('names the adapter families this build lacks when the configuration is complete', async () => {
+    const lazy = createLazyHandler(() => setupFromEnv(COMPLETE_ENV));
 
     const failure = lazy({ Records: [] }, context);
 
-    await expect(failure).rejects.toBeInstanceOf(AdaptersUnavailableError);
-    await expect(failure).rejects.toThrow(/DynamoDB job store on table pecunia-jobs/);
-    await expect(failure).rejects.toThrow(/Google Sheets journal/);
+    await expect(failure).rejects.toBeInstanceOf(ConfigError);
+    await expect(failure).rejects.toThrow(/AWS mode \(SQS\/DynamoDB\) is not available in this build yet/);
+    await expect(failure).rejects.toThrow(/Google mode \(Drive\/Sheets\) is not available in this build yet/);
   });
 
   it('builds once from configuration and then serves every invocation with the same handler', async () => {
     await createJob('job-2');
-    const build = jest.fn(() => deps);
-    const lazy = createLazyHandler(() => COMPLETE_ENV, build);
+    const build = jest.fn(async () => createAnalysisMessageHandler(deps));
+    const permissive = createLazyHandler(build);
 
-    const first = await lazy({ Records: [sqsRecord(JSON.stringify({ job_id: 'job-2', user_id: OWNER }), 'm-1')] }, context);
-    const second = await lazy({ Records: [sqsRecord(JSON.stringify({ job_id: 'job-2', user_id: OWNER }), 'm-2', 2)] }, context);
+    const first = await permissive({ Records: [sqsRecord(JSON.stringify({ job_id: 'job-2', user_id: OWNER }), 'm-1')] }, context);
+    const second = await permissive({ Records: [sqsRecord(JSON.stringify({ job_id: 'job-2', user_id: OWNER }), 'm-2', 2)] }, context);
 
     expect(first).toEqual({ batchItemFailures: [] });
     expect(second).toEqual({ batchItemFailures: [] });
@@ -152,19 +132,16 @@ describe('analysis Lambda handler', () => {
     expect((await jobs.getById('job-2'))!.status).toBe('completed');
   });
 
-  it('derives skip reasons from the keys that are not set', () => {
-    expect(loadConfig(COMPLETE_ENV).skipReasons).toEqual({
-      transcribe_audio: 'no Gemini key configured (GEMINI_API_KEY)',
-      analyse_images: 'no Gemini key configured (GEMINI_API_KEY)',
-      web_research: 'no web search key configured (SERPAPI_API_KEY)',
-    });
-    // Keys set but no adapter for them in this build: the reason says so instead of claiming the key is missing.
-    expect(loadConfig({ ...COMPLETE_ENV, GEMINI_API_KEY: 'k', SERPAPI_API_KEY: 's' }).skipReasons).toEqual({
-      transcribe_audio: 'Gemini media analysis is not available in this build',
-      analyse_images: 'Gemini media analysis is not available in this build',
-      web_research: 'SerpAPI web research is not available in this build',
-    });
-    expect(loadConfig(COMPLETE_ENV).env.ANALYSIS_MAX_RECEIVE_COUNT).toBe(3);
+  it('tries its set-up again on the next invocation after one failed', async () => {
+    const build = jest
+      .fn<Promise<ReturnType<typeof createAnalysisMessageHandler>>, []>()
+      .mockRejectedValueOnce(new Error('parameter store unreachable'))
+      .mockImplementation(async () => createAnalysisMessageHandler(deps));
+    const lazy = createLazyHandler(build);
+
+    await expect(lazy({ Records: [] }, context)).rejects.toThrow('parameter store unreachable');
+    expect(await lazy({ Records: [] }, context)).toEqual({ batchItemFailures: [] });
+    expect(build).toHaveBeenCalledTimes(2);
   });
 
   it('logs one JSON object per line at or above the configured level', () => {

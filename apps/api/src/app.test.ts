@@ -21,13 +21,17 @@ describe('health', () => {
   it('names the adapter serving each port in readiness', async () => {
     const body = await (await api.request('/api/health/ready', { key: null })).json();
     expect(body.status).toBe('ready');
-    expect(body.adapters).toEqual(
-      expect.arrayContaining([
-        { port: 'journal', adapter: 'sqlite', status: 'ready' },
-        { port: 'media', adapter: 'filesystem', status: 'ready' },
-        { port: 'extractor', adapter: 'rule-based', status: 'ready' },
-      ]),
-    );
+    expect(body.adapters).toEqual([
+      { port: 'journal', family: 'local', adapter: 'sqlite', status: 'ready' },
+      { port: 'media', family: 'local', adapter: 'filesystem', status: 'ready' },
+      { port: 'apiKeys', family: 'local', adapter: 'sqlite', status: 'ready' },
+      { port: 'jobs', family: 'local', adapter: 'sqlite', status: 'ready' },
+      { port: 'tokens', family: 'local', adapter: 'sqlite', status: 'ready' },
+      { port: 'idempotency', family: 'local', adapter: 'sqlite', status: 'ready' },
+      { port: 'queue', family: 'local', adapter: 'sqlite-queue', status: 'ready' },
+      { port: 'extractor', family: 'local', adapter: 'rule-based', status: 'ready' },
+      { port: 'coach', family: 'local', adapter: 'local-rule-based', status: 'ready' },
+    ]);
   });
 });
 

@@ -3,8 +3,21 @@ import { ConfigError, loadConfig } from './config';
 describe('configuration', () => {
   it('runs in local mode with nothing set', () => {
     const config = loadConfig({});
-    expect(config.env).toMatchObject({ PORT: 8000, DATA_DIR: './.data', APP_ENV: 'development', DEFAULT_TIMEZONE: 'UTC' });
-    expect(config.modes).toEqual({ journal: 'local', media: 'local', extractor: 'local', queue: 'local', jobs: 'local' });
+    expect(config.env).toMatchObject({ PORT: 8000, DATA_DIR: './.data', APP_ENV: 'development', DEFAULT_TIMEZONE: 'UTC', WORKER_ENABLED: true });
+    expect(config.adapters).toEqual({
+      journal: 'local',
+      media: 'local',
+      apiKeys: 'local',
+      jobs: 'local',
+      tokens: 'local',
+      idempotency: 'local',
+      queue: 'local',
+      extractor: 'local',
+      coach: 'local',
+      transcriber: 'none',
+      imageAnalyst: 'none',
+      researcher: 'none',
+    });
   });
 
   it('lists every problem in one error', () => {
@@ -24,7 +37,7 @@ describe('configuration', () => {
 
   it('refuses cloud settings this build cannot serve instead of silently running locally', () => {
     expect(() => loadConfig({ ANALYSIS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q', DYNAMODB_TABLE_NAME: 't', AWS_REGION: 'eu-west-1' })).toThrow(/AWS mode/);
-    expect(() => loadConfig({ ANALYSIS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q' })).toThrow(/DYNAMODB_TABLE_NAME, AWS_REGION: required/);
+    expect(() => loadConfig({ ANALYSIS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q' })).toThrow(/AWS_REGION: required together with ANALYSIS_QUEUE_URL/);
     expect(() => loadConfig({ SERPAPI_API_KEY: 'k' })).toThrow(/web research is not available/);
   });
 });

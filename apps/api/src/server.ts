@@ -1,13 +1,12 @@
-// Composition root: config in, adapters built, services wired, HTTP server (and local worker) started.
+// Composition root of the API: config in, adapters from the shared composition, services wired, HTTP server (and the
+// in-process analysis worker) started.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { AnalysisJobService, createAnalysisRecordHandler, LocalCoach, TradeCaptureService } from '@pecunia/core';
-import { createSqsBatchHandler } from '@pecunia/core/aws';
-import { LocalQueueWorker } from '@pecunia/core/local';
+import { AnalysisJobService, TradeCaptureService, type Logger as CoreLogger } from '@pecunia/core';
+import { compose, describePlan, modeOf, type Composition, type QueueConsumer } from '@pecunia/core/composition';
 import { createApp } from './app';
 import type { AppConfig } from './config';
-import { buildLocalAdapters } from './composition/local';
 import { answerClientError } from './http/problem';
 import { ensureLocalApiKey } from './local-api-key';
 import { idempotent } from './http/idempotency';
@@ -20,6 +19,8 @@ export interface RunningServer {
   url: string;
   server: Server;
   logger: Logger;
+  /** The adapters this server runs on (tests create keys for other users through it). */
+  composition: Composition;
   /** Set on the first start of a fresh DATA_DIR. */
   createdLocalKey: { key: string; file: string } | null;
   close(): Promise<void>;
@@ -29,87 +30,74 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
   const { env } = config;
   const logger = options.logger ?? createLogger(env.APP_LOG_LEVEL);
   let publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`;
-  const local = buildLocalAdapters({ dataDir: env.DATA_DIR, publicBaseUrl: () => publicBaseUrl });
-  const trades = new TradeCaptureService({ journal: local.journal, media: local.media, extractor: local.extractor });
-
-  const analysis = new AnalysisJobService({ jobs: local.jobs, queue: local.queue, defaultTimezone: env.DEFAULT_TIMEZONE });
+  const adapters = await compose(config, { publicBaseUrl: () => publicBaseUrl, logger: coreLogger(logger.child({ component: 'adapters' })) });
+  const mode = modeOf(adapters.plan);
+  const trades = new TradeCaptureService({ journal: adapters.journal, media: adapters.media, extractor: adapters.extractor });
+  const analysis = new AnalysisJobService({ jobs: adapters.jobs, queue: adapters.queue, defaultTimezone: env.DEFAULT_TIMEZONE });
 
   const app = createApp({
     logger,
-    apiKeys: local.apiKeys,
-    idempotency: local.idempotency,
-    media: local.media,
+    apiKeys: adapters.apiKeys,
+    idempotency: adapters.idempotency,
+    media: adapters.media,
     trades,
     defaultTimezone: env.DEFAULT_TIMEZONE,
     maxBodyBytes: Math.floor(env.MAX_BODY_MB * 1024 * 1024),
-    info: { version: VERSION, mode: 'local' },
-    routers: [analysisRoutes(analysis, idempotent(local.idempotency))],
-    readiness: [
-      { port: 'journal', adapter: local.journal.name, check: () => local.journal.ready() },
-      { port: 'media', adapter: local.media.name, check: () => local.media.ready() },
-      { port: 'extractor', adapter: local.extractor.name, check: async () => undefined },
-      { port: 'jobs', adapter: local.jobs.name, check: () => local.jobs.ready() },
-      { port: 'queue', adapter: local.queue.name, check: () => local.queue.ready() },
-    ],
+    info: { version: VERSION, mode },
+    routers: [analysisRoutes(analysis, idempotent(adapters.idempotency))],
+    readiness: adapters.readiness,
   });
 
-  // The in-process worker runs the very handler the Lambda exports, fed from the SQLite queue.
-  const workerLog = logger.child({ component: 'analysis-worker' });
-  const workerLogger = {
-    info: (message: string, fields?: Record<string, unknown>) => workerLog.info(fields ?? {}, message),
-    warn: (message: string, fields?: Record<string, unknown>) => workerLog.warn(fields ?? {}, message),
-    error: (message: string, fields?: Record<string, unknown>) => workerLog.error(fields ?? {}, message),
-  };
-  const recordHandler = createAnalysisRecordHandler({
-    jobs: local.jobs,
-    journal: local.journal,
-    media: local.media,
-    coach: new LocalCoach(),
-    logger: workerLogger,
-    skipReasons: {
-      collect_media: 'no transcription or image model configured (GEMINI_API_KEY unset), so attachments are not read',
-      transcribe_audio: 'no Gemini key configured (GEMINI_API_KEY)',
-      analyse_images: 'no Gemini key configured (GEMINI_API_KEY)',
-      web_research: 'no SerpAPI key configured (SERPAPI_API_KEY)',
-    },
-  });
-  const worker = new LocalQueueWorker({
-    queue: local.queue,
-    handler: createSqsBatchHandler(recordHandler),
-    visibilityTimeoutMs: 5 * 60_000,
-    pollIntervalMs: 250,
-    logger: workerLogger,
-  });
+  let worker: QueueConsumer | null = null;
   if (env.WORKER_ENABLED) {
-    // This process is the queue's only worker: what was in flight when it last stopped resumes now, not after the
-    // visibility timeout (a second worker on the same DATA_DIR could run a job twice; its result is stored once).
-    await local.queue.releaseInFlight();
+    // The worker core the Lambda runs too, fed from this deployment's queue in this process.
+    const workerLogger = coreLogger(logger.child({ component: 'analysis-worker' }));
+    worker = await adapters.consumeQueue(await adapters.analysisHandler(workerLogger), workerLogger);
     worker.start();
   }
 
-  const createdLocalKey = await ensureLocalApiKey(local.apiKeys, env.DATA_DIR);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(env.PORT, env.HOST ?? '0.0.0.0', () => resolve(s));
-    s.once('error', reject);
-  });
+  // Local keys only: a shared key store (AWS) is an operator's to fill with `npm run -s api-key`.
+  const createdLocalKey = adapters.plan.apiKeys === 'local' ? await ensureLocalApiKey(adapters.apiKeys, env.DATA_DIR) : null;
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(env.PORT, env.HOST ?? '0.0.0.0', () => resolve(s));
+      s.once('error', reject);
+    });
+  } catch (error) {
+    // Port taken, say: leave nothing running behind the failed start.
+    await worker?.stop();
+    await adapters.close();
+    throw error;
+  }
   server.on('clientError', answerClientError);
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   if (!env.PUBLIC_BASE_URL) publicBaseUrl = `http://localhost:${port}`;
-  logger.info({ port, mode: 'local', data_dir: env.DATA_DIR }, 'pecunia api listening');
+  logger.info({ port, mode, adapters: describePlan(adapters.plan), data_dir: env.DATA_DIR }, 'pecunia api listening');
 
   return {
     url,
     server,
     logger,
+    composition: adapters,
     createdLocalKey,
     close: async () => {
-      await worker.stop();
+      await worker?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      local.close();
+      await adapters.close();
     },
+  };
+}
+
+/** The core's logger port over pino: a message and its fields, as pino orders them. */
+function coreLogger(log: Logger): CoreLogger {
+  return {
+    info: (message, fields) => log.info(fields ?? {}, message),
+    warn: (message, fields) => log.warn(fields ?? {}, message),
+    error: (message, fields) => log.error(fields ?? {}, message),
   };
 }

@@ -1,3 +1,3 @@
-// Subpath `@pecunia/core/aws`: the adapters that run inside AWS (Lambda event handling, later DynamoDB and SQS clients).
-export { createSqsBatchHandler } from './adapters/aws/sqs-batch-handler';
-export type { SqsBatchHandler, SqsRecordHandler } from './adapters/aws/sqs-batch-handler';
+// Subpath `@pecunia/core/aws`: the adapters that speak AWS shapes (Lambda's SQS events; DynamoDB and SQS clients next).
+export { createSqsBatchHandler, fromSqsRecord } from './adapters/aws/sqs-batch-handler';
+export type { SqsBatchHandler } from './adapters/aws/sqs-batch-handler';

@@ -54,4 +54,15 @@ export class UpstreamError extends PecuniaError {
   }
 }
 
+/** The configuration cannot work: every problem at once, one per line, so a person fixes them in one go. */
+export class ConfigError extends PecuniaError {
+  constructor(
+    readonly problems: readonly string[],
+    heading = 'Invalid configuration',
+  ) {
+    super('CONFIG.INVALID', `${heading}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { status: 500, details: { problems } });
+    this.name = 'ConfigError';
+  }
+}
+
 export const isPecuniaError = (error: unknown): error is PecuniaError => error instanceof PecuniaError;

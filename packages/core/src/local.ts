@@ -1,4 +1,4 @@
-// Subpath `@pecunia/core/local`: the embedded adapters (SQLite, files, rule-based extractor and coach).
+// Subpath `@pecunia/core/local`: the embedded adapters (SQLite, files, rule-based extractor and coach, queue poller).
 export { openDatabase, migrate, schemaVersion } from './adapters/local/sqlite-database';
 export type { Database } from './adapters/local/sqlite-database';
 export { SqliteJournal } from './adapters/local/sqlite-journal';
@@ -12,5 +12,5 @@ export type { ReceivedMessage, ReceiveOptions, DeadLetter, DeadLetteredMessage, 
 export { SqliteTokenStore } from './adapters/local/sqlite-token-store';
 export { RuleBasedExtractor } from './adapters/local/rule-based-extractor';
 export { LocalCoach, writeLocalReport, noTradesReport } from './adapters/local/local-coach';
-export { LocalQueueWorker, toSqsRecord, localLambdaContext } from './adapters/local/local-queue-worker';
-export type { LocalQueueWorkerOptions, RunOnceResult, LocalQueueWorkerLogger } from './adapters/local/local-queue-worker';
+export { LocalQueueWorker } from './adapters/local/local-queue-worker';
+export type { LocalQueueWorkerOptions, RunOnceResult } from './adapters/local/local-queue-worker';

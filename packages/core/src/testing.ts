@@ -1,3 +1,5 @@
-// Subpath `@pecunia/core/testing`: small real media files for tests of any package.
+// Subpath `@pecunia/core/testing`: helpers for tests of any package (never imported by production code).
 export { pngBytes, mp3Bytes, jpegBytes, pdfBytes, toBase64 } from './testing/media-samples';
-export { makeTrade, utcAt, sampleJournal } from './analysis/make-trade';
+export { makeTrade, utcAt, sampleJournal } from './testing/make-trade';
+export { sqsRecord, lambdaContext } from './testing/aws-events';
+export { analysisResult } from './testing/analysis-result';

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SqliteApiKeyStore } from '@pecunia/core/local';
-import { openLocalDatabase } from '../composition/local';
+import { compose, loadConfig } from '@pecunia/core/composition';
 import { runApiKeyCommand } from './api-key';
 
 let dataDir: string;
@@ -18,11 +17,11 @@ async function run(...args: string[]): Promise<{ code: number; lines: string[] }
 }
 
 async function verify(key: string): Promise<string | null> {
-  const db = openLocalDatabase(dataDir);
+  const adapters = await compose(loadConfig({ DATA_DIR: dataDir }, 'cli'));
   try {
-    return await new SqliteApiKeyStore(db).verify(key);
+    return await adapters.apiKeys.verify(key);
   } finally {
-    db.close();
+    await adapters.close();
   }
 }
 

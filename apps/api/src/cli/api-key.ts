@@ -1,8 +1,7 @@
 // Operator command: `npm run -s api-key -- create|revoke --user <id>` against the configured key store.
 import { parseArgs } from 'node:util';
-import { SqliteApiKeyStore } from '@pecunia/core/local';
+import { compose } from '@pecunia/core/composition';
 import { ConfigError, loadConfig } from '../config';
-import { openLocalDatabase } from '../composition/local';
 
 const USAGE = 'usage: npm run -s api-key -- create --user <id> | revoke --user <id>';
 const USER_ID = /^[A-Za-z0-9@._:-]{1,128}$/;
@@ -19,10 +18,10 @@ export async function runApiKeyCommand(argv: readonly string[], env: NodeJS.Proc
     out('error: --user must be 1–128 letters, digits or @ . _ : -');
     return 2;
   }
-  const config = loadConfig(env);
-  const db = openLocalDatabase(config.env.DATA_DIR);
+  // The key store the API itself is configured with: SQLite under DATA_DIR locally, the shared table in AWS.
+  const adapters = await compose(loadConfig(env, 'cli'));
   try {
-    const keys = new SqliteApiKeyStore(db);
+    const keys = adapters.apiKeys;
     if (command === 'create') {
       const { key } = await keys.create(user);
       out(`Created an API key for user "${user}". It is shown only once:`);
@@ -33,7 +32,7 @@ export async function runApiKeyCommand(argv: readonly string[], env: NodeJS.Proc
     }
     return 0;
   } finally {
-    db.close();
+    await adapters.close();
   }
 }
 

@@ -3,6 +3,8 @@ import { Router } from 'express';
 
 export interface ReadinessCheck {
   port: string;
+  /** The family of adapters serving the port (`local`, `aws`, `google`…). */
+  family: string;
   adapter: string;
   check: () => Promise<void>;
 }
@@ -14,12 +16,12 @@ export function healthRoutes(checks: readonly ReadinessCheck[], info: { version:
   });
   router.get('/health/ready', async (_req, res) => {
     const results = await Promise.all(
-      checks.map(async ({ port, adapter, check }) => {
+      checks.map(async ({ port, family, adapter, check }) => {
         try {
           await check();
-          return { port, adapter, status: 'ready' as const };
+          return { port, family, adapter, status: 'ready' as const };
         } catch (error) {
-          return { port, adapter, status: 'unavailable' as const, reason: error instanceof Error ? error.message : String(error) };
+          return { port, family, adapter, status: 'unavailable' as const, reason: error instanceof Error ? error.message : String(error) };
         }
       }),
     );

@@ -3,8 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { SqliteApiKeyStore } from '@pecunia/core/local';
-import { openLocalDatabase } from '../composition/local';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { startServer, type RunningServer } from '../server';
@@ -41,14 +39,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     dataDir,
     key,
     logs,
-    keyFor: async (userId) => {
-      const db = openLocalDatabase(dataDir);
-      try {
-        return (await new SqliteApiKeyStore(db).create(userId)).key;
-      } finally {
-        db.close();
-      }
-    },
+    keyFor: async (userId) => (await running.composition.apiKeys.create(userId)).key,
     close: async () => {
       await running.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 // Breakdown buckets (per ticker, side, weekday, hour, tag): money kept in integer units, rows in a stable order.
-import { type BreakdownRow } from './metrics';
+import type { BreakdownRow } from '../domain/metrics';
 import { MONEY_SCALE } from './rounding';
 
 /** Bucket key for a trade whose timestamp cannot be read, so breakdowns still account for every trade. */

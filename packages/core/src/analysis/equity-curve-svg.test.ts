@@ -1,5 +1,5 @@
 import { escapeXml, renderEquityCurveSvg } from './equity-curve-svg';
-import { type EquityPoint } from './metrics';
+import type { EquityPoint } from '../domain/metrics';
 
 const curve = (values: readonly number[]): EquityPoint[] =>
   values.map((cumulative_pnl, i) => ({ trade_id: `t${i}`, exit_timestamp: '2026-03-02T15:00:00Z', cumulative_pnl, r: null }));

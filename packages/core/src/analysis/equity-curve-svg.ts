@@ -1,5 +1,5 @@
 // The equity curve as a small self-contained SVG (no fonts, scripts or links), for embedding in Markdown as a data URI.
-import { type EquityPoint } from './metrics';
+import type { EquityPoint } from '../domain/metrics';
 import { formatMoney, plural } from './format';
 import { roundMoney } from './rounding';
 

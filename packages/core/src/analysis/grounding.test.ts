@@ -1,8 +1,8 @@
 import { canonicalNumber, groundedNumbers, numbersIn, ungroundedNumbers } from './grounding';
-import { makeTrade, sampleJournal, tradeSeries } from './make-trade';
+import { makeTrade, sampleJournal, tradeSeries } from '../testing/make-trade';
 import { computeMetrics } from './metrics';
 import { detectPatterns } from './patterns';
-import { type Report } from './report';
+import { type Report } from '../domain/report';
 import { renderReportMarkdown } from './report-markdown';
 
 describe('numbersIn', () => {

@@ -1,8 +1,8 @@
 // Grounding check: lists numbers in a report that neither the metrics engine nor the pattern detectors produced.
 import { formatCount, formatDate, formatDuration, formatHour, formatMoney, formatPercent, formatQuantity, formatR, formatRatio } from './format';
-import { type Metrics } from './metrics';
+import type { Metrics } from '../domain/metrics';
 import { type BehaviouralPattern, PATTERN_RULES } from './pattern-types';
-import { type Report } from './report';
+import { type Report } from '../domain/report';
 import { roundMetrics } from './round-metrics';
 
 /** A run of digits with optional thousands separators and decimals: `1,020.50`, `66.7`, `09`. Signs are not part. */

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { type StoredTrade } from '../domain/trade';
-import { makeTrade, tradeSeries, utcAt } from './make-trade';
-import { MAX_EQUITY_POINTS, computeMetrics, type Metrics } from './metrics';
+import { makeTrade, tradeSeries, utcAt } from '../testing/make-trade';
+import type { Metrics } from '../domain/metrics';
+import { MAX_EQUITY_POINTS, computeMetrics } from './metrics';
 import { roundMetrics } from './round-metrics';
 
 const sumCounts = (rows: readonly { trade_count: number }[]) => rows.reduce((total, row) => total + row.trade_count, 0);

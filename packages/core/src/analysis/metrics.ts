@@ -1,4 +1,5 @@
 // Metrics engine: every number a report may state, from two linear passes over the trades (input, then time order).
+import type { EquityPoint, Metrics } from '../domain/metrics';
 import { type StoredTrade } from '../domain/trade';
 import { DEFAULT_TIMEZONE } from '../domain/timestamps';
 import { addTo, addToKey, type Bucket, newBucket, rowsByCount, rowsBySlot } from './breakdown';
@@ -12,72 +13,6 @@ import { createZonedClock, MS_PER_MINUTE, WEEKDAYS } from './zoned-clock';
 const { isFinite, isNaN } = Number;
 const NAN = Number.NaN;
 
-/** One bucket of a breakdown (a ticker, a side, a weekday, an hour, a tag). */
-export interface BreakdownRow {
-  key: string;
-  trade_count: number;
-  net_pnl: number;
-  /** Wins / trades in the bucket. */
-  win_rate: number;
-}
-
-export interface EquityPoint {
-  trade_id: string;
-  exit_timestamp: string;
-  /** Net P&L of this trade and every one before it. */
-  cumulative_pnl: number;
-  /** This trade's P&L in R (pnl / risk), or null when its risk is unknown. */
-  r: number | null;
-}
-
-export interface Metrics {
-  /** Zone the weekday and hour breakdowns were read in. */
-  timezone: string;
-  trade_count: number;
-  win_count: number;
-  loss_count: number;
-  breakeven_count: number;
-  win_rate: number;
-  net_pnl: number;
-  gross_profit: number;
-  /** Sum of losses as a positive amount. */
-  gross_loss: number;
-  /** Null when there is no loss to divide by. */
-  profit_factor: number | null;
-  average_win: number;
-  /** Positive. */
-  average_loss: number;
-  /** Null when there are no losses. */
-  payoff_ratio: number | null;
-  /** Net P&L per trade. */
-  expectancy: number;
-  largest_win: number;
-  /** Negative, or 0 without losses. */
-  largest_loss: number;
-  /** Largest fall of cumulative P&L from a peak (the start, at 0, counts as one). Positive or 0. */
-  max_drawdown: number;
-  longest_win_streak: number;
-  longest_loss_streak: number;
-  average_hold_minutes: number;
-  /** Trades whose risk is known: quantity, entry price and a stop loss away from the entry. */
-  r_trade_count: number;
-  /** Mean of pnl / risk over those trades; null when none. */
-  average_r: number | null;
-  average_win_r: number | null;
-  /** Mean R of losing trades with a known risk; below -1 means losses ran past the stop. */
-  average_loss_r: number | null;
-  by_ticker: BreakdownRow[];
-  by_position_type: BreakdownRow[];
-  /** By exit day in `timezone`, Monday first. */
-  by_weekday: BreakdownRow[];
-  /** By entry hour in `timezone`, keys `00`–`23`. */
-  by_hour: BreakdownRow[];
-  /** A trade counts once under each of its tags, so these counts need not add up to trade_count. */
-  by_tag: BreakdownRow[];
-  equity_curve: EquityPoint[];
-  first_exit: string | null;
-  last_exit: string | null;
-}
 
 export interface MetricsOptions {
   /** IANA zone for the weekday and hour buckets. Default UTC. */
@@ -278,4 +213,3 @@ function sampleEquityCurve(trades: readonly StoredTrade[], order: ArrayLike<numb
   return kept.map(point);
 }
 
-export { roundMetrics } from './round-metrics';

@@ -1,27 +1,11 @@
 // What a behavioural pattern is, the thresholds that define each one, and the trade view the detectors share.
+import type { Metrics } from '../domain/metrics';
+import { PATTERN_KINDS, type BehaviouralPattern, type PatternKind } from '../domain/pattern';
 import { type StoredTrade } from '../domain/trade';
-import { type Metrics } from './metrics';
 import { type ZonedClock } from './zoned-clock';
 
-export const PATTERN_KINDS = [
-  'revenge_trading',
-  'overtrading_days',
-  'holding_losers',
-  'size_after_losses',
-  'losing_time_of_day',
-  'losing_ticker',
-] as const;
-export type PatternKind = (typeof PATTERN_KINDS)[number];
-
-export interface BehaviouralPattern {
-  kind: PatternKind;
-  title: string;
-  /** Plain sentences; every number in them is one of `evidence`'s values, printed with the shared formatters. */
-  description: string;
-  /** The trades that show the pattern, in chronological order. */
-  trade_ids: string[];
-  evidence: Record<string, number | string>;
-}
+export { PATTERN_KINDS };
+export type { BehaviouralPattern, PatternKind };
 
 /**
  * The rules, in one place so a report can quote them and the grounding check can accept them. Changing one changes

@@ -1,5 +1,5 @@
 import { type StoredTrade } from '../domain/trade';
-import { makeTrade } from './make-trade';
+import { makeTrade } from '../testing/make-trade';
 import { computeMetrics } from './metrics';
 import { type BehaviouralPattern, detectPatterns, type PatternKind } from './patterns';
 

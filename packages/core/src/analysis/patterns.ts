@@ -1,7 +1,7 @@
 // Behavioural patterns: habits the trades show (revenge trading, overtrading, …), each with its trades and evidence.
 import { type StoredTrade } from '../domain/trade';
 import { detectLosingHours, detectLosingTickers } from './losing-bucket-patterns';
-import { type Metrics } from './metrics';
+import type { Metrics } from '../domain/metrics';
 import { type BehaviouralPattern, type PatternContext } from './pattern-types';
 import { detectOvertradingDays, detectRevengeTrading } from './session-patterns';
 import { detectHoldingLosers, detectSizeAfterLosses } from './trade-handling-patterns';

@@ -1,4 +1,4 @@
-import { type BreakdownRow } from './metrics';
+import type { BreakdownRow } from '../domain/metrics';
 import { detectPromptFocus, type PromptFocus } from './prompt-focus';
 
 const rows = (...keys: string[]): BreakdownRow[] => keys.map((key) => ({ key, trade_count: 1, net_pnl: 0, win_rate: 0 }));

@@ -1,6 +1,6 @@
 // Reads the trader's question for what it asks about (risk, timing, a weekday, ticker, side, tag or habit), in order.
 import { type PositionType } from '../domain/trade';
-import { type Metrics } from './metrics';
+import type { Metrics } from '../domain/metrics';
 import { type PatternKind } from './pattern-types';
 import { type Weekday, WEEKDAYS } from './zoned-clock';
 

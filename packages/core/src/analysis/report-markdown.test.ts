@@ -1,6 +1,6 @@
-import { tradeSeries } from './make-trade';
+import { tradeSeries } from '../testing/make-trade';
 import { computeMetrics } from './metrics';
-import { type Report } from './report';
+import { type Report } from '../domain/report';
 import { renderReportMarkdown } from './report-markdown';
 
 const report: Report = {

@@ -1,7 +1,7 @@
 // The report as Markdown for dashboards: the sections of the JSON report, plus the equity curve as an inline image.
 import { equityCurveDataUri } from './equity-curve-svg';
-import { type Metrics } from './metrics';
-import { type Report } from './report';
+import type { Metrics } from '../domain/metrics';
+import { type Report } from '../domain/report';
 
 export interface MarkdownOptions {
   title?: string;

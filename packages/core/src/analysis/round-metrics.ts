@@ -1,5 +1,5 @@
 // Metrics as they leave the engine: money in cents, ratios to 4 places, hold times to a tenth of a minute.
-import { type BreakdownRow, type Metrics } from './metrics';
+import type { BreakdownRow, Metrics } from '../domain/metrics';
 import { roundMinutes, roundMoney, roundNullableRatio, roundRatio } from './rounding';
 
 const roundRow = (row: BreakdownRow): BreakdownRow => ({

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { makeTrade } from './make-trade';
+import { makeTrade } from '../testing/make-trade';
 import { chronologicalOrder, parseInstant, tradeInstants } from './trade-order';
 
 describe('parseInstant', () => {

@@ -2,7 +2,13 @@
 import { fileTypeFromBuffer } from 'file-type/core';
 import { z } from 'zod';
 import { AttachmentError } from '../errors';
-import type { MediaUpload } from '../ports/media-store.port';
+
+/** An attachment's bytes, checked and ready to store. */
+export interface MediaUpload {
+  filename: string;
+  mimeType: string;
+  data: Uint8Array;
+}
 
 export const MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024;
 export const MAX_ATTACHMENTS = 10;

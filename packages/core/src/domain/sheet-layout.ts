@@ -116,3 +116,19 @@ export function rowToTrade(
     },
   };
 }
+
+/** Every readable trade of a tab's rows (header first); unreadable rows are reported with their row number. */
+export function readTrades(rows: readonly (readonly string[])[], timezone: string): { trades: StoredTrade[]; problems: RowProblem[] } {
+  const [header, ...body] = rows;
+  if (!header) return { trades: [], problems: [] };
+  const index = headerIndex(header);
+  const trades: StoredTrade[] = [];
+  const problems: RowProblem[] = [];
+  body.forEach((row, i) => {
+    if (row.every((cell) => cell.trim() === '')) return;
+    const result = rowToTrade(index, row, i + 2, timezone);
+    if (result.ok) trades.push(result.trade);
+    else problems.push(result.problem);
+  });
+  return { trades, problems };
+}

@@ -1,6 +1,13 @@
 // Sheet ids and A1 ranges from requests: parsed and checked once, so adapters only ever see safe values.
 import { ValidationError } from '../errors';
-import type { SheetRef } from '../ports/journal.port';
+
+/** A tab of a journal: where rows are appended and read. */
+export interface SheetRef {
+  /** Spreadsheet id (Google) or journal name (local). */
+  sheetId: string;
+  /** Tab name, e.g. `Journal`. */
+  tab: string;
+}
 
 export const DEFAULT_SHEET_RANGE = 'Journal!A1';
 const SHEET_ID = /^[A-Za-z0-9_-]{1,128}$/;

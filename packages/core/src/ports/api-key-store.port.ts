@@ -7,6 +7,7 @@ export interface ApiKeyRecord {
 }
 
 export interface ApiKeyStore {
+  readonly name: string;
   /** Creates a new random key for `userId`; the plain key is returned once and never stored. */
   create(userId: string): Promise<{ key: string; record: ApiKeyRecord }>;
   /** The user a key belongs to, or null for an unknown or revoked key. */
@@ -14,4 +15,5 @@ export interface ApiKeyStore {
   /** Revokes every key of `userId`; returns how many were revoked. */
   revoke(userId: string): Promise<number>;
   count(userId: string): Promise<number>;
+  ready(): Promise<void>;
 }

@@ -1,14 +1,10 @@
 // Port: writes the coaching report. It explains numbers the metrics engine computed; it never invents its own.
-import type { Metrics } from '../analysis/metrics';
-import type { BehaviouralPattern } from '../analysis/patterns';
-import type { Report } from '../analysis/report';
+import type { MediaInsight, ResearchFinding } from '../domain/analysis-result';
+import type { Metrics } from '../domain/metrics';
+import type { BehaviouralPattern } from '../domain/pattern';
+import type { Report } from '../domain/report';
 
-export interface MediaInsight {
-  /** Drive file id / media id the insight is about. */
-  file_id: string;
-  trade_id?: string;
-  summary: string;
-}
+export type { MediaInsight };
 
 export interface CoachInput {
   /** The trader's question; the report answers it first. */
@@ -17,7 +13,7 @@ export interface CoachInput {
   patterns: readonly BehaviouralPattern[];
   audio_insights?: readonly MediaInsight[];
   image_insights?: readonly MediaInsight[];
-  external_research?: readonly { title: string; summary: string; url?: string }[];
+  external_research?: readonly ResearchFinding[];
   /** Human description of the period, e.g. `2026-03-01 to 2026-03-31 (UTC)`. */
   period?: string;
 }

@@ -13,9 +13,11 @@ export type IdempotencyClaim =
   | { state: 'done'; response: StoredResponse };
 
 export interface IdempotencyStore {
+  readonly name: string;
   /** Claims `key` for `owner`; a claim already held is reported, not taken twice. */
   claim(owner: string, key: string, fingerprint: string): Promise<IdempotencyClaim>;
   complete(owner: string, key: string, response: StoredResponse): Promise<void>;
   /** Drops a claim whose request failed, so that a retry may run it again. */
   release(owner: string, key: string): Promise<void>;
+  ready(): Promise<void>;
 }

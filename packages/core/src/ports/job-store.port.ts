@@ -1,36 +1,8 @@
 // Port: the analysis jobs and their results (DynamoDB in AWS, SQLite locally). Reads are always scoped to the owner.
+import type { AnalysisResult } from '../domain/analysis-result';
+import type { AnalysisJob, JobError } from '../domain/job';
 
-export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-
-export interface AnalysisJobRequest {
-  sheet_id: string;
-  sheet_range: string;
-  prompt: string;
-  /** Inclusive calendar dates (yyyy-mm-dd) compared with each trade's exit date in `timezone`. */
-  start_date?: string;
-  end_date?: string;
-  timezone: string;
-}
-
-export interface JobError {
-  code: string;
-  message: string;
-}
-
-export interface AnalysisJob {
-  job_id: string;
-  user_id: string;
-  status: JobStatus;
-  stage: string;
-  progress: number;
-  created_at: string;
-  updated_at: string;
-  request: AnalysisJobRequest;
-  error?: JobError;
-  /** Completed output: report, report_markdown, metrics, insights (shape owned by the analysis workflow). */
-  result?: Record<string, unknown>;
-}
+export type { AnalysisJob, JobError };
 
 export interface JobStore {
   readonly name: string;
@@ -46,7 +18,7 @@ export interface JobStore {
   /** Records the current stage and progress (0–1) of a running job; progress never moves back (a redelivered job re-runs its stages). */
   progress(jobId: string, stage: string, progress: number): Promise<void>;
   /** Stores the result once: returns false and changes nothing when the job was already completed. */
-  complete(jobId: string, result: Record<string, unknown>): Promise<boolean>;
+  complete(jobId: string, result: AnalysisResult): Promise<boolean>;
   /** Marks a job failed unless it has completed. */
   fail(jobId: string, error: JobError): Promise<void>;
   ready(): Promise<void>;

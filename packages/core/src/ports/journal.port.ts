@@ -1,11 +1,8 @@
 // Port: the trader's journal as a grid of text cells, like a Google Sheet (one sheet id, tabs, rows in append order).
+import type { SheetRef } from '../domain/sheet-range';
 
-export interface SheetRef {
-  /** Spreadsheet id (Google) or journal name (local). */
-  sheetId: string;
-  /** Tab name, e.g. `Journal`. */
-  tab: string;
-}
+export type { SheetRef };
+
 
 export interface AppendRequest {
   /** Header written first when the tab is empty. */

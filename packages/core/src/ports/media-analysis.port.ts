@@ -1,4 +1,7 @@
 // Ports: optional services that read a trade's media or the outside world for the coach (Gemini, a search API…).
+import type { ResearchFinding } from '../domain/analysis-result';
+
+export type { ResearchFinding };
 
 /** One attachment's bytes, as fetched from the media store. */
 export interface MediaItem {
@@ -30,11 +33,6 @@ export interface ImageAnalyst {
   analyse(item: MediaItem): Promise<ImageAnalysis>;
 }
 
-export interface ResearchFinding {
-  title: string;
-  summary: string;
-  url?: string;
-}
 
 export interface WebResearcher {
   readonly name: string;

@@ -1,10 +1,7 @@
 // Port: where attachment bytes live (the trader's Drive, or files on this machine).
+import type { MediaUpload } from '../domain/attachment-upload';
 
-export interface MediaUpload {
-  filename: string;
-  mimeType: string;
-  data: Uint8Array;
-}
+export type { MediaUpload };
 
 export interface StoredMedia {
   /** Stable id of the file (Drive file id, or content hash locally). */

@@ -5,4 +5,5 @@ export interface TokenStore {
   put(userId: string, ciphertext: string): Promise<void>;
   get(userId: string): Promise<string | null>;
   delete(userId: string): Promise<void>;
+  ready(): Promise<void>;
 }

@@ -1,24 +1,19 @@
 import type { SQSRecord } from 'aws-lambda';
 import { createSqsBatchHandler } from '../adapters/aws/sqs-batch-handler';
-import { localLambdaContext, toSqsRecord } from '../adapters/local/local-queue-worker';
-import { appendTrades, createJob, generateTrades, openFixture, OWNER, type AnalysisFixture } from '../analysis/workflow/test-fixture';
+import { lambdaContext, sqsRecord } from '../testing/aws-events';
+import { appendTrades, createJob, generateTrades, openFixture, OWNER, type AnalysisFixture } from '../testing/workflow-fixture';
 import type { Coach } from '../ports/coach.port';
-import { createAnalysisRecordHandler, parseJobMessage, PoisonMessageError, type AnalysisWorkerDeps } from './analysis-worker';
+import { createAnalysisMessageHandler, type AnalysisWorkerDeps } from './analysis-worker';
+import { parseJobMessage, PoisonMessageError } from './job-messages';
 
 const ZONE = 'Europe/Berlin';
 let sequence = 0;
 
 function record(body: unknown, options: { receiveCount?: number; messageId?: string } = {}): SQSRecord {
-  return toSqsRecord(
-    {
-      messageId: options.messageId ?? `msg-${++sequence}`,
-      receiptHandle: `receipt-${sequence}`,
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-      receiveCount: options.receiveCount ?? 1,
-      sentAt: new Date().toISOString(),
-    },
-    Date.now(),
-  );
+  return sqsRecord(typeof body === 'string' ? body : JSON.stringify(body), {
+    messageId: options.messageId ?? `msg-${++sequence}`,
+    receiveCount: options.receiveCount ?? 1,
+  });
 }
 
 const unavailableCoach: Coach = {
@@ -28,13 +23,13 @@ const unavailableCoach: Coach = {
   },
 };
 
-describe('analysis record handler behind the SQS batch handler', () => {
+describe('analysis message handler behind the SQS batch handler', () => {
   let fx: AnalysisFixture;
   let clock: number;
-  const context = localLambdaContext(Date.now() + 60_000);
+  const context = lambdaContext();
   const handlerFor = (extra: Partial<AnalysisWorkerDeps> = {}) =>
     createSqsBatchHandler(
-      createAnalysisRecordHandler({ jobs: fx.jobs, journal: fx.journal, media: fx.media, coach: fx.coach, maxReceiveCount: 3, ...extra }),
+      createAnalysisMessageHandler({ jobs: fx.jobs, journal: fx.journal, media: fx.media, coach: fx.coach, maxReceiveCount: 3, ...extra }),
     );
   const message = (jobId: string, userId = OWNER) => ({ job_id: jobId, user_id: userId });
 

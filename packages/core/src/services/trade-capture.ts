@@ -4,7 +4,7 @@ import { type z } from 'zod';
 import { readAttachments, type AttachmentInput } from '../domain/attachment-upload';
 import { encodeAttachmentCell, type AttachmentRef } from '../domain/attachment-links';
 import { inDateRange, type DateRange } from '../domain/date-range';
-import { headerIndex, rowToTrade, SHEET_COLUMNS, tradeToRow, type RowProblem } from '../domain/sheet-layout';
+import { readTrades, SHEET_COLUMNS, tradeToRow, type RowProblem } from '../domain/sheet-layout';
 import { REQUIRED_TRADE_FIELDS, tradeSchemaFor, type RequiredTradeField, type StoredTrade, type TradeFields } from '../domain/trade';
 import { NotFoundError, ValidationError } from '../errors';
 import type { Journal, SheetRef } from '../ports/journal.port';
@@ -116,22 +116,6 @@ export class TradeCaptureService {
     const next = start + limit < filtered.length ? encodeCursor(start + limit) : null;
     return { trades: page, next_cursor: next, skipped_rows: problems };
   }
-}
-
-/** Every readable trade of a tab's rows (header first); unreadable rows are reported with their row number. */
-export function readTrades(rows: readonly (readonly string[])[], timezone: string): { trades: StoredTrade[]; problems: RowProblem[] } {
-  const [header, ...body] = rows;
-  if (!header) return { trades: [], problems: [] };
-  const index = headerIndex(header);
-  const trades: StoredTrade[] = [];
-  const problems: RowProblem[] = [];
-  body.forEach((row, i) => {
-    if (row.every((cell) => cell.trim() === '')) return;
-    const result = rowToTrade(index, row, i + 2, timezone);
-    if (result.ok) trades.push(result.trade);
-    else problems.push(result.problem);
-  });
-  return { trades, problems };
 }
 
 function fromExtracted(fields: ExtractedFields): Partial<TradeFields> {

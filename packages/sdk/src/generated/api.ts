@@ -187,16 +187,30 @@ export interface components {
         AdapterReadiness: {
             /** @example journal */
             port: string;
+            /**
+             * @description The family of adapters serving the port.
+             * @example local
+             */
+            family: string;
             /** @example sqlite */
             adapter: string;
             /** @enum {string} */
             status: "ready" | "unavailable";
             reason?: string;
         };
+        /** @description The dates the analysis covered (inclusive, by exit date in `timezone`). */
+        AnalysisPeriod: {
+            start_date?: string;
+            end_date?: string;
+            timezone: string;
+        };
         /** @description A behavioural pattern found in the trades, with the numbers behind it. */
         BehaviouralPattern: {
-            /** @description What was found: `revenge_trading`, `overtrading_days`, `holding_losers`, `size_after_losses`, `losing_time_of_day`, `losing_ticker` (more may come). */
-            kind: string;
+            /**
+             * @description What was found (more kinds may come in later versions).
+             * @enum {string}
+             */
+            kind: "revenge_trading" | "overtrading_days" | "holding_losers" | "size_after_losses" | "losing_time_of_day" | "losing_ticker";
             title: string;
             /** @description Plain sentences; every number in them is one of `evidence`’s values. */
             description: string;
@@ -211,6 +225,7 @@ export interface components {
             key: string;
             trade_count: number;
             net_pnl: number;
+            /** @description Wins / trades in the bucket. */
             win_rate: number;
         };
         /** @description The stored trade, its attachments and where the row went. */
@@ -240,6 +255,7 @@ export interface components {
         EquityPoint: {
             trade_id: string;
             exit_timestamp: string;
+            /** @description Net P&L of this trade and every one before it. */
             cumulative_pnl: number;
             /** @description This trade's P&L in R (pnl / risk); null when its stop, entry or quantity is unknown. */
             r: number | null;
@@ -273,23 +289,11 @@ export interface components {
             image_insights?: components["schemas"]["MediaInsight"][];
             external_research?: components["schemas"]["ResearchFinding"][];
             /** @description Steps that did not run, and why. */
-            skipped_steps?: {
-                step: string;
-                reason: string;
-            }[];
+            skipped_steps?: components["schemas"]["SkippedStep"][];
             /** @description Partial failures the report was written without. */
-            warnings?: {
-                step: string;
-                message: string;
-                file_id?: string;
-                trade_id?: string;
-            }[];
+            warnings?: components["schemas"]["WorkflowWarning"][];
             trade_count?: number;
-            period?: {
-                start_date?: string;
-                end_date?: string;
-                timezone: string;
-            };
+            period?: components["schemas"]["AnalysisPeriod"];
         };
         /** @description The job was stored and queued; poll it at the `Location` header. */
         JobCreated: {
@@ -375,6 +379,7 @@ export interface components {
         };
         /** @description What an attachment (voice note, chart) says about a trade. */
         MediaInsight: {
+            /** @description Drive file id / media id the insight is about. */
             file_id: string;
             trade_id?: string;
             summary: string;
@@ -503,6 +508,12 @@ export interface components {
             summary: string;
             url?: string;
         };
+        /** @description A step that did not run, and why (service not configured, nothing to do). */
+        SkippedStep: {
+            /** @enum {string} */
+            step: "load_journal" | "compute_metrics" | "collect_media" | "transcribe_audio" | "analyse_images" | "web_research" | "synthesize" | "persist";
+            reason: string;
+        };
         /** @description An attachment as stored. */
         StoredMedia: {
             id: string;
@@ -625,6 +636,14 @@ export interface components {
                 row: number;
                 reason: string;
             }[];
+        };
+        /** @description Something that went wrong without stopping the analysis (an unreadable row, a file that could not be read). */
+        WorkflowWarning: {
+            /** @enum {string} */
+            step: "load_journal" | "compute_metrics" | "collect_media" | "transcribe_audio" | "analyse_images" | "web_research" | "synthesize" | "persist";
+            message: string;
+            file_id?: string;
+            trade_id?: string;
         };
     };
     responses: {

@@ -1,14 +1,14 @@
 import type { SQSRecord } from 'aws-lambda';
-import { localLambdaContext, toSqsRecord } from '../local/local-queue-worker';
-import { createSqsBatchHandler } from './sqs-batch-handler';
+import { lambdaContext, sqsRecord } from '../../testing/aws-events';
+import type { QueueMessage } from '../../ports/job-queue.port';
+import { createSqsBatchHandler, fromSqsRecord } from './sqs-batch-handler';
 
-const record = (id: string, body: string): SQSRecord =>
-  toSqsRecord({ messageId: id, receiptHandle: `r-${id}`, body, receiveCount: 1, sentAt: '2026-04-01T12:00:00.000Z' }, Date.now());
+const record = (id: string, body: string): SQSRecord => sqsRecord(body, { messageId: id });
 
 describe('createSqsBatchHandler', () => {
-  const context = localLambdaContext(Date.now() + 60_000);
+  const context = lambdaContext();
   const seen: string[] = [];
-  const handler = createSqsBatchHandler(async (r) => {
+  const handler = createSqsBatchHandler(async (r: QueueMessage) => {
     seen.push(r.messageId);
     if (r.body === 'bad') throw new Error(`cannot handle ${r.messageId}`);
   });
@@ -36,5 +36,19 @@ describe('createSqsBatchHandler', () => {
     ]);
     expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: 'a' }] });
     expect(second).toEqual({ batchItemFailures: [{ itemIdentifier: 'c' }] });
+  });
+
+  it('hands the core a plain message: id, body and receive count, nothing of SQS', () => {
+    expect(fromSqsRecord(sqsRecord('{"job_id":"j"}', { messageId: 'm-1', receiveCount: 3 }))).toEqual({
+      messageId: 'm-1',
+      body: '{"job_id":"j"}',
+      receiveCount: 3,
+    });
+  });
+
+  it('reads a missing or unreadable receive count as a first delivery', () => {
+    const record = sqsRecord('x', { messageId: 'm-2' });
+    record.attributes.ApproximateReceiveCount = 'garbage';
+    expect(fromSqsRecord(record).receiveCount).toBe(1);
   });
 });

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { ungroundedNumbers } from '../../analysis/grounding';
-import { makeTrade, sampleJournal, utcAt } from '../../analysis/make-trade';
+import { makeTrade, sampleJournal, utcAt } from '../../testing/make-trade';
 import { computeMetrics } from '../../analysis/metrics';
 import { detectPatterns } from '../../analysis/patterns';
-import { type Report, reportSchema } from '../../analysis/report';
+import { type Report, reportSchema } from '../../domain/report';
 import { renderReportMarkdown } from '../../analysis/report-markdown';
 import { LocalCoach } from './local-coach';
 

@@ -1,12 +1,13 @@
 // Coach without a language model: writes the report from the metrics and patterns alone, answering the prompt first.
 import { plural } from '../../analysis/format';
-import { standardKeyMetrics, overallSentence } from '../../analysis/coach-phrases';
-import { coachingAdvice } from '../../analysis/coaching-advice';
-import { focusNote } from '../../analysis/focus-notes';
-import { type Metrics, roundMetrics } from '../../analysis/metrics';
-import { type BehaviouralPattern, PATTERN_KINDS, type PatternKind } from '../../analysis/patterns';
+import { standardKeyMetrics, overallSentence } from './local-coach/coach-phrases';
+import { coachingAdvice } from './local-coach/coaching-advice';
+import { focusNote } from './local-coach/focus-notes';
+import type { Metrics } from '../../domain/metrics';
+import { roundMetrics } from '../../analysis/round-metrics';
+import { type BehaviouralPattern, PATTERN_KINDS, type PatternKind } from '../../domain/pattern';
 import { detectPromptFocus } from '../../analysis/prompt-focus';
-import { type Report, reportSchema } from '../../analysis/report';
+import { type Report, reportSchema } from '../../domain/report';
 import { type Coach, type CoachInput } from '../../ports/coach.port';
 
 /** The report for a period without trades: says so plainly and asks for trades, rather than failing the job. */

@@ -1,7 +1,7 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { appendTrades, createJob, generateTrades, openFixture, OWNER, type AnalysisFixture } from '../../analysis/workflow/test-fixture';
-import { createAnalysisRecordHandler, failJobOfDeadLetter } from '../../services/analysis-worker';
-import { createSqsBatchHandler } from '../aws/sqs-batch-handler';
+import type { QueueMessage } from '../../ports/job-queue.port';
+import { appendTrades, createJob, generateTrades, openFixture, OWNER, type AnalysisFixture } from '../../testing/workflow-fixture';
+import { createAnalysisMessageHandler } from '../../services/analysis-worker';
+import { failJobOfDeadLetter } from '../../services/job-messages';
 import { LocalQueueWorker } from './local-queue-worker';
 import type { SqliteJobQueue } from './sqlite-job-queue';
 
@@ -12,12 +12,10 @@ describe('LocalQueueWorker', () => {
   let clock: number;
   let queue: SqliteJobQueue;
   const workers: LocalQueueWorker[] = [];
-  const lambdaHandler = () =>
-    createSqsBatchHandler(
-      createAnalysisRecordHandler({ jobs: fx.jobs, journal: fx.journal, media: fx.media, coach: fx.coach, maxReceiveCount: 3 }),
-    );
+  const messageHandler = () =>
+    createAnalysisMessageHandler({ jobs: fx.jobs, journal: fx.journal, media: fx.media, coach: fx.coach, maxReceiveCount: 3 });
   const worker = (options: Partial<ConstructorParameters<typeof LocalQueueWorker>[0]> = {}) => {
-    const created = new LocalQueueWorker({ queue, handler: lambdaHandler(), visibilityTimeoutMs: 30_000, pollIntervalMs: 5, ...options });
+    const created = new LocalQueueWorker({ queue, handler: messageHandler(), visibilityTimeoutMs: 30_000, pollIntervalMs: 5, ...options });
     workers.push(created);
     return created;
   };
@@ -33,28 +31,21 @@ describe('LocalQueueWorker', () => {
     fx.close();
   });
 
-  it('hands the Lambda handler an SQS-shaped event and deletes what succeeded', async () => {
+  it('hands the worker core a plain message and deletes what succeeded', async () => {
     const job = await createJob(fx.jobs, { timezone: ZONE });
     const { messageId } = await queue.enqueue({ job_id: job.job_id, user_id: OWNER });
-    const seen: SQSEvent[] = [];
-    const real = lambdaHandler();
+    const seen: QueueMessage[] = [];
+    const real = messageHandler();
     const spy = worker({
-      handler: (event, context): Promise<SQSBatchResponse> => {
-        seen.push(event);
-        return real(event, context);
+      handler: (message) => {
+        seen.push(message);
+        return real(message);
       },
     });
 
     expect(await spy.runOnce()).toEqual({ received: 1, succeeded: 1, failed: 0 });
 
-    expect(seen[0]!.Records).toEqual([
-      expect.objectContaining({
-        messageId,
-        body: JSON.stringify({ job_id: job.job_id, user_id: OWNER }),
-        eventSource: 'aws:sqs',
-        attributes: expect.objectContaining({ ApproximateReceiveCount: '1', SentTimestamp: String(clock) }),
-      }),
-    ]);
+    expect(seen).toEqual([{ messageId, body: JSON.stringify({ job_id: job.job_id, user_id: OWNER }), receiveCount: 1 }]);
     expect((await fx.jobs.getById(job.job_id))!.status).toBe('completed');
     expect(await queue.stats()).toEqual({ visible: 0, inFlight: 0, deadLetter: 0 });
     expect(await spy.runOnce()).toEqual({ received: 0, succeeded: 0, failed: 0 });
@@ -108,6 +99,23 @@ describe('LocalQueueWorker', () => {
 
     expect(await fx.jobs.getById(job.job_id)).toMatchObject({ status: 'failed', error: { code: 'ANALYSIS.ABANDONED' } });
     expect((await crashing.stats()).deadLetter).toBe(1);
+  });
+
+  it('deletes the messages of a batch that succeeded and leaves only the failed ones to reappear', async () => {
+    await queue.enqueue({ job_id: 'good', user_id: OWNER });
+    await queue.enqueue({ job_id: 'bad', user_id: OWNER });
+    const w = worker({
+      batchSize: 10,
+      handler: async (message) => {
+        if (message.body.includes('"bad"')) throw new Error('cannot handle it');
+      },
+    });
+
+    expect(await w.runOnce()).toEqual({ received: 2, succeeded: 1, failed: 1 });
+    clock += 30_000;
+    const [again, ...rest] = await queue.receive({ max: 10, visibilityTimeoutMs: 30_000 });
+    expect(rest).toEqual([]);
+    expect(again).toMatchObject({ body: JSON.stringify({ job_id: 'bad', user_id: OWNER }), receiveCount: 2 });
   });
 
   it('leaves every message of a batch to reappear when the handler throws', async () => {

@@ -1,18 +1,14 @@
-// Local mode's stand-in for the SQS → Lambda trigger: polls the SQLite queue and runs the Lambda's own batch handler.
-import { createHash, randomUUID } from 'node:crypto';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+// Local mode's stand-in for the SQS → Lambda trigger: polls the SQLite queue and hands each message to the worker core.
+import type { QueueMessageHandler } from '../../ports/job-queue.port';
+import type { Logger } from '../../ports/logger.port';
 import { DEFAULT_VISIBILITY_TIMEOUT_MS, MAX_RECEIVE_BATCH, type ReceivedMessage, type SqliteJobQueue } from './sqlite-job-queue';
 
-export interface LocalQueueWorkerLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+export type LocalQueueWorkerLogger = Logger;
 
 export interface LocalQueueWorkerOptions {
   queue: SqliteJobQueue;
-  /** The handler the Lambda exports: the same code path runs here. */
-  handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+  /** The worker core's message handler: the Lambda runs the same one behind its SQS mapping. */
+  handler: QueueMessageHandler;
   /**
    * How long a received batch stays hidden (default 30 s, as SQS). A message still unfinished by then is delivered
    * again, so this must exceed the longest analysis, as the SQS visibility timeout must exceed the Lambda timeout.
@@ -31,57 +27,9 @@ export interface RunOnceResult {
   failed: number;
 }
 
-const QUEUE_ARN = 'arn:aws:sqs:local:000000000000:pecunia-analysis';
-const REGION = 'local';
-
-const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
-
-/** The record Lambda would hand over for this message. */
-export function toSqsRecord(message: ReceivedMessage, receivedAt: number): SQSRecord {
-  return {
-    messageId: message.messageId,
-    receiptHandle: message.receiptHandle,
-    body: message.body,
-    attributes: {
-      ApproximateReceiveCount: String(message.receiveCount),
-      SentTimestamp: String(Date.parse(message.sentAt)),
-      SenderId: 'pecunia-local',
-      // The queue does not keep the first receive time; this receive's time is the closest it knows.
-      ApproximateFirstReceiveTimestamp: String(receivedAt),
-    },
-    messageAttributes: {},
-    md5OfBody: md5(message.body),
-    eventSource: 'aws:sqs',
-    eventSourceARN: QUEUE_ARN,
-    awsRegion: REGION,
-  };
-}
-
-/** A Lambda context for a local invocation that must finish by `deadline` (epoch ms). */
-export function localLambdaContext(deadline: number): Context {
-  const unsupported = (): never => {
-    throw new Error('The callback API of the Lambda context is not supported; return a promise.');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'pecunia-analysis-local',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:pecunia-analysis-local',
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: '/local/pecunia-analysis',
-    logStreamName: 'local',
-    // The visibility timeout plays the Lambda timeout's part: past it, the message is someone else's.
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported,
-    fail: unsupported,
-    succeed: unsupported,
-  };
-}
-
 export class LocalQueueWorker {
   private readonly queue: SqliteJobQueue;
-  private readonly handler: LocalQueueWorkerOptions['handler'];
+  private readonly handler: QueueMessageHandler;
   private readonly visibilityTimeoutMs: number;
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
@@ -159,24 +107,17 @@ export class LocalQueueWorker {
   private async processBatch(): Promise<RunOnceResult> {
     const messages = await this.queue.receive({ max: this.batchSize, visibilityTimeoutMs: this.visibilityTimeoutMs });
     if (messages.length === 0) return { received: 0, succeeded: 0, failed: 0 };
-    const receivedAt = Date.now();
-    const event: SQSEvent = { Records: messages.map((message) => toSqsRecord(message, receivedAt)) };
-
-    let failedIds: Set<string>;
-    try {
-      const response = await this.handler(event, localLambdaContext(receivedAt + this.visibilityTimeoutMs));
-      failedIds = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
-    } catch (error) {
-      // As with Lambda: a handler that throws fails the whole batch.
-      this.logger?.error('batch handler threw; every message of the batch will be delivered again', {
-        error: error instanceof Error ? error.message : String(error),
-      });
-      failedIds = new Set(messages.map((message) => message.messageId));
-    }
-
-    const failed = messages.filter((message) => failedIds.has(message.messageId));
-    for (const message of messages) {
-      if (failedIds.has(message.messageId)) continue;
+    // Run in parallel and settle each on its own, as Lambda's partial batch responses do: one failure never
+    // makes the others run again.
+    const outcomes = await Promise.allSettled(
+      messages.map((message) => this.handler({ messageId: message.messageId, body: message.body, receiveCount: message.receiveCount })),
+    );
+    const failed: ReceivedMessage[] = [];
+    for (const [i, message] of messages.entries()) {
+      if (outcomes[i]!.status === 'rejected') {
+        failed.push(message);
+        continue;
+      }
       // False when the visibility timeout ran out and another receiver holds the message now: that receiver will
       // find the job completed and drop it.
       if (!(await this.queue.delete(message.receiptHandle))) {

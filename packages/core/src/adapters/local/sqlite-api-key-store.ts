@@ -18,6 +18,7 @@ export interface SqliteApiKeyStoreOptions {
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 export class SqliteApiKeyStore implements ApiKeyStore {
+  private readonly probeStatement: BetterSqlite3.Statement<[], number>;
   readonly name = 'sqlite';
 
   private readonly now: () => number;
@@ -27,6 +28,7 @@ export class SqliteApiKeyStore implements ApiKeyStore {
   private readonly countStatement: BetterSqlite3.Statement<[string], number>;
 
   constructor(db: Database, options: SqliteApiKeyStoreOptions = {}) {
+    this.probeStatement = db.prepare<[], number>('SELECT 1 FROM api_keys LIMIT 1').pluck();
     this.now = options.now ?? Date.now;
     this.insertStatement = db.prepare(
       'INSERT INTO api_keys (key_hash, key_id, user_id, created_at) VALUES (?, ?, ?, ?)',
@@ -66,5 +68,9 @@ export class SqliteApiKeyStore implements ApiKeyStore {
 
   async count(userId: string): Promise<number> {
     return this.countStatement.get(userId) ?? 0;
+  }
+
+  async ready(): Promise<void> {
+    this.probeStatement.get();
   }
 }

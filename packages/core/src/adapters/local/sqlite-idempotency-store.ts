@@ -31,6 +31,8 @@ interface ClaimRow {
 }
 
 export class SqliteIdempotencyStore implements IdempotencyStore {
+  readonly name = 'sqlite';
+  private readonly probeStatement: BetterSqlite3.Statement<[], number>;
   private readonly now: () => number;
   private readonly ttlMs: number;
   private readonly dropExpiredStatement: BetterSqlite3.Statement<[string, string, number]>;
@@ -42,6 +44,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly claimTransaction: BetterSqlite3.Transaction<(owner: string, key: string, fingerprint: string) => IdempotencyClaim>;
 
   constructor(db: Database, options: SqliteIdempotencyStoreOptions = {}) {
+    this.probeStatement = db.prepare<[], number>('SELECT 1 FROM idempotency_keys LIMIT 1').pluck();
     this.now = options.now ?? Date.now;
     this.ttlMs = options.ttlMs ?? IDEMPOTENCY_TTL_MS;
     this.dropExpiredStatement = db.prepare('DELETE FROM idempotency_keys WHERE owner = ? AND key = ? AND expires_at <= ?');
@@ -117,6 +120,10 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   /** Deletes every expired entry (claims treat them as absent anyway); returns how many were deleted. */
   async purgeExpired(): Promise<number> {
     return this.purgeStatement.run(this.now()).changes;
+  }
+
+  async ready(): Promise<void> {
+    this.probeStatement.get();
   }
 }
 

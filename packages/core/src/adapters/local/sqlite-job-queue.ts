@@ -2,7 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { ValidationError } from '../../errors';
-import type { AnalysisJobMessage, JobQueue } from '../../ports/job-queue.port';
+import { DEFAULT_MAX_RECEIVE_COUNT, type AnalysisJobMessage, type JobQueue } from '../../ports/job-queue.port';
 import type { Database } from './sqlite-database';
 
 /** SQS limits, kept so that a worker tuned locally behaves the same against SQS. */
@@ -102,7 +102,7 @@ export class SqliteJobQueue implements JobQueue {
   >;
 
   constructor(db: Database, options: SqliteJobQueueOptions = {}) {
-    const maxReceiveCount = options.maxReceiveCount ?? 3;
+    const maxReceiveCount = options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
     if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1) {
       throw new ValidationError('QUEUE.INVALID_MAX_RECEIVE_COUNT', 'maxReceiveCount must be a positive integer.', {
         maxReceiveCount,

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AnalysisJob } from '../../ports/job-store.port';
+import type { AnalysisJob } from '../../domain/job';
+import { analysisResult } from '../../testing/analysis-result';
 import { openDatabase, type Database } from './sqlite-database';
 import { clampListLimit, SqliteJobStore } from './sqlite-job-store';
 
@@ -85,31 +86,32 @@ describe('SqliteJobStore', () => {
       updated_at: '2026-03-01T12:00:01.000Z',
     });
     clock += 1000;
-    expect(await store.complete('j1', { report: 'ok', metrics: { trades: 3 } })).toBe(true);
+    const result = analysisResult('ok');
+    expect(await store.complete('j1', result)).toBe(true);
     expect(await store.get('alice', 'j1')).toEqual({
       ...job('j1', 'alice'),
       status: 'completed',
       stage: 'completed',
       progress: 1,
       updated_at: '2026-03-01T12:00:02.000Z',
-      result: { report: 'ok', metrics: { trades: 3 } },
+      result,
     });
   });
 
   it('completes once: a second complete returns false and keeps the first result', async () => {
     await store.create(job('j1', 'alice'));
     await store.start('j1');
-    expect(await store.complete('j1', { report: 'first' })).toBe(true);
+    expect(await store.complete('j1', analysisResult('first'))).toBe(true);
     const before = await store.getById('j1');
     clock += 5000;
-    expect(await store.complete('j1', { report: 'second' })).toBe(false);
+    expect(await store.complete('j1', analysisResult('second'))).toBe(false);
     expect(await store.getById('j1')).toEqual(before);
-    expect(await store.complete('missing', { report: 'x' })).toBe(false);
+    expect(await store.complete('missing', analysisResult('x'))).toBe(false);
   });
 
   it('never fails, restarts or moves a completed job', async () => {
     await store.create(job('j1', 'alice'));
-    await store.complete('j1', { report: 'done' });
+    await store.complete('j1', analysisResult('done'));
     const before = await store.getById('j1');
     clock += 5000;
     await store.fail('j1', { code: 'ANALYSIS.TIMEOUT', message: 'late failure' });

@@ -1,14 +1,9 @@
 // Job store of local mode: analysis jobs in SQLite, owner-scoped reads and write-once completion like the DynamoDB store.
 import type BetterSqlite3 from 'better-sqlite3';
 import { ConflictError, ValidationError } from '../../errors';
-import {
-  JOB_STATUSES,
-  type AnalysisJob,
-  type AnalysisJobRequest,
-  type JobError,
-  type JobStatus,
-  type JobStore,
-} from '../../ports/job-store.port';
+import type { AnalysisResult } from '../../domain/analysis-result';
+import { JOB_STATUSES, type AnalysisJob, type AnalysisJobRequest, type JobError, type JobStatus } from '../../domain/job';
+import type { JobStore } from '../../ports/job-store.port';
 import type { Database } from './sqlite-database';
 
 export const MAX_LIST_LIMIT = 100;
@@ -128,7 +123,7 @@ export class SqliteJobStore implements JobStore {
     this.progressStatement.run(stage, Math.min(1, Math.max(0, progress)), this.timestamp(), jobId);
   }
 
-  async complete(jobId: string, result: Record<string, unknown>): Promise<boolean> {
+  async complete(jobId: string, result: AnalysisResult): Promise<boolean> {
     return this.completeStatement.run(JSON.stringify(result), this.timestamp(), jobId).changes > 0;
   }
 
@@ -169,6 +164,6 @@ function toJob(row: JobRow): AnalysisJob {
     request: JSON.parse(row.request) as AnalysisJobRequest,
   };
   if (row.error !== null) job.error = JSON.parse(row.error) as JobError;
-  if (row.result !== null) job.result = JSON.parse(row.result) as Record<string, unknown>;
+  if (row.result !== null) job.result = JSON.parse(row.result) as AnalysisResult;
   return job;
 }

@@ -9,6 +9,7 @@ export interface SqliteTokenStoreOptions {
 }
 
 export class SqliteTokenStore implements TokenStore {
+  private readonly probeStatement: BetterSqlite3.Statement<[], number>;
   readonly name = 'sqlite';
 
   private readonly now: () => number;
@@ -17,6 +18,7 @@ export class SqliteTokenStore implements TokenStore {
   private readonly deleteStatement: BetterSqlite3.Statement<[string]>;
 
   constructor(db: Database, options: SqliteTokenStoreOptions = {}) {
+    this.probeStatement = db.prepare<[], number>('SELECT 1 FROM oauth_tokens LIMIT 1').pluck();
     this.now = options.now ?? Date.now;
     this.upsertStatement = db.prepare(
       `INSERT INTO oauth_tokens (user_id, ciphertext, updated_at) VALUES (?, ?, ?)
@@ -42,5 +44,9 @@ export class SqliteTokenStore implements TokenStore {
 
   async delete(userId: string): Promise<void> {
     this.deleteStatement.run(userId);
+  }
+
+  async ready(): Promise<void> {
+    this.probeStatement.get();
   }
 }

@@ -2,7 +2,7 @@
 import { decodeAttachmentCell } from '../../domain/attachment-links';
 import type { StoredTrade } from '../../domain/trade';
 import type { MediaContent } from '../../ports/media-store.port';
-import { parseInstant } from '../trade-order';
+import { parseInstant } from '../../analysis/trade-order';
 import { mapWithConcurrency } from './concurrency';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_MEDIA_FILES, type AnalysisWorkflowDeps } from './deps';
 import { errorMessage, type ProgressTracker } from './progress';

@@ -8,10 +8,10 @@ import {
   payoffLine,
   rowResults,
 } from './coach-phrases';
-import { formatCount, formatDuration, formatHour, formatMoney, formatPercent, formatR, formatRatio, plural } from './format';
-import { type BreakdownRow, type Metrics } from './metrics';
-import { type BehaviouralPattern, PATTERN_RULES, type PatternKind } from './pattern-types';
-import { type PromptFocus } from './prompt-focus';
+import { formatCount, formatDuration, formatHour, formatMoney, formatPercent, formatR, formatRatio, plural } from '../../../analysis/format';
+import type { BreakdownRow, Metrics } from '../../../domain/metrics';
+import { type BehaviouralPattern, PATTERN_RULES, type PatternKind } from '../../../analysis/pattern-types';
+import { type PromptFocus } from '../../../analysis/prompt-focus';
 
 export interface FocusNote {
   summary: string;

@@ -7,7 +7,7 @@ import { computeMetricsNode, loadJournalNode } from './load-journal';
 import { analyseImagesNode, transcribeAudioNode } from './media-insights';
 import { ProgressTracker } from './progress';
 import { AnalysisState } from './state';
-import type { AnalysisResult } from './result';
+import type { AnalysisResult } from '../../domain/analysis-result';
 import { persistNode, synthesizeNode } from './synthesize';
 import { webResearchNode } from './web-research';
 

@@ -1,16 +1,13 @@
 // What the analysis workflow runs against: the ports it needs, the optional media services, and tuning knobs.
 import type { Coach } from '../../ports/coach.port';
 import type { JobStore } from '../../ports/job-store.port';
+import type { Logger } from '../../ports/logger.port';
 import type { Journal } from '../../ports/journal.port';
 import type { AudioTranscriber, ImageAnalyst, WebResearcher } from '../../ports/media-analysis.port';
 import type { MediaStore } from '../../ports/media-store.port';
 import type { RetryOptions } from './retry';
 
-export interface WorkflowLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+export type WorkflowLogger = Logger;
 
 /** Steps that run only when their service is configured. */
 export type OptionalStep = 'collect_media' | 'transcribe_audio' | 'analyse_images' | 'web_research';

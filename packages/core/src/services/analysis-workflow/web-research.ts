@@ -1,7 +1,7 @@
 // Node `web_research`: market context for the most traded tickers of the period, when a researcher is configured.
 import { localDate } from '../../domain/timestamps';
 import type { ResearchFinding } from '../../ports/media-analysis.port';
-import type { Metrics } from '../metrics';
+import type { Metrics } from '../../domain/metrics';
 import { mapWithConcurrency } from './concurrency';
 import { DEFAULT_CONCURRENCY, type AnalysisWorkflowDeps } from './deps';
 import { PARALLEL_STEP_PROGRESS } from './media-insights';

@@ -1,38 +1,14 @@
 // The state the analysis graph passes between its nodes, and the record of steps it skipped or partly failed.
 import { Annotation } from '@langchain/langgraph';
+import type { AnalysisResult, MediaInsight, ResearchFinding, SkippedStep, StepName, WorkflowWarning } from '../../domain/analysis-result';
 import type { DateRange } from '../../domain/date-range';
+import type { AnalysisJob } from '../../domain/job';
+import type { Metrics } from '../../domain/metrics';
+import type { BehaviouralPattern } from '../../domain/pattern';
+import type { Report } from '../../domain/report';
 import type { StoredTrade } from '../../domain/trade';
-import type { MediaInsight } from '../../ports/coach.port';
-import type { AnalysisJob } from '../../ports/job-store.port';
-import type { ResearchFinding } from '../../ports/media-analysis.port';
-import type { Metrics } from '../metrics';
-import type { BehaviouralPattern } from '../patterns';
-import type { Report } from '../report';
-import type { AnalysisResult } from './result';
 
-export type StepName =
-  | 'load_journal'
-  | 'compute_metrics'
-  | 'collect_media'
-  | 'transcribe_audio'
-  | 'analyse_images'
-  | 'web_research'
-  | 'synthesize'
-  | 'persist';
-
-/** A step that did not run, and why (service not configured, nothing to do). */
-export interface SkippedStep {
-  step: StepName;
-  reason: string;
-}
-
-/** Something that went wrong without stopping the analysis (an unreadable row, a file that could not be read). */
-export interface WorkflowWarning {
-  step: StepName;
-  message: string;
-  file_id?: string;
-  trade_id?: string;
-}
+export type { SkippedStep, StepName, WorkflowWarning };
 
 /** An attachment fetched for analysis. */
 export interface FetchedMedia {

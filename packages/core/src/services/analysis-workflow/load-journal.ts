@@ -3,9 +3,9 @@ import { inDateRange, parseDateRange, type DateRange } from '../../domain/date-r
 import { parseSheetRef } from '../../domain/sheet-range';
 import { isValidTimezone } from '../../domain/timestamps';
 import { NotFoundError, ValidationError } from '../../errors';
-import { readTrades } from '../../services/trade-capture';
-import { computeMetrics } from '../metrics';
-import { detectPatterns } from '../patterns';
+import { readTrades } from '../../domain/sheet-layout';
+import { computeMetrics } from '../../analysis/metrics';
+import { detectPatterns } from '../../analysis/patterns';
 import type { AnalysisWorkflowDeps } from './deps';
 import type { ProgressTracker } from './progress';
 import type { AnalysisStateUpdate, AnalysisStateValue, WorkflowWarning } from './state';

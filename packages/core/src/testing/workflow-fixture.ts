@@ -3,17 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { LocalCoach } from '../../adapters/local/local-coach';
-import { FsMediaStore } from '../../adapters/local/fs-media-store';
-import { openDatabase, type Database } from '../../adapters/local/sqlite-database';
-import { SqliteJobQueue, type SqliteJobQueueOptions } from '../../adapters/local/sqlite-job-queue';
-import { SqliteJobStore } from '../../adapters/local/sqlite-job-store';
-import { SqliteJournal } from '../../adapters/local/sqlite-journal';
-import { seededRandom } from '../make-trade';
-import { SHEET_COLUMNS, tradeToRow } from '../../domain/sheet-layout';
-import { formatTimestamp } from '../../domain/timestamps';
-import type { StoredTrade } from '../../domain/trade';
-import type { AnalysisJob, AnalysisJobRequest } from '../../ports/job-store.port';
+import { LocalCoach } from '../adapters/local/local-coach';
+import { FsMediaStore } from '../adapters/local/fs-media-store';
+import { openDatabase, type Database } from '../adapters/local/sqlite-database';
+import { SqliteJobQueue, type SqliteJobQueueOptions } from '../adapters/local/sqlite-job-queue';
+import { SqliteJobStore } from '../adapters/local/sqlite-job-store';
+import { SqliteJournal } from '../adapters/local/sqlite-journal';
+import { seededRandom } from './make-trade';
+import { SHEET_COLUMNS, tradeToRow } from '../domain/sheet-layout';
+import { formatTimestamp } from '../domain/timestamps';
+import type { StoredTrade } from '../domain/trade';
+import type { AnalysisJob, AnalysisJobRequest } from '../domain/job';
 
 export interface AnalysisFixture {
   dir: string;

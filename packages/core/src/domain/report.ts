@@ -16,6 +16,9 @@ export const reportSchema = z.object({
   behavioural_patterns: z.array(text),
   opportunities: z.array(text),
   action_plan: z.array(actionItemSchema),
+}).meta({
+  id: 'Report',
+  description: 'The coaching report: an overview with key metrics, behavioural patterns, opportunities and an action plan.',
 });
 
 export type Report = z.infer<typeof reportSchema>;

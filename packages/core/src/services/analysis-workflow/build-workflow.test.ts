@@ -9,9 +9,9 @@ import type { MediaContent, MediaStore, MediaUpload, StoredMedia } from '../../p
 import { mp3Bytes, pngBytes } from '../../testing/media-samples';
 import { runAnalysisWorkflow } from './build-workflow';
 import type { AnalysisWorkflowDeps } from './deps';
-import type { AnalysisResult } from './result';
-import { seededRandom } from '../make-trade';
-import { appendTrades, createJob, generateTrades, openFixture, OWNER, type AnalysisFixture } from './test-fixture';
+import type { AnalysisResult } from '../../domain/analysis-result';
+import { seededRandom } from '../../testing/make-trade';
+import { appendTrades, createJob, generateTrades, openFixture, OWNER, type AnalysisFixture } from '../../testing/workflow-fixture';
 
 const ZONE = 'America/New_York';
 const FAST_RETRY = { minDelayMs: 1, maxDelayMs: 2 };

@@ -1,5 +1,5 @@
 // Nodes `synthesize` and `persist`: the coach writes the report, and the job stores it once.
-import { DEFAULT_REPORT_TITLE, renderReportMarkdown } from '../report-markdown';
+import { DEFAULT_REPORT_TITLE, renderReportMarkdown } from '../../analysis/report-markdown';
 import type { AnalysisWorkflowDeps } from './deps';
 import type { ProgressTracker } from './progress';
 import { buildResult } from './result';

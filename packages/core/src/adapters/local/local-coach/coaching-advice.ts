@@ -1,10 +1,10 @@
 // Opportunities and action plan from the weakest numbers and the patterns found, the ones the question names first.
 import { bestAndWorst, hourLabel, rowResults } from './coach-phrases';
-import { formatCount, formatDuration, formatMoney, formatQuantity, formatR, formatRatio, plural } from './format';
-import { type Metrics } from './metrics';
-import { type BehaviouralPattern, type PatternKind } from './pattern-types';
-import { type PromptFocus } from './prompt-focus';
-import { type ActionItem } from './report';
+import { formatCount, formatDuration, formatMoney, formatQuantity, formatR, formatRatio, plural } from '../../../analysis/format';
+import type { Metrics } from '../../../domain/metrics';
+import { type BehaviouralPattern, type PatternKind } from '../../../analysis/pattern-types';
+import { type PromptFocus } from '../../../analysis/prompt-focus';
+import { type ActionItem } from '../../../domain/report';
 
 /** One piece of advice; `topics` say which prompt focus it answers, so asked-about advice comes first. */
 interface Advice {

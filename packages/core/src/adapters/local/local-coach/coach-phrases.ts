@@ -1,7 +1,7 @@
 // Sentences about metrics that more than one part of a report needs; they take rounded metrics and print nothing else.
-import { formatCount, formatDate, formatDuration, formatHour, formatMoney, formatPercent, formatR, formatRatio, plural } from './format';
-import { type BreakdownRow, type Metrics } from './metrics';
-import { UNKNOWN_BUCKET } from './breakdown';
+import { formatCount, formatDate, formatDuration, formatHour, formatMoney, formatPercent, formatR, formatRatio, plural } from '../../../analysis/format';
+import type { BreakdownRow, Metrics } from '../../../domain/metrics';
+import { UNKNOWN_BUCKET } from '../../../analysis/breakdown';
 
 /** `5 trades, net -90.00, win rate 20.0%`. */
 export function rowResults(row: BreakdownRow): string {

@@ -1,0 +1,155 @@
+// The one composition every entry point uses: the adapters the plan names, each family loaded only when chosen.
+import type { ApiKeyStore } from '../ports/api-key-store.port';
+import type { Coach } from '../ports/coach.port';
+import type { IdempotencyStore } from '../ports/idempotency-store.port';
+import type { JobQueue, QueueMessageHandler } from '../ports/job-queue.port';
+import type { JobStore } from '../ports/job-store.port';
+import type { Journal } from '../ports/journal.port';
+import type { Logger } from '../ports/logger.port';
+import type { AudioTranscriber, ImageAnalyst, WebResearcher } from '../ports/media-analysis.port';
+import type { MediaStore } from '../ports/media-store.port';
+import type { TokenStore } from '../ports/token-store.port';
+import type { TradeExtractor } from '../ports/trade-extractor.port';
+import type { OptionalStep } from '../services/analysis-workflow/deps';
+import type { AdapterPlan, Family, PecuniaConfig, PortName } from './config';
+import { openLocalFamily, type LocalFamily } from './local-family';
+
+/** A port's adapter as readiness reports it. */
+export interface ReadinessCheck {
+  port: PortName;
+  family: Family;
+  adapter: string;
+  check: () => Promise<void>;
+}
+
+/** Something pulling a queue into a handler in this process; stop() waits for the work in flight. */
+export interface QueueConsumer {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface Composition {
+  config: PecuniaConfig;
+  plan: AdapterPlan;
+  journal: Journal;
+  media: MediaStore;
+  apiKeys: ApiKeyStore;
+  jobs: JobStore;
+  tokens: TokenStore;
+  idempotency: IdempotencyStore;
+  queue: JobQueue;
+  extractor: TradeExtractor;
+  coach: Coach;
+  transcriber?: AudioTranscriber;
+  imageAnalyst?: ImageAnalyst;
+  researcher?: WebResearcher;
+  /** Why each optional analysis step has no service here, in words for the trader. */
+  skipReasons: Partial<Record<OptionalStep, string>>;
+  readiness: ReadinessCheck[];
+  /** The analysis worker core over these adapters (loads the workflow engine, so only where jobs are run). */
+  analysisHandler(logger?: Logger): Promise<QueueMessageHandler>;
+  /**
+   * A consumer of this deployment's queue running `handler` in this process. Anything left in flight by a previous
+   * run of this host is released first: this process is the queue's only consumer on this host.
+   */
+  consumeQueue(handler: QueueMessageHandler, logger?: Logger): Promise<QueueConsumer>;
+  close(): Promise<void>;
+}
+
+export interface ComposeOptions {
+  /** Base of the links local media get (`…/api/media/{id}`); read when a link is made. */
+  publicBaseUrl?: () => string;
+  logger?: Logger;
+}
+
+/** How long a received local message stays hidden: longer than any analysis, as SQS's must exceed the Lambda timeout. */
+const LOCAL_VISIBILITY_TIMEOUT_MS = 5 * 60_000;
+/** Wait between polls of an empty local queue. */
+const LOCAL_POLL_INTERVAL_MS = 250;
+
+const unbuilt = (port: PortName, family: Family): never => {
+  // loadConfig refuses a plan naming a family this build lacks, so reaching this is a bug, not a configuration error.
+  throw new Error(`No ${family} adapter for ${port} in this build`);
+};
+
+export async function compose(config: PecuniaConfig, options: ComposeOptions = {}): Promise<Composition> {
+  const { env, adapters: plan } = config;
+  const publicBaseUrl = options.publicBaseUrl ?? (() => env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`);
+
+  let local: LocalFamily | undefined;
+  const needsLocal = (['journal', 'media', 'apiKeys', 'jobs', 'tokens', 'idempotency', 'queue'] as const).some((port) => plan[port] === 'local');
+  if (needsLocal) {
+    local = await openLocalFamily({ dataDir: env.DATA_DIR, publicBaseUrl, maxReceiveCount: env.ANALYSIS_MAX_RECEIVE_COUNT, logger: options.logger });
+  }
+  const fromLocal = <K extends keyof LocalFamily>(port: PortName, key: K): LocalFamily[K] =>
+    plan[port] === 'local' && local ? local[key] : unbuilt(port, plan[port]);
+
+  const extractor =
+    plan.extractor === 'local' ? new (await import('../adapters/local/rule-based-extractor')).RuleBasedExtractor() : unbuilt('extractor', plan.extractor);
+  const coach = plan.coach === 'local' ? new (await import('../adapters/local/local-coach')).LocalCoach() : unbuilt('coach', plan.coach);
+  if (plan.transcriber !== 'none') unbuilt('transcriber', plan.transcriber);
+  if (plan.imageAnalyst !== 'none') unbuilt('imageAnalyst', plan.imageAnalyst);
+  if (plan.researcher !== 'none') unbuilt('researcher', plan.researcher);
+
+  const ports = {
+    journal: fromLocal('journal', 'journal'),
+    media: fromLocal('media', 'media'),
+    apiKeys: fromLocal('apiKeys', 'apiKeys'),
+    jobs: fromLocal('jobs', 'jobs'),
+    tokens: fromLocal('tokens', 'tokens'),
+    idempotency: fromLocal('idempotency', 'idempotency'),
+    queue: fromLocal('queue', 'queue'),
+    extractor,
+    coach,
+  };
+
+  const skipReasons: Partial<Record<OptionalStep, string>> = {
+    collect_media: 'no transcription or image model configured (GEMINI_API_KEY unset), so attachments are not read',
+    transcribe_audio: 'no Gemini key configured (GEMINI_API_KEY)',
+    analyse_images: 'no Gemini key configured (GEMINI_API_KEY)',
+    web_research: 'no SerpAPI key configured (SERPAPI_API_KEY)',
+  };
+
+  const readiness: ReadinessCheck[] = (Object.keys(ports) as (keyof typeof ports)[]).map((port) => {
+    const adapter = ports[port];
+    return {
+      port,
+      family: plan[port],
+      adapter: adapter.name,
+      check: 'ready' in adapter ? () => adapter.ready() : async () => undefined,
+    };
+  });
+
+  return {
+    config,
+    plan,
+    ...ports,
+    skipReasons,
+    readiness,
+    analysisHandler: async (logger) => {
+      const { createAnalysisMessageHandler } = await import('../worker');
+      return createAnalysisMessageHandler({
+        ...ports,
+        skipReasons,
+        maxReceiveCount: env.ANALYSIS_MAX_RECEIVE_COUNT,
+        concurrency: env.ANALYSIS_CONCURRENCY,
+        maxMediaFiles: env.ANALYSIS_MAX_MEDIA_FILES,
+        logger: logger ?? options.logger,
+      });
+    },
+    consumeQueue: async (handler, logger) => {
+      if (plan.queue !== 'local' || !local) return unbuilt('queue', plan.queue);
+      await local.queue.releaseInFlight();
+      return new local.LocalQueueWorker({
+        queue: local.queue,
+        handler,
+        visibilityTimeoutMs: LOCAL_VISIBILITY_TIMEOUT_MS,
+        pollIntervalMs: LOCAL_POLL_INTERVAL_MS,
+        logger: logger ?? options.logger,
+      });
+    },
+    close: async () => {
+      local?.close();
+    },
+  };
+}

@@ -1,0 +1,155 @@
+// Configuration read once per process: the validated environment and which adapter family serves each port.
+import { ConfigError } from '../errors';
+import { envSchema, type Env } from './env';
+
+/** The processes that start from a configuration; each has its own rules about what it can run with. */
+export type Entry = 'api' | 'cli' | 'lambda' | 'worker';
+
+export type StateFamily = 'local' | 'aws';
+export type StoreFamily = 'local' | 'google';
+export type ModelFamily = 'local' | 'gemini';
+export type MediaModelFamily = 'none' | 'gemini';
+export type ResearchFamily = 'none' | 'serpapi';
+
+/** Which family of adapters serves each port. */
+export interface AdapterPlan {
+  journal: StoreFamily;
+  media: StoreFamily;
+  apiKeys: StateFamily;
+  jobs: StateFamily;
+  tokens: StateFamily;
+  idempotency: StateFamily;
+  queue: StateFamily;
+  extractor: ModelFamily;
+  coach: ModelFamily;
+  transcriber: MediaModelFamily;
+  imageAnalyst: MediaModelFamily;
+  researcher: ResearchFamily;
+}
+
+export type PortName = keyof AdapterPlan;
+export type Family = AdapterPlan[PortName];
+
+export interface PecuniaConfig {
+  entry: Entry;
+  env: Env & { APP_ENV: NonNullable<Env['APP_ENV']> };
+  adapters: AdapterPlan;
+}
+
+type Source = Readonly<Record<string, string | undefined>>;
+
+
+/**
+ * Families whose adapters this build contains. A family chosen by the environment but missing here stops start-up
+ * with the reason, rather than quietly running on another family. Adding a family's adapters means adding it here
+ * and to `compose.ts`.
+ */
+const BUILT: Readonly<Record<Family, boolean>> = {
+  local: true,
+  none: true,
+  google: false,
+  aws: false,
+  gemini: false,
+  serpapi: false,
+};
+
+const UNBUILT_REASON: Readonly<Record<string, string>> = {
+  google: 'GOOGLE_CLIENT_ID: Google mode (Drive/Sheets) is not available in this build yet; unset GOOGLE_* to run locally',
+  aws: 'ANALYSIS_QUEUE_URL/DYNAMODB_TABLE_NAME: AWS mode (SQS/DynamoDB) is not available in this build yet; unset them to run locally',
+  gemini: 'GEMINI_API_KEY: Gemini extraction and coaching are not available in this build yet; unset it to use the rule-based extractor and coach',
+  serpapi: 'SERPAPI_API_KEY: web research is not available in this build yet; unset it (reports then say research was skipped)',
+};
+
+type PlanVariables = 'GOOGLE_CLIENT_ID' | 'GOOGLE_CLIENT_SECRET' | 'DYNAMODB_TABLE_NAME' | 'ANALYSIS_QUEUE_URL' | 'GEMINI_API_KEY' | 'SERPAPI_API_KEY';
+
+/**
+ * The plan the variables that are set imply: each cloud service is used where its variables are given. Reads only
+ * whether they are set, so the plan's own problems are listed even beside invalid values.
+ */
+export function planAdapters(variables: Partial<Record<PlanVariables, string | undefined>>): AdapterPlan {
+  const env = Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, value?.trim() || undefined])) as typeof variables;
+  // The OAuth client is what reaches a trader's Drive and Sheet; the redirect URI matters only where traders connect.
+  const store: StoreFamily = env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET ? 'google' : 'local';
+  const state: StateFamily = env.DYNAMODB_TABLE_NAME ? 'aws' : 'local';
+  const model: ModelFamily = env.GEMINI_API_KEY ? 'gemini' : 'local';
+  const mediaModel: MediaModelFamily = env.GEMINI_API_KEY ? 'gemini' : 'none';
+  return {
+    journal: store,
+    media: store,
+    apiKeys: state,
+    jobs: state,
+    tokens: state,
+    idempotency: state,
+    queue: env.ANALYSIS_QUEUE_URL ? 'aws' : 'local',
+    extractor: model,
+    coach: model,
+    transcriber: mediaModel,
+    imageAnalyst: mediaModel,
+    researcher: env.SERPAPI_API_KEY ? 'serpapi' : 'none',
+  };
+}
+
+/** Combinations that cannot work, whatever this build contains: one line each, naming the variables to change. */
+function unworkable(plan: AdapterPlan, workerEnabled: boolean, entry: Entry): string[] {
+  const problems: string[] = [];
+  if (entry === 'lambda') {
+    // A Lambda's disk is private and temporary: what the API wrote on its own host is not there.
+    for (const port of ['jobs', 'journal', 'media'] as const) {
+      if (plan[port] === 'local') {
+        problems.push(`${port}: the analysis Lambda cannot use this machine's local ${port === 'jobs' ? 'job store' : port} (a Lambda's disk is temporary); set ${port === 'jobs' ? 'DYNAMODB_TABLE_NAME' : 'the GOOGLE_* variables'}`);
+      }
+    }
+  }
+  if (entry === 'worker' && plan.queue !== 'aws') {
+    problems.push('ANALYSIS_QUEUE_URL: the SQS worker needs the queue it polls; locally the API runs the worker itself (WORKER_ENABLED=true)');
+  }
+  if (entry === 'api' && plan.queue === 'aws' && plan.jobs === 'local' && !workerEnabled) {
+    problems.push(
+      'ANALYSIS_QUEUE_URL: jobs kept in local SQLite can only be run by a worker on this host, but WORKER_ENABLED=false; set DYNAMODB_TABLE_NAME or WORKER_ENABLED=true',
+    );
+  }
+  return problems;
+}
+
+/** Reads and validates the environment for `entry`; throws one ConfigError naming every missing or invalid variable. */
+export function loadConfig(source: Source, entry: Entry): PecuniaConfig {
+  const problems: string[] = [];
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+  }
+  const present = (name: string) => typeof source[name] === 'string' && source[name]!.trim() !== '';
+
+  // The API serves the OAuth routes, so it needs the redirect URI too; workers only refresh tokens.
+  const googleVariables = ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', ...(entry === 'api' ? ['GOOGLE_REDIRECT_URI'] : [])];
+  const googleSet = [...googleVariables, 'GOOGLE_REDIRECT_URI'].filter((n, i, all) => all.indexOf(n) === i && present(n));
+  const googleMissing = googleVariables.filter((n) => !present(n));
+  if (googleSet.length > 0 && googleMissing.length > 0) {
+    problems.push(`${googleMissing.join(', ')}: required together with ${googleSet.join(', ')} for Google mode`);
+  }
+  const awsSet = (['ANALYSIS_QUEUE_URL', 'DYNAMODB_TABLE_NAME'] as const).filter(present);
+  if (awsSet.length > 0 && !present('AWS_REGION')) problems.push(`AWS_REGION: required together with ${awsSet.join(', ')} for AWS mode`);
+
+  const adapters = planAdapters(source);
+  problems.push(...unworkable(adapters, parsed.data?.WORKER_ENABLED ?? true, entry));
+  const unbuilt = new Set((Object.values(adapters) as Family[]).filter((family) => !BUILT[family]));
+  for (const family of unbuilt) problems.push(UNBUILT_REASON[family]!);
+
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const env = parsed.data;
+  // A Lambda is a deployment; everything else defaults to a developer's machine.
+  return { entry, env: { ...env, APP_ENV: env.APP_ENV ?? (entry === 'lambda' ? 'production' : 'development') }, adapters };
+}
+
+/** `local` when every port runs on this machine, else the cloud families in use (`aws`, `google+gemini`…). */
+export function modeOf(plan: AdapterPlan): string {
+  const remote = [...new Set(Object.values(plan) as Family[])].filter((family) => family !== 'local' && family !== 'none').sort();
+  return remote.length === 0 ? 'local' : remote.join('+');
+}
+
+/** `journal=local media=local …`: the plan in one line, for a start-up log. */
+export function describePlan(plan: AdapterPlan): string {
+  return Object.entries(plan)
+    .map(([port, family]) => `${port}=${family}`)
+    .join(' ');
+}

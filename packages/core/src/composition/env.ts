@@ -1,0 +1,62 @@
+// Every environment variable any entry point reads (API, CLIs, Lambda, workers), described once with its default.
+import { z } from 'zod';
+import { isValidTimezone } from '../domain/timestamps';
+import { DEFAULT_MAX_RECEIVE_COUNT } from '../services/job-messages';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const flag = (fallback: 'true' | 'false') =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }))
+    .default(fallback)
+    .transform((v) => v === 'true' || v === '1');
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const envSchema = z.object({
+  // The process
+  APP_ENV: z.enum(['development', 'staging', 'production', 'test']).optional(),
+  APP_LOG_LEVEL: z.string().trim().toLowerCase().pipe(z.enum(LOG_LEVELS)).default('info'),
+  // The HTTP API
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: optionalText,
+  PUBLIC_BASE_URL: optionalText.pipe(z.url().optional()),
+  DEFAULT_TIMEZONE: z.string().trim().refine(isValidTimezone, 'must be an IANA time zone such as UTC or America/New_York').default('UTC'),
+  MAX_BODY_MB: z.coerce.number().positive().max(200).default(100),
+  // Local mode
+  DATA_DIR: z.string().trim().min(1).default('./.data'),
+  // The analysis worker
+  WORKER_ENABLED: flag('true'),
+  ANALYSIS_MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_RECEIVE_COUNT),
+  ANALYSIS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+  ANALYSIS_MAX_MEDIA_FILES: z.coerce.number().int().min(0).max(500).default(40),
+  // Google: OAuth, the trader's Drive and Sheets
+  GOOGLE_CLIENT_ID: optionalText,
+  GOOGLE_CLIENT_SECRET: optionalText,
+  GOOGLE_REDIRECT_URI: optionalText.pipe(z.url().optional()),
+  GOOGLE_DRIVE_ROOT_FOLDER_ID: optionalText,
+  OAUTH_STATE_TTL: z.coerce.number().int().positive().default(600),
+  OAUTH_SCOPES: optionalText.transform((v) => v?.split(',').map((s) => s.trim()).filter(Boolean)),
+  TOKEN_ENCRYPTION_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  // AWS: SQS, DynamoDB
+  ANALYSIS_QUEUE_URL: optionalText.pipe(z.url().optional()),
+  DYNAMODB_TABLE_NAME: optionalText,
+  AWS_REGION: optionalText,
+  // Models and research
+  GEMINI_API_KEY: optionalText,
+  GEMINI_MODEL_NAME: z.string().trim().default('gemini-2.5-flash'),
+  GEMINI_VISION_MODEL_NAME: z.string().trim().default('gemini-2.5-flash'),
+  SERPAPI_API_KEY: optionalText,
+});
+
+export type Env = z.output<typeof envSchema>;
+
+/** Variables whose values are secrets: never echoed in an error or a log. */
+export const SECRET_VARIABLES = ['GOOGLE_CLIENT_SECRET', 'TOKEN_ENCRYPTION_SECRET', 'GEMINI_API_KEY', 'SERPAPI_API_KEY'] as const;

@@ -1,0 +1,64 @@
+// The stored outcome of an analysis: the report, the numbers behind it, what the media said and what was skipped.
+import { z } from 'zod';
+import { metricsSchema } from './metrics';
+import { behaviouralPatternSchema } from './pattern';
+import { reportSchema } from './report';
+
+/** The analysis workflow's steps, in the order they run (parallel ones listed in a fixed order). */
+export const STEP_NAMES = [
+  'load_journal',
+  'compute_metrics',
+  'collect_media',
+  'transcribe_audio',
+  'analyse_images',
+  'web_research',
+  'synthesize',
+  'persist',
+] as const;
+
+export const mediaInsightSchema = z
+  .object({
+    file_id: z.string().meta({ description: 'Drive file id / media id the insight is about.' }),
+    trade_id: z.string().optional(),
+    summary: z.string(),
+  })
+  .meta({ id: 'MediaInsight', description: 'What an attachment (voice note, chart) says about a trade.' });
+
+export const researchFindingSchema = z
+  .object({ title: z.string(), summary: z.string(), url: z.string().optional() })
+  .meta({ id: 'ResearchFinding', description: 'Market context found for the period.' });
+
+export const skippedStepSchema = z
+  .object({ step: z.enum(STEP_NAMES), reason: z.string() })
+  .meta({ id: 'SkippedStep', description: 'A step that did not run, and why (service not configured, nothing to do).' });
+
+export const workflowWarningSchema = z
+  .object({ step: z.enum(STEP_NAMES), message: z.string(), file_id: z.string().optional(), trade_id: z.string().optional() })
+  .meta({ id: 'WorkflowWarning', description: 'Something that went wrong without stopping the analysis (an unreadable row, a file that could not be read).' });
+
+export const analysisPeriodSchema = z
+  .object({ start_date: z.string().optional(), end_date: z.string().optional(), timezone: z.string() })
+  .meta({ id: 'AnalysisPeriod', description: 'The dates the analysis covered (inclusive, by exit date in `timezone`).' });
+
+/** The API returns these keys beside the job's own fields (status, stage…), so none may share a name with them. */
+export const analysisResultSchema = z.object({
+  report: reportSchema,
+  report_markdown: z.string().meta({ description: 'The report rendered as Markdown.' }),
+  // Rounded at the edge (cents, 4-place ratios), as every reader should see them.
+  metrics: metricsSchema,
+  patterns: z.array(behaviouralPatternSchema),
+  audio_insights: z.array(mediaInsightSchema),
+  image_insights: z.array(mediaInsightSchema),
+  external_research: z.array(researchFindingSchema),
+  skipped_steps: z.array(skippedStepSchema).meta({ description: 'Steps that did not run, and why.' }),
+  warnings: z.array(workflowWarningSchema).meta({ description: 'Partial failures the report was written without.' }),
+  trade_count: z.number().int(),
+  period: analysisPeriodSchema,
+});
+
+export type StepName = (typeof STEP_NAMES)[number];
+export type MediaInsight = z.infer<typeof mediaInsightSchema>;
+export type ResearchFinding = z.infer<typeof researchFindingSchema>;
+export type SkippedStep = z.infer<typeof skippedStepSchema>;
+export type WorkflowWarning = z.infer<typeof workflowWarningSchema>;
+export type AnalysisResult = z.infer<typeof analysisResultSchema>;
