@@ -1,7 +1,11 @@
-// Flat ESLint config for the whole workspace: typescript-eslint plus Nx module boundaries with real tag rules.
+// Flat ESLint config for the whole workspace: typescript-eslint (type-aware), Nx module boundaries with real tag rules,
+// and the layers of core kept by path rules. Import cycles, type-only ones included, are dependency-cruiser's
+// (`.dependency-cruiser.cjs`, run by each project's lint): import-x/no-cycle skips `import type`.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 // Vendor SDKs may only be imported by the adapter folder of their vendor (or by app composition roots).
 const vendorSdks = [
@@ -10,9 +14,28 @@ const vendorSdks = [
   '@googleapis/*',
   '@google/genai',
   '@aws-sdk/*',
+  '@aws-lambda-powertools/*',
+  '@langchain/*',
   'express',
   'pino',
   'pino-http',
+];
+const vendorMessage = 'Vendor SDKs belong in packages/core/src/adapters/<vendor>/ only.';
+
+const core = './packages/core/src';
+// Layers of core, lowest first: each may import the ones before it, never one after it.
+const layer = (target, forbidden, message) => ({ target: `${core}/${target}`, from: forbidden.map((f) => `${core}/${f}`), message });
+const coreLayers = [
+  layer('domain', ['ports', 'analysis', 'services', 'adapters', 'composition', 'testing'], 'domain/ depends on nothing of ours.'),
+  layer('ports', ['analysis', 'services', 'adapters', 'composition', 'testing'], 'ports/ depend on domain/ only.'),
+  layer('analysis', ['ports', 'services', 'adapters', 'composition', 'testing'], 'Pure analysis depends on domain/ only.'),
+  layer('services', ['adapters', 'composition', 'testing'], 'Orchestration depends on ports and the pure parts, never on an adapter.'),
+  layer('adapters', ['services', 'composition', 'testing'], 'Adapters implement ports; they never call services or the composition.'),
+  layer('composition', ['testing'], 'Production code never imports test helpers.'),
+  // One vendor's adapters never reach into another's: each family loads on its own.
+  { target: `${core}/adapters/local`, from: [`${core}/adapters/aws`, `${core}/adapters/google`], message: 'Adapters of one vendor do not import another vendor.' },
+  { target: `${core}/adapters/aws`, from: [`${core}/adapters/local`, `${core}/adapters/google`], message: 'Adapters of one vendor do not import another vendor.' },
+  { target: `${core}/adapters/google`, from: [`${core}/adapters/local`, `${core}/adapters/aws`], message: 'Adapters of one vendor do not import another vendor.' },
 ];
 
 export default tseslint.config(
@@ -21,10 +44,19 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
-    plugins: { '@nx': nx },
+    plugins: { '@nx': nx, 'import-x': importX },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.base.json', '*/*/tsconfig.json', '*/tsconfig.json'], noWarnOnMultipleProjects: true })],
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // A promise nobody awaits loses its error: a write that failed silently, a test that passed without running.
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -42,12 +74,45 @@ export default tseslint.config(
     },
   },
   {
+    // Layers hold for production code; a test may assemble real adapters around the unit it tests.
     files: ['packages/core/src/**/*.ts'],
-    ignores: ['packages/core/src/adapters/**'],
+    ignores: ['packages/core/src/**/*.test.ts'],
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: coreLayers }],
+    },
+  },
+  {
+    files: ['packages/core/src/**/*.ts'],
+    ignores: ['packages/core/src/adapters/**', 'packages/core/src/services/analysis-workflow/**', 'packages/core/src/**/*.test.ts', 'packages/core/src/testing/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: vendorSdks, message: vendorMessage }] }],
+    },
+  },
+  {
+    // The analysis workflow is a LangGraph graph: that one engine, and no other vendor, is allowed there.
+    files: ['packages/core/src/services/analysis-workflow/**/*.ts'],
+    ignores: ['packages/core/src/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: vendorSdks, message: 'Vendor SDKs belong in packages/core/src/adapters/<vendor>/ only.' }] },
+        { patterns: [{ group: vendorSdks.filter((sdk) => sdk !== '@langchain/*'), message: vendorMessage }] },
+      ],
+    },
+  },
+  {
+    // Apps compose; the cloud SDKs and the workflow engine reach them only through core's adapters.
+    files: ['apps/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['googleapis', '@googleapis/*', '@google/genai', '@aws-sdk/*', '@langchain/*', 'better-sqlite3'],
+              message: 'Apps get adapters from @pecunia/core/composition; vendor SDKs stay in core adapters.',
+            },
+          ],
+        },
       ],
     },
   },
