@@ -14,6 +14,8 @@ import { SHEET_COLUMNS, tradeToRow } from '../domain/sheet-layout';
 import { formatTimestamp } from '../domain/timestamps';
 import type { StoredTrade } from '../domain/trade';
 import type { AnalysisJob, AnalysisJobRequest } from '../domain/job';
+import type { JobStore } from '../ports/job-store.port';
+import type { Journal } from '../ports/journal.port';
 
 export interface AnalysisFixture {
   dir: string;
@@ -78,7 +80,7 @@ export function generateTrades(count: number, options: { seed?: number; timezone
 }
 
 export async function appendTrades(
-  journal: SqliteJournal,
+  journal: Journal,
   trades: readonly StoredTrade[],
   options: { owner?: string; sheet?: typeof SHEET } = {},
 ): Promise<void> {
@@ -88,7 +90,7 @@ export async function appendTrades(
 let jobCounter = 0;
 
 export async function createJob(
-  jobs: SqliteJobStore,
+  jobs: JobStore,
   request: Partial<AnalysisJobRequest> = {},
   options: { owner?: string; jobId?: string } = {},
 ): Promise<AnalysisJob> {

@@ -9,7 +9,7 @@ import type { MediaContent, MediaStore, MediaUpload, StoredMedia } from '../../p
 import { mp3Bytes, pngBytes } from '../../testing/media-samples';
 import { runAnalysisWorkflow } from './build-workflow';
 import type { AnalysisWorkflowDeps } from './deps';
-import type { AnalysisResult } from '../../domain/analysis-result';
+import { analysisResultSchema, type AnalysisResult } from '../../domain/analysis-result';
 import { seededRandom } from '../../testing/make-trade';
 import { appendTrades, createJob, generateTrades, openFixture, OWNER, type AnalysisFixture } from '../../testing/workflow-fixture';
 
@@ -199,6 +199,8 @@ describe('analysis workflow', () => {
     expect(result.audio_insights).toEqual([{ file_id: audio.id, trade_id: second!.trade_id, summary: 'trader says the entry was rushed' }]);
     expect(result.external_research.length).toBeGreaterThan(0);
     expect(result.external_research[0]!.title).toMatch(/^Context: \S+ market news/);
+    // What is stored is what the API documents: the schema the document is generated from accepts it as it is.
+    expect(analysisResultSchema.parse(result)).toEqual(result);
   });
 
   it('filters by exit date, both ends inclusive, in the job timezone rather than UTC', async () => {

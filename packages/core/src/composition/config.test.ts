@@ -1,0 +1,116 @@
+import { describePlan, loadConfig, modeOf, planAdapters } from './config';
+import { ConfigError } from '../errors';
+
+const problemsOf = (run: () => unknown): string[] => {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  it('runs every port locally when nothing is set', () => {
+    const config = loadConfig({}, 'api');
+
+    expect(config.adapters).toEqual({
+      journal: 'local',
+      media: 'local',
+      apiKeys: 'local',
+      jobs: 'local',
+      tokens: 'local',
+      idempotency: 'local',
+      queue: 'local',
+      extractor: 'local',
+      coach: 'local',
+      transcriber: 'none',
+      imageAnalyst: 'none',
+      researcher: 'none',
+    });
+    expect(config.env).toMatchObject({ APP_ENV: 'development', DATA_DIR: './.data', ANALYSIS_MAX_RECEIVE_COUNT: 3, WORKER_ENABLED: true });
+    expect(modeOf(config.adapters)).toBe('local');
+  });
+
+  it('defaults APP_ENV by entry point: a Lambda is a deployment', () => {
+    expect(() => loadConfig({}, 'lambda')).toThrow(ConfigError);
+    expect(loadConfig({ APP_ENV: 'test' }, 'cli').env.APP_ENV).toBe('test');
+    expect(loadConfig({}, 'cli').env.APP_ENV).toBe('development');
+  });
+
+  it('lists invalid values and unworkable choices in one error, one line each', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ PORT: 'eighty', WORKER_ENABLED: 'maybe', ANALYSIS_MAX_RECEIVE_COUNT: '0', DEFAULT_TIMEZONE: 'Mars/Base', GEMINI_API_KEY: 'k' }, 'api'),
+    );
+
+    expect(problems).toEqual([
+      expect.stringMatching(/^PORT: /),
+      expect.stringMatching(/^DEFAULT_TIMEZONE: must be an IANA time zone/),
+      expect.stringMatching(/^WORKER_ENABLED: must be true or false/),
+      expect.stringMatching(/^ANALYSIS_MAX_RECEIVE_COUNT: /),
+      expect.stringMatching(/^GEMINI_API_KEY: Gemini extraction and coaching are not available in this build yet/),
+    ]);
+  });
+
+  it('derives each port from the variables that are set, whatever else is invalid', () => {
+    expect(planAdapters({ DYNAMODB_TABLE_NAME: 'pecunia' })).toMatchObject({ jobs: 'aws', apiKeys: 'aws', tokens: 'aws', idempotency: 'aws', queue: 'local', journal: 'local' });
+    expect(planAdapters({ ANALYSIS_QUEUE_URL: 'http://localhost:4566/000000000000/q' })).toMatchObject({ queue: 'aws', jobs: 'local' });
+    expect(planAdapters({ GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret' })).toMatchObject({ journal: 'google', media: 'google', jobs: 'local' });
+    expect(planAdapters({ GEMINI_API_KEY: 'k', SERPAPI_API_KEY: ' ' })).toMatchObject({ extractor: 'gemini', coach: 'gemini', transcriber: 'gemini', imageAnalyst: 'gemini', researcher: 'none' });
+    expect(modeOf(planAdapters({ GEMINI_API_KEY: 'k', DYNAMODB_TABLE_NAME: 't' }))).toBe('aws+gemini');
+    expect(describePlan(planAdapters({}))).toMatch(/^journal=local media=local apiKeys=local .* researcher=none$/);
+  });
+
+  it('asks for the Google redirect URI only where traders connect (the API)', () => {
+    const google = { GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret' };
+    expect(problemsOf(() => loadConfig(google, 'api'))).toContainEqual(
+      'GOOGLE_REDIRECT_URI: required together with GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET for Google mode',
+    );
+    expect(problemsOf(() => loadConfig(google, 'cli'))).not.toContainEqual(expect.stringMatching(/GOOGLE_REDIRECT_URI/));
+    expect(problemsOf(() => loadConfig({ GOOGLE_CLIENT_ID: 'id' }, 'cli'))).toContainEqual(
+      'GOOGLE_CLIENT_SECRET: required together with GOOGLE_CLIENT_ID for Google mode',
+    );
+  });
+
+  it('needs AWS_REGION with any AWS resource', () => {
+    expect(problemsOf(() => loadConfig({ DYNAMODB_TABLE_NAME: 't' }, 'api'))).toContainEqual(
+      'AWS_REGION: required together with DYNAMODB_TABLE_NAME for AWS mode',
+    );
+  });
+
+  it('refuses combinations that cannot work, naming the variable to change', () => {
+    // A Lambda's disk is temporary: jobs, journal and media cannot live on it.
+    expect(problemsOf(() => loadConfig({}, 'lambda'))).toEqual([
+      expect.stringMatching(/^jobs: the analysis Lambda cannot use .*set DYNAMODB_TABLE_NAME$/),
+      expect.stringMatching(/^journal: the analysis Lambda cannot use .*set the GOOGLE_\* variables$/),
+      expect.stringMatching(/^media: the analysis Lambda cannot use .*set the GOOGLE_\* variables$/),
+    ]);
+    // The SQS worker has nothing to poll without a queue.
+    expect(problemsOf(() => loadConfig({}, 'worker'))).toEqual([expect.stringMatching(/^ANALYSIS_QUEUE_URL: the SQS worker needs the queue it polls/)]);
+    // Jobs on this host's SQLite, queued on SQS, with no worker on this host: nobody could run them.
+    expect(
+      problemsOf(() => loadConfig({ ANALYSIS_QUEUE_URL: 'http://127.0.0.1:5000/000000000000/q', AWS_REGION: 'us-east-1', WORKER_ENABLED: 'false' }, 'api')),
+    ).toContainEqual(expect.stringMatching(/^ANALYSIS_QUEUE_URL: jobs kept in local SQLite can only be run by a worker on this host/));
+  });
+
+  it('refuses families this build lacks instead of quietly running locally', () => {
+    const aws = { ANALYSIS_QUEUE_URL: 'http://127.0.0.1:5000/000000000000/q', DYNAMODB_TABLE_NAME: 't', AWS_REGION: 'us-east-1' };
+    expect(problemsOf(() => loadConfig(aws, 'api'))).toEqual([expect.stringMatching(/AWS mode \(SQS\/DynamoDB\) is not available in this build yet/)]);
+    expect(problemsOf(() => loadConfig({ SERPAPI_API_KEY: 'k' }, 'api'))).toEqual([expect.stringMatching(/web research is not available in this build yet/)]);
+  });
+
+  it('never echoes a secret in its message', () => {
+    const secret = 'tiny-secret-value';
+    const error = (() => {
+      try {
+        loadConfig({ TOKEN_ENCRYPTION_SECRET: secret, GEMINI_API_KEY: 'AIzaSyThisIsAKey', GOOGLE_CLIENT_SECRET: 'client-secret-xyz' }, 'api');
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(error.message).toMatch(/TOKEN_ENCRYPTION_SECRET: must be at least 32 characters/);
+    for (const value of [secret, 'AIzaSyThisIsAKey', 'client-secret-xyz']) expect(error.message).not.toContain(value);
+  });
+});
