@@ -10,11 +10,19 @@ export interface MediaItem {
   data: Uint8Array;
 }
 
+export const SENTIMENTS = ['positive', 'neutral', 'negative', 'mixed'] as const;
+export type Sentiment = (typeof SENTIMENTS)[number];
+
 export interface AudioTranscript {
   file_id: string;
   /** What the recording says about the trade, in a sentence or two. */
   summary: string;
+  /** The words, as heard. */
   transcript?: string;
+  /** The trader's mood in the recording. */
+  sentiment?: Sentiment;
+  /** Short quotes or points worth the coach's attention. */
+  highlights?: string[];
 }
 
 export interface AudioTranscriber {
@@ -26,11 +34,19 @@ export interface ImageAnalysis {
   file_id: string;
   /** What the chart or screenshot shows that matters for the trade. */
   summary: string;
+  /** Risks the chart shows (a stop too close to support, entry into resistance…). */
+  risks?: string[];
+  /** What went right, or could have. */
+  opportunities?: string[];
 }
 
 export interface ImageAnalyst {
   readonly name: string;
-  analyse(item: MediaItem): Promise<ImageAnalysis>;
+  /**
+   * One analysis per image it could read, matched by `file_id`; several images may go in one model call. An image
+   * missing from the answer could not be analysed (the workflow records a warning for it); a throw fails them all.
+   */
+  analyse(items: readonly MediaItem[]): Promise<ImageAnalysis[]>;
 }
 
 

@@ -22,5 +22,7 @@ export interface MediaStore {
   put(owner: string, upload: MediaUpload): Promise<StoredMedia>;
   /** The file if `owner` stored it, else null (another user's id is indistinguishable from a missing one). */
   get(owner: string, id: string): Promise<MediaContent | null>;
+  /** Removes the owner's file (nothing when it is not theirs or not there): undoes a `put` whose trade was not written. */
+  delete(owner: string, id: string): Promise<void>;
   ready(): Promise<void>;
 }
