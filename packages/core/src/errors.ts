@@ -48,9 +48,13 @@ export class ConflictError extends PecuniaError {
 
 /** A downstream service (Drive, Sheets, Gemini, SQS…) failed; the request may be retried. */
 export class UpstreamError extends PecuniaError {
-  constructor(code: string, message: string, cause?: unknown, status = 502) {
+  /** How long the service asked us to wait before trying again (its `Retry-After`), when it said. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: string, message: string, cause?: unknown, status = 502, options: { retryAfterMs?: number } = {}) {
     super(code, message, { status, cause });
     this.name = 'UpstreamError';
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

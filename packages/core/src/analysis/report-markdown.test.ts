@@ -34,6 +34,24 @@ describe('renderReportMarkdown', () => {
     expect(markdown).toContain('1. **Cut losers**: Exit at the stop.\n2. **Log stops**: Every trade.\n');
   });
 
+  it('lists what voice notes and charts said, each with a link to its file, and only safe links', () => {
+    const markdown = renderReportMarkdown(report, metrics, {
+      audio_insights: [
+        { file_id: 'a1', link: 'https://drive.google.com/file/d/a1/view', summary: 'Felt rushed', sentiment: 'negative', highlights: ['entered *before* the open'] },
+      ],
+      image_insights: [
+        { file_id: 'i1', link: 'javascript:alert(1)', summary: 'Entry into resistance', risks: ['stop under [support](x)'] },
+      ],
+    });
+
+    const section = markdown.slice(markdown.indexOf('## Voice notes and charts'));
+    expect(section).toContain('**Voice notes**\n\n- Felt rushed — mood: negative — highlights: entered \\*before\\* the open (<https://drive.google.com/file/d/a1/view>)');
+    // A link that is not plain http(s) is not rendered as one; Markdown in model text stays text.
+    expect(section).toContain('- Entry into resistance — risks: stop under \\[support\\](x) (file i1)');
+    expect(section).not.toContain('javascript:');
+    expect(renderReportMarkdown(report, metrics)).not.toContain('## Voice notes and charts');
+  });
+
   it('embeds the equity curve as an SVG data URI: a polyline from 0 and a zero line', () => {
     const svg = decodeImage(renderReportMarkdown(report, metrics));
 

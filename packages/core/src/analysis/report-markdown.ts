@@ -1,6 +1,7 @@
 // The report as Markdown for dashboards: the sections of the JSON report, plus the equity curve as an inline image.
 import { equityCurveDataUri } from './equity-curve-svg';
 import type { Metrics } from '../domain/metrics';
+import type { MediaInsight } from '../domain/analysis-result';
 import { type Report } from '../domain/report';
 
 export interface MarkdownOptions {
@@ -9,6 +10,9 @@ export interface MarkdownOptions {
   period?: string;
   /** The trader's question, quoted under the title. */
   prompt?: string;
+  /** What voice notes and charts said, each shown with the file it came from. */
+  audio_insights?: readonly MediaInsight[];
+  image_insights?: readonly MediaInsight[];
 }
 
 export const DEFAULT_REPORT_TITLE = 'Trading coach report';
@@ -26,6 +30,28 @@ function inline(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/\s*[\r\n]+\s*/g, ' ')
     .trim();
+}
+
+/** Only plain web links become clickable: anything else (javascript:, data:, spaces, brackets) stays out. */
+const SAFE_LINK = /^https?:\/\/[^\s<>()[\]"'`]+$/i;
+
+function insightLine(insight: MediaInsight): string {
+  const parts = [inline(insight.summary)];
+  if (insight.sentiment) parts.push(`mood: ${insight.sentiment}`);
+  if (insight.highlights?.length) parts.push(`highlights: ${insight.highlights.map(inline).join('; ')}`);
+  if (insight.risks?.length) parts.push(`risks: ${insight.risks.map(inline).join('; ')}`);
+  if (insight.opportunities?.length) parts.push(`opportunities: ${insight.opportunities.map(inline).join('; ')}`);
+  const file = insight.link && SAFE_LINK.test(insight.link) ? `<${insight.link}>` : `file ${inline(insight.file_id)}`;
+  return `- ${parts.join(' — ')} (${file})`;
+}
+
+function insightsSection(audio: readonly MediaInsight[], images: readonly MediaInsight[]): string {
+  if (audio.length === 0 && images.length === 0) return '';
+  return [
+    '## Voice notes and charts',
+    ...(audio.length > 0 ? ['**Voice notes**', audio.map(insightLine).join('\n')] : []),
+    ...(images.length > 0 ? ['**Charts**', images.map(insightLine).join('\n')] : []),
+  ].join('\n\n');
 }
 
 const bullets = (items: readonly string[], empty: string): string =>
@@ -61,6 +87,7 @@ export function renderReportMarkdown(report: Report, metrics: Metrics, options: 
     bullets(report.opportunities, 'No opportunities listed.'),
     '## Action plan',
     actions,
+    insightsSection(options.audio_insights ?? [], options.image_insights ?? []),
   ]
     .filter((block) => block !== '')
     .join('\n\n')

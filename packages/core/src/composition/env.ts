@@ -44,7 +44,17 @@ export const envSchema = z.object({
   GOOGLE_DRIVE_ROOT_FOLDER_ID: optionalText,
   OAUTH_STATE_TTL: z.coerce.number().int().positive().default(600),
   OAUTH_SCOPES: optionalText.transform((v) => v?.split(',').map((s) => s.trim()).filter(Boolean)),
-  TOKEN_ENCRYPTION_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  // Several secrets, comma-separated and newest first, rotate the key: each at least 32 characters.
+  TOKEN_ENCRYPTION_SECRET: optionalText.pipe(
+    z
+      .string()
+      .transform((v) => v.split(',').map((s) => s.trim()))
+      .pipe(z.array(z.string().min(32, 'must be at least 32 characters (each, when several are given)')))
+      .optional(),
+  ),
+  GOOGLE_API_ROOT_URL: optionalText.pipe(z.url().optional()),
+  GOOGLE_OAUTH_AUTH_URL: optionalText.pipe(z.url().optional()),
+  GOOGLE_OAUTH_TOKEN_URL: optionalText.pipe(z.url().optional()),
   // AWS: SQS, DynamoDB
   ANALYSIS_QUEUE_URL: optionalText.pipe(z.url().optional()),
   DYNAMODB_TABLE_NAME: optionalText,
@@ -53,7 +63,9 @@ export const envSchema = z.object({
   GEMINI_API_KEY: optionalText,
   GEMINI_MODEL_NAME: z.string().trim().default('gemini-2.5-flash'),
   GEMINI_VISION_MODEL_NAME: z.string().trim().default('gemini-2.5-flash'),
+  GEMINI_API_BASE_URL: optionalText.pipe(z.url().optional()),
   SERPAPI_API_KEY: optionalText,
+  SERPAPI_BASE_URL: optionalText.pipe(z.url().optional()),
 });
 
 export type Env = z.output<typeof envSchema>;

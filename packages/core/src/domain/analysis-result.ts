@@ -16,11 +16,20 @@ export const STEP_NAMES = [
   'persist',
 ] as const;
 
+/** A trader's mood in a voice note, as a transcriber reads it. */
+export const SENTIMENTS = ['positive', 'neutral', 'negative', 'mixed'] as const;
+
 export const mediaInsightSchema = z
   .object({
     file_id: z.string().meta({ description: 'Drive file id / media id the insight is about.' }),
     trade_id: z.string().optional(),
+    link: z.string().optional().meta({ description: 'Where the file opens (its Drive link, or `/api/media/{id}` locally).' }),
     summary: z.string(),
+    transcript: z.string().optional().meta({ description: 'Voice notes: the words, as heard.' }),
+    sentiment: z.enum(SENTIMENTS).optional().meta({ description: "Voice notes: the trader's mood." }),
+    highlights: z.array(z.string()).optional().meta({ description: 'Voice notes: points worth the coach’s attention.' }),
+    risks: z.array(z.string()).optional().meta({ description: 'Charts: risks the chart shows.' }),
+    opportunities: z.array(z.string()).optional().meta({ description: 'Charts: what went right, or could have.' }),
   })
   .meta({ id: 'MediaInsight', description: 'What an attachment (voice note, chart) says about a trade.' });
 
@@ -57,6 +66,7 @@ export const analysisResultSchema = z.object({
 });
 
 export type StepName = (typeof STEP_NAMES)[number];
+export type Sentiment = (typeof SENTIMENTS)[number];
 export type MediaInsight = z.infer<typeof mediaInsightSchema>;
 export type ResearchFinding = z.infer<typeof researchFindingSchema>;
 export type SkippedStep = z.infer<typeof skippedStepSchema>;

@@ -1,4 +1,4 @@
-import { headerIndex, LEGACY_COLUMNS, parseNumberCell, rowToTrade, SHEET_COLUMNS, tradeToRow } from './sheet-layout';
+import { headerIndex, LEGACY_COLUMNS, parseNumberCell, readTrades, rowToTrade, SHEET_COLUMNS, tradeToRow } from './sheet-layout';
 import type { StoredTrade } from './trade';
 
 const storedTrade = (overrides: Partial<StoredTrade> = {}): StoredTrade => ({
@@ -48,5 +48,27 @@ describe('sheet layout', () => {
 
   it('reads money cells as people write them', () => {
     expect(['$1,240.50', '-450', '(90)', '0', '', 'abc'].map(parseNumberCell)).toEqual([1240.5, -450, -90, 0, undefined, Number.NaN]);
+  });
+
+  it('reads a tab with a header row by name, reporting unreadable rows by their sheet row number', () => {
+    const rows = [[...SHEET_COLUMNS], tradeToRow(storedTrade()), ['', ''], tradeToRow(storedTrade({ trade_id: 't-2' })).map((c, i) => (i === 3 ? 'lots' : c))];
+    const { trades, problems } = readTrades(rows, 'UTC');
+    expect(trades.map((t) => t.trade_id)).toEqual(['t-1']);
+    expect(problems).toEqual([{ row: 4, reason: expect.stringContaining('pnl') }]);
+  });
+
+  it('reads a sheet the earlier service wrote: no header row, its column order, id|link and bare Drive links', () => {
+    const rows = [
+      ['u-1', 'aapl', 'long', '185', '2026-03-02 09:41', '2026-03-02 10:15', 'breakout', '1AbCdEfGhIjKlMnOp|https://drive.google.com/file/d/1AbCdEfGhIjKlMnOp/view'],
+      ['u-1', 'TSLA', 'short', '-90', '2026-03-03 10:02', '2026-03-03 10:40', '', 'https://drive.google.com/file/d/1ZyXwVuTsRqPoNmLk/view?usp=sharing'],
+    ];
+
+    const { trades, problems } = readTrades(rows, 'UTC');
+
+    expect(problems).toEqual([]);
+    expect(trades).toEqual([
+      expect.objectContaining({ trade_id: 'row-1', ticker: 'AAPL', pnl: 185, exit_timestamp: '2026-03-02T10:15:00Z', file_links: rows[0]![7] }),
+      expect.objectContaining({ trade_id: 'row-2', ticker: 'TSLA', pnl: -90, position_type: 'short' }),
+    ]);
   });
 });

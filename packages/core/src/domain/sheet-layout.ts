@@ -70,7 +70,7 @@ export function headerIndex(header: readonly string[]): Map<SheetColumn, number>
  * the row predates the trade_id column. A row that no longer validates is reported, not guessed at.
  */
 export function rowToTrade(
-  index: Map<SheetColumn, number>,
+  index: ReadonlyMap<SheetColumn, number>,
   row: readonly string[],
   rowNumber: number,
   timezone: string,
@@ -117,16 +117,27 @@ export function rowToTrade(
   };
 }
 
-/** Every readable trade of a tab's rows (header first); unreadable rows are reported with their row number. */
+/** Columns by position, for a tab without a header row: the earlier service's order, then ours. */
+const POSITIONAL_INDEX: ReadonlyMap<SheetColumn, number> = new Map(SHEET_COLUMNS.map((column, i) => [column, i]));
+
+/**
+ * Every readable trade of a tab's rows; unreadable rows are reported with their sheet row number. Row 1 is a header
+ * when it names the ticker and P&L columns; otherwise the tab is one the earlier service wrote (it wrote no header)
+ * and every row is data, read by position.
+ */
 export function readTrades(rows: readonly (readonly string[])[], timezone: string): { trades: StoredTrade[]; problems: RowProblem[] } {
-  const [header, ...body] = rows;
-  if (!header) return { trades: [], problems: [] };
-  const index = headerIndex(header);
+  const [first] = rows;
+  if (!first) return { trades: [], problems: [] };
+  const named = headerIndex(first);
+  const hasHeader = named.has('ticker') && named.has('pnl');
+  const index = hasHeader ? named : POSITIONAL_INDEX;
+  const body = hasHeader ? rows.slice(1) : rows;
+  const firstRow = hasHeader ? 2 : 1;
   const trades: StoredTrade[] = [];
   const problems: RowProblem[] = [];
   body.forEach((row, i) => {
     if (row.every((cell) => cell.trim() === '')) return;
-    const result = rowToTrade(index, row, i + 2, timezone);
+    const result = rowToTrade(index, row, i + firstRow, timezone);
     if (result.ok) trades.push(result.trade);
     else problems.push(result.problem);
   });

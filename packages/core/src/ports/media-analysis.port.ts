@@ -1,7 +1,8 @@
 // Ports: optional services that read a trade's media or the outside world for the coach (Gemini, a search API…).
-import type { ResearchFinding } from '../domain/analysis-result';
+import type { ResearchFinding, Sentiment } from '../domain/analysis-result';
 
-export type { ResearchFinding };
+export { SENTIMENTS } from '../domain/analysis-result';
+export type { ResearchFinding, Sentiment };
 
 /** One attachment's bytes, as fetched from the media store. */
 export interface MediaItem {
@@ -10,8 +11,6 @@ export interface MediaItem {
   data: Uint8Array;
 }
 
-export const SENTIMENTS = ['positive', 'neutral', 'negative', 'mixed'] as const;
-export type Sentiment = (typeof SENTIMENTS)[number];
 
 export interface AudioTranscript {
   file_id: string;

@@ -13,16 +13,21 @@ export interface StoredMedia {
   link: string;
 }
 
+/** What `put` answers: the stored file, and whether this call created it (or found the same bytes already kept). */
+export interface PutMedia extends StoredMedia {
+  created: boolean;
+}
+
 export interface MediaContent extends StoredMedia {
   data: Uint8Array;
 }
 
 export interface MediaStore {
   readonly name: string;
-  put(owner: string, upload: MediaUpload): Promise<StoredMedia>;
+  put(owner: string, upload: MediaUpload): Promise<PutMedia>;
   /** The file if `owner` stored it, else null (another user's id is indistinguishable from a missing one). */
   get(owner: string, id: string): Promise<MediaContent | null>;
-  /** Removes the owner's file (nothing when it is not theirs or not there): undoes a `put` whose trade was not written. */
+  /** Removes the owner's file (nothing when it is not theirs or not there): undoes a `put` that created it, whose trade was not written. */
   delete(owner: string, id: string): Promise<void>;
   ready(): Promise<void>;
 }

@@ -1,11 +1,11 @@
 // Trade capture: validates a trade and its files, stores the files, appends one journal row. Used by every mode.
 import { randomUUID } from 'node:crypto';
 import { type z } from 'zod';
-import { readAttachments, type AttachmentInput } from '../domain/attachment-upload';
+import { readAttachments, type AttachmentInput, type MediaUpload } from '../domain/attachment-upload';
 import { encodeAttachmentCell, type AttachmentRef } from '../domain/attachment-links';
 import { inDateRange, type DateRange } from '../domain/date-range';
 import { readTrades, SHEET_COLUMNS, tradeToRow, type RowProblem } from '../domain/sheet-layout';
-import { REQUIRED_TRADE_FIELDS, tradeSchemaFor, type RequiredTradeField, type StoredTrade, type TradeFields } from '../domain/trade';
+import { REQUIRED_TRADE_FIELDS, tradeSchemaFor, type RequiredTradeField, type StoredTrade, type Trade, type TradeFields } from '../domain/trade';
 import { NotFoundError, ValidationError } from '../errors';
 import type { Journal, SheetRef } from '../ports/journal.port';
 import type { MediaStore, StoredMedia } from '../ports/media-store.port';
@@ -58,24 +58,41 @@ export class TradeCaptureService {
   async logTrade(owner: string, target: CaptureTarget, fields: unknown, attachments?: readonly AttachmentInput[]): Promise<CapturedTrade> {
     const parsed = tradeSchemaFor(target.timezone).safeParse(fields);
     if (!parsed.success) throw validationFailure(parsed.error);
-    const uploads = await readAttachments(attachments);
+    return this.store(owner, target, parsed.data, await readAttachments(attachments));
+  }
 
+  /**
+   * Uploads the files, then appends the row. When anything after the first upload fails, the files this trade created
+   * are deleted again: a trade that was not written leaves nothing in the trader's Drive.
+   */
+  private async store(owner: string, target: CaptureTarget, fields: Trade, uploads: readonly MediaUpload[]): Promise<CapturedTrade> {
+    const created: StoredMedia[] = [];
     const stored: StoredMedia[] = [];
-    for (const upload of uploads) stored.push(await this.deps.media.put(owner, upload));
-    const refs: AttachmentRef[] = stored.map((m) => ({ file_id: m.id, mime_type: m.mimeType, link: m.link }));
-    const trade: StoredTrade = {
-      ...parsed.data,
-      trade_id: randomUUID(),
-      user_id: owner,
-      file_links: encodeAttachmentCell(refs),
-      created_at: this.now().toISOString(),
-    };
-    const result = await this.deps.journal.append(owner, target, { header: SHEET_COLUMNS, rows: [tradeToRow(trade)] });
-    return {
-      trade,
-      attachments: stored,
-      location: { sheet_id: target.sheetId, tab: target.tab, updated_range: result.updatedRange, row_number: result.rowNumbers[0] ?? 0 },
-    };
+    try {
+      for (const upload of uploads) {
+        const { created: isNew, ...media } = await this.deps.media.put(owner, upload);
+        if (isNew) created.push(media);
+        stored.push(media);
+      }
+      const refs: AttachmentRef[] = stored.map((m) => ({ file_id: m.id, mime_type: m.mimeType, link: m.link }));
+      const trade: StoredTrade = {
+        ...fields,
+        trade_id: randomUUID(),
+        user_id: owner,
+        file_links: encodeAttachmentCell(refs),
+        created_at: this.now().toISOString(),
+      };
+      const result = await this.deps.journal.append(owner, target, { header: SHEET_COLUMNS, rows: [tradeToRow(trade)] });
+      return {
+        trade,
+        attachments: stored,
+        location: { sheet_id: target.sheetId, tab: target.tab, updated_range: result.updatedRange, row_number: result.rowNumbers[0] ?? 0 },
+      };
+    } catch (error) {
+      // Best effort: the original failure is what the caller must see, not a cleanup hiccup.
+      await Promise.allSettled(created.map((media) => this.deps.media.delete(owner, media.id)));
+      throw error;
+    }
   }
 
   /**
@@ -87,9 +104,15 @@ export class TradeCaptureService {
     target: CaptureTarget,
     input: { content: string; overrides: Partial<TradeFields>; attachments?: readonly AttachmentInput[] },
   ): Promise<SubmitOutcome> {
-    // Attachments are checked first so that a follow-up is not asked for a trade whose files would be refused anyway.
-    await readAttachments(input.attachments);
-    const extraction = await this.deps.extractor.extract({ content: input.content, timezone: target.timezone, now: this.now() });
+    // Attachments are checked (and decoded, once) first so that a follow-up is not asked for a trade whose files would
+    // be refused anyway; a multi-modal extractor reads them too (a chart's prices, a voice note's P&L).
+    const uploads = await readAttachments(input.attachments);
+    const extraction = await this.deps.extractor.extract({
+      content: input.content,
+      attachments: uploads.map((upload) => ({ filename: upload.filename, mime_type: upload.mimeType, data: upload.data })),
+      timezone: target.timezone,
+      now: this.now(),
+    });
     const merged: Partial<TradeFields> = { ...fromExtracted(extraction.fields), notes: input.content.trim() };
     for (const [key, value] of Object.entries(input.overrides)) {
       if (value !== undefined && value !== null) (merged as Record<string, unknown>)[key] = value;
@@ -98,7 +121,9 @@ export class TradeCaptureService {
     if (missing.length > 0) {
       return { status: 'needs_more_info', missing_fields: missing, fields: merged, extracted_by: extraction.source };
     }
-    const captured = await this.logTrade(owner, target, merged, input.attachments);
+    const parsed = tradeSchemaFor(target.timezone).safeParse(merged);
+    if (!parsed.success) throw validationFailure(parsed.error);
+    const captured = await this.store(owner, target, parsed.data, uploads);
     return { status: 'created', extracted_by: extraction.source, ...captured };
   }
 

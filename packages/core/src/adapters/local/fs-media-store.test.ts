@@ -50,11 +50,13 @@ describe('FsMediaStore', () => {
       mimeType: 'image/png',
       size: data.byteLength,
       link: `http://localhost:3000/api/media/${id}`,
+      created: true,
     });
     expect(listFiles(mediaDir)).toEqual([path.join(id.slice(0, 2), id)]);
 
     const content = await store.get('alice', id);
-    expect(content).toEqual({ ...stored, data: expect.any(Uint8Array) });
+    const { created: _created, ...metadata } = stored;
+    expect(content).toEqual({ ...metadata, data: expect.any(Uint8Array) });
     expect(Buffer.from(content?.data ?? []).equals(Buffer.from(data))).toBe(true);
   });
 
@@ -63,11 +65,30 @@ describe('FsMediaStore', () => {
     const first = await store.put('alice', { filename: 'a.png', mimeType: 'image/png', data });
     const again = await store.put('alice', { filename: 'renamed.png', mimeType: 'image/png', data: Uint8Array.from(data) });
     const bobs = await store.put('bob', { filename: 'b.png', mimeType: 'image/png', data });
-    expect(again).toEqual(first); // the first upload of these bytes by alice fixes the record
+    expect(again).toEqual({ ...first, created: false }); // the first upload of these bytes by alice fixes the record
+    expect(first.created).toBe(true);
+    expect(bobs.created).toBe(true);
     expect(bobs.id).toBe(first.id);
     expect(bobs.filename).toBe('b.png');
     expect(listFiles(mediaDir)).toHaveLength(1);
     expect((await store.get('bob', first.id))?.filename).toBe('b.png');
+  });
+
+  it('deletes an owner\'s file, keeping the bytes while another owner still holds them', async () => {
+    const data = png('shared');
+    const alices = await store.put('alice', { filename: 'a.png', mimeType: 'image/png', data });
+    await store.put('bob', { filename: 'b.png', mimeType: 'image/png', data });
+
+    await store.delete('alice', alices.id);
+    expect(await store.get('alice', alices.id)).toBeNull();
+    expect((await store.get('bob', alices.id))?.filename).toBe('b.png');
+    expect(listFiles(mediaDir)).toHaveLength(1);
+
+    await store.delete('bob', alices.id);
+    expect(listFiles(mediaDir)).toEqual([]);
+    // Unknown, foreign or malformed ids change nothing.
+    await store.delete('carol', alices.id);
+    await store.delete('alice', '../etc/passwd');
   });
 
   it('hides a media from an owner who did not store it', async () => {

@@ -4,7 +4,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { ValidationError } from '../../errors';
-import type { MediaContent, MediaStore, MediaUpload, StoredMedia } from '../../ports/media-store.port';
+import type { MediaContent, MediaStore, MediaUpload, PutMedia, StoredMedia } from '../../ports/media-store.port';
 import type { Database } from './sqlite-database';
 
 export interface FsMediaStoreOptions {
@@ -36,6 +36,8 @@ export class FsMediaStore implements MediaStore {
   private readonly now: () => number;
   private readonly insertStatement: BetterSqlite3.Statement<[string, string, string, string, number, string]>;
   private readonly selectStatement: BetterSqlite3.Statement<[string, string], MediaRow>;
+  private readonly deleteStatement: BetterSqlite3.Statement<[string, string]>;
+  private readonly holdersStatement: BetterSqlite3.Statement<[string], number>;
 
   constructor(options: FsMediaStoreOptions) {
     this.dir = path.resolve(options.dir);
@@ -49,9 +51,11 @@ export class FsMediaStore implements MediaStore {
     this.selectStatement = options.db.prepare(
       'SELECT id, filename, mime_type, size FROM media WHERE owner = ? AND id = ?',
     );
+    this.deleteStatement = options.db.prepare('DELETE FROM media WHERE owner = ? AND id = ?');
+    this.holdersStatement = options.db.prepare<[string], number>('SELECT count(*) FROM media WHERE id = ?').pluck();
   }
 
-  async put(owner: string, upload: MediaUpload): Promise<StoredMedia> {
+  async put(owner: string, upload: MediaUpload): Promise<PutMedia> {
     if (typeof owner !== 'string' || owner.length === 0) {
       throw new ValidationError('MEDIA.INVALID_OWNER', 'A media owner must be a non-empty string.');
     }
@@ -64,7 +68,7 @@ export class FsMediaStore implements MediaStore {
     const id = createHash('sha256').update(upload.data).digest('hex');
     // Bytes first, row second: a crash in between leaves an unowned blob (harmless), never a row without bytes.
     await this.writeBlob(id, upload.data);
-    this.insertStatement.run(
+    const { changes } = this.insertStatement.run(
       owner,
       id,
       upload.filename,
@@ -74,7 +78,15 @@ export class FsMediaStore implements MediaStore {
     );
     const row = this.selectStatement.get(owner, id);
     if (!row) throw new Error(`Media ${id} vanished right after it was stored.`);
-    return this.toStored(row);
+    // Same bytes stored before by this owner: the earlier record stands, and undoing this put must not remove it.
+    return { ...this.toStored(row), created: changes > 0 };
+  }
+
+  async delete(owner: string, id: string): Promise<void> {
+    if (!isMediaId(id) || typeof owner !== 'string') return;
+    this.deleteStatement.run(owner, id);
+    // The bytes go when no owner holds them any more (content addressing shares one blob between owners).
+    if (this.holdersStatement.get(id) === 0) await fsp.rm(this.blobPath(id), { force: true });
   }
 
   async get(owner: string, id: string): Promise<MediaContent | null> {

@@ -36,17 +36,17 @@ describe('openDatabase', () => {
       .prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
       .pluck()
       .all();
-    expect(tables).toEqual(['api_keys', 'idempotency_keys', 'jobs', 'journal_rows', 'media', 'oauth_tokens', 'queue_messages']);
+    expect(tables).toEqual(['api_keys', 'google_connections', 'idempotency_keys', 'jobs', 'journal_rows', 'media', 'oauth_nonces', 'queue_messages']);
   });
 
   it('does not migrate again when reopened, and keeps the data', () => {
     const file = path.join(dir, 'pecunia.sqlite');
     const first = track(openDatabase(file));
-    first.prepare("INSERT INTO oauth_tokens VALUES ('u1', 'c', 't')").run();
+    first.prepare("INSERT INTO api_keys (key_hash, key_id, user_id, created_at) VALUES ('h', 'k', 'u1', 't')").run();
     first.close();
     const second = track(openDatabase(file));
     expect(migrate(second, MIGRATIONS)).toBe(0);
-    expect(second.prepare('SELECT COUNT(*) FROM oauth_tokens').pluck().get()).toBe(1);
+    expect(second.prepare('SELECT COUNT(*) FROM api_keys').pluck().get()).toBe(1);
   });
 
   it('applies each migration in its own transaction: a failing one leaves the previous version intact', () => {

@@ -80,4 +80,24 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 2: Google connections (the account a user is bound to, tokens as ciphertext) and single-use OAuth nonces. No
+  // release ever wrote `oauth_tokens` (Google mode did not exist), so it is replaced rather than migrated.
+  `
+  DROP TABLE oauth_tokens;
+
+  CREATE TABLE google_connections (
+    user_id    TEXT PRIMARY KEY,
+    subject    TEXT NOT NULL UNIQUE,
+    email      TEXT,
+    ciphertext TEXT NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('connected', 'broken')),
+    updated_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE oauth_nonces (
+    nonce      TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX oauth_nonces_expiry ON oauth_nonces (expires_at);
+  `,
 ];

@@ -5,7 +5,7 @@ import type { StoredTrade } from '../../domain/trade';
 import { NotFoundError } from '../../errors';
 import type { AnalysisJob } from '../../ports/job-store.port';
 import type { ImageAnalyst, AudioTranscriber, WebResearcher } from '../../ports/media-analysis.port';
-import type { MediaContent, MediaStore, MediaUpload, StoredMedia } from '../../ports/media-store.port';
+import type { MediaContent, MediaStore, MediaUpload, PutMedia, StoredMedia } from '../../ports/media-store.port';
 import { mp3Bytes, pngBytes } from '../../testing/media-samples';
 import { runAnalysisWorkflow } from './build-workflow';
 import type { AnalysisWorkflowDeps } from './deps';
@@ -26,8 +26,12 @@ class FlakyMediaStore implements MediaStore {
     private readonly failures: number,
   ) {}
 
-  put(owner: string, upload: MediaUpload): Promise<StoredMedia> {
+  put(owner: string, upload: MediaUpload): Promise<PutMedia> {
     return this.inner.put(owner, upload);
+  }
+
+  delete(owner: string, id: string): Promise<void> {
+    return this.inner.delete(owner, id);
   }
 
   async get(owner: string, id: string): Promise<MediaContent | null> {
@@ -44,11 +48,18 @@ class FlakyMediaStore implements MediaStore {
 
 const imageAnalyst: ImageAnalyst = {
   name: 'test-vision',
-  analyse: async (item) => ({ file_id: item.file_id, summary: `chart of ${item.data.byteLength} bytes (${item.mime_type})` }),
+  analyse: async (items) =>
+    items.map((item) => ({ file_id: item.file_id, summary: `chart of ${item.data.byteLength} bytes (${item.mime_type})`, risks: ['stop under support'] })),
 };
 const transcriber: AudioTranscriber = {
   name: 'test-speech',
-  transcribe: async (item) => ({ file_id: item.file_id, summary: 'trader says the entry was rushed', transcript: '…' }),
+  transcribe: async (item) => ({
+    file_id: item.file_id,
+    summary: 'trader says the entry was rushed',
+    transcript: 'I rushed it.',
+    sentiment: 'negative',
+    highlights: ['rushed entry'],
+  }),
 };
 const researcher: WebResearcher = {
   name: 'test-search',
@@ -195,8 +206,20 @@ describe('analysis workflow', () => {
     expect(result.skipped_steps).toEqual([]);
     expect(result.warnings).toEqual([]);
     // One insight per file, attributed to the most recent trade that carries it.
-    expect(result.image_insights).toEqual([{ file_id: image.id, trade_id: second!.trade_id, summary: expect.stringContaining('image/png') }]);
-    expect(result.audio_insights).toEqual([{ file_id: audio.id, trade_id: second!.trade_id, summary: 'trader says the entry was rushed' }]);
+    expect(result.image_insights).toEqual([
+      { file_id: image.id, trade_id: second!.trade_id, link: image.link, summary: expect.stringContaining('image/png'), risks: ['stop under support'] },
+    ]);
+    expect(result.audio_insights).toEqual([
+      {
+        file_id: audio.id,
+        trade_id: second!.trade_id,
+        link: audio.link,
+        summary: 'trader says the entry was rushed',
+        transcript: 'I rushed it.',
+        sentiment: 'negative',
+        highlights: ['rushed entry'],
+      },
+    ]);
     expect(result.external_research.length).toBeGreaterThan(0);
     expect(result.external_research[0]!.title).toMatch(/^Context: \S+ market news/);
     // What is stored is what the API documents: the schema the document is generated from accepts it as it is.

@@ -16,6 +16,7 @@ interface Candidate {
   trade_id: string;
   /** Null when the journal cell did not record it: the store's answer decides. */
   mime_type: string | null;
+  link: string;
 }
 
 export function mediaKind(mimeType: string | null | undefined): MediaKind | null {
@@ -38,7 +39,7 @@ export function mediaCandidates(trades: readonly StoredTrade[], wanted: Readonly
       const kind = mediaKind(ref.mime_type);
       if (ref.mime_type !== null && (kind === null || !wanted.has(kind))) continue;
       seen.add(ref.file_id);
-      candidates.push({ file_id: ref.file_id, trade_id: trade.trade_id, mime_type: ref.mime_type });
+      candidates.push({ file_id: ref.file_id, trade_id: trade.trade_id, mime_type: ref.mime_type, link: ref.link });
     }
   }
   return candidates;
@@ -103,7 +104,14 @@ export function collectMediaNode(deps: AnalysisWorkflowDeps, progress: ProgressT
       const mimeType = candidate.mime_type ?? content.mimeType;
       const kind = mediaKind(mimeType);
       if (kind === null || !wanted.has(kind)) return null;
-      const item: FetchedMedia = { file_id: candidate.file_id, trade_id: candidate.trade_id, kind, mime_type: mimeType, data: content.data };
+      const item: FetchedMedia = {
+        file_id: candidate.file_id,
+        trade_id: candidate.trade_id,
+        kind,
+        mime_type: mimeType,
+        ...(candidate.link ? { link: candidate.link } : {}),
+        data: content.data,
+      };
       return item;
     });
     const media = fetched.filter((item): item is FetchedMedia => item !== null);

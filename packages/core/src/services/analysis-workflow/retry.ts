@@ -1,6 +1,15 @@
 // Retries of flaky downstream reads (Drive downloads, blob reads): a few tries, exponential backoff with jitter.
 import pRetry from 'p-retry';
-import { isPecuniaError } from '../../errors';
+import { isPecuniaError, UpstreamError } from '../../errors';
+
+/** Longest `Retry-After` honoured: a service asking for more has failed this analysis, not delayed it. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
+const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    // A pending wait must not keep a worker that is shutting down alive.
+    setTimeout(resolve, ms).unref();
+  });
 
 export interface RetryOptions {
   /** Attempts in all, the first included (default 3). */
@@ -32,8 +41,12 @@ export async function withRetry<T>(
     // A pending backoff must not keep a worker that is shutting down alive.
     unref: true,
     shouldRetry: ({ error }) => !(isPecuniaError(error) && error.status < 500),
-    onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-      if (retriesLeft > 0) options.onRetry?.(error, attemptNumber);
+    onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+      if (retriesLeft === 0) return;
+      options.onRetry?.(error, attemptNumber);
+      // A service that said when to come back (429/503 with Retry-After) is not asked sooner; the backoff runs after.
+      const asked = error instanceof UpstreamError ? error.retryAfterMs : undefined;
+      if (asked !== undefined && asked > 0) await sleep(Math.min(asked, MAX_RETRY_AFTER_MS));
     },
   });
 }

@@ -16,6 +16,8 @@ export interface FetchedMedia {
   trade_id: string;
   kind: 'audio' | 'image';
   mime_type: string;
+  /** Where the file opens, from the journal's attachment cell (shown beside what was read from it). */
+  link?: string;
   data: Uint8Array;
 }
 

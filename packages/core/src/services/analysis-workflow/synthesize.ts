@@ -18,7 +18,13 @@ export function synthesizeNode(deps: AnalysisWorkflowDeps, progress: ProgressTra
       external_research: state.external_research,
       period,
     });
-    const reportMarkdown = renderReportMarkdown(report, metrics, { title: DEFAULT_REPORT_TITLE, period, prompt: job.request.prompt });
+    const reportMarkdown = renderReportMarkdown(report, metrics, {
+      title: DEFAULT_REPORT_TITLE,
+      period,
+      prompt: job.request.prompt,
+      audio_insights: state.audio_insights,
+      image_insights: state.image_insights,
+    });
     return { report, report_markdown: reportMarkdown };
   };
 }
