@@ -11,6 +11,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 const vendorSdks = [
   'better-sqlite3',
   'googleapis',
+  'google-auth-library',
   '@googleapis/*',
   '@google/genai',
   '@aws-sdk/*',
@@ -23,19 +24,31 @@ const vendorSdks = [
 const vendorMessage = 'Vendor SDKs belong in packages/core/src/adapters/<vendor>/ only.';
 
 const core = './packages/core/src';
+// The subpath barrels: importing one from inside core would reach every layer it re-exports.
+const barrels = ['index', 'composition', 'local', 'aws', 'google', 'serpapi', 'security', 'worker', 'testing'].map((name) => `${name}.ts`);
 // Layers of core, lowest first: each may import the ones before it, never one after it.
-const layer = (target, forbidden, message) => ({ target: `${core}/${target}`, from: forbidden.map((f) => `${core}/${f}`), message });
+const layer = (target, forbidden, message) => ({ target: `${core}/${target}`, from: [...forbidden, ...barrels].map((f) => `${core}/${f}`), message });
 const coreLayers = [
-  layer('domain', ['ports', 'analysis', 'services', 'adapters', 'composition', 'testing'], 'domain/ depends on nothing of ours.'),
-  layer('ports', ['analysis', 'services', 'adapters', 'composition', 'testing'], 'ports/ depend on domain/ only.'),
-  layer('analysis', ['ports', 'services', 'adapters', 'composition', 'testing'], 'Pure analysis depends on domain/ only.'),
+  layer('domain', ['ports', 'analysis', 'services', 'adapters', 'composition', 'security', 'testing'], 'domain/ depends on nothing of ours.'),
+  layer('security', ['ports', 'analysis', 'services', 'adapters', 'composition', 'testing'], 'security/ (Fernet, signed state) depends on domain/ only.'),
+  layer('ports', ['analysis', 'services', 'adapters', 'composition', 'security', 'testing'], 'ports/ depend on domain/ only.'),
+  layer('analysis', ['ports', 'services', 'adapters', 'composition', 'security', 'testing'], 'Pure analysis depends on domain/ only.'),
   layer('services', ['adapters', 'composition', 'testing'], 'Orchestration depends on ports and the pure parts, never on an adapter.'),
   layer('adapters', ['services', 'composition', 'testing'], 'Adapters implement ports; they never call services or the composition.'),
-  layer('composition', ['testing'], 'Production code never imports test helpers.'),
+  // The composition is the one place that loads the family barrels (`../local`, `../google`…); test helpers never.
+  { target: `${core}/composition`, from: [`${core}/testing`, `${core}/testing.ts`], message: 'Production code never imports test helpers.' },
+  // The composition loads the cloud families with import() through their barrels, only when the plan names them.
+  {
+    target: `${core}/composition`,
+    from: [`${core}/adapters/aws`, `${core}/adapters/google`, `${core}/adapters/serpapi`],
+    message: 'Cloud adapters load lazily: import() their family barrel (../google, ../aws) instead.',
+  },
   // One vendor's adapters never reach into another's: each family loads on its own.
-  { target: `${core}/adapters/local`, from: [`${core}/adapters/aws`, `${core}/adapters/google`], message: 'Adapters of one vendor do not import another vendor.' },
-  { target: `${core}/adapters/aws`, from: [`${core}/adapters/local`, `${core}/adapters/google`], message: 'Adapters of one vendor do not import another vendor.' },
-  { target: `${core}/adapters/google`, from: [`${core}/adapters/local`, `${core}/adapters/aws`], message: 'Adapters of one vendor do not import another vendor.' },
+  ...['local', 'aws', 'google', 'serpapi'].map((vendor) => ({
+    target: `${core}/adapters/${vendor}`,
+    from: ['local', 'aws', 'google', 'serpapi'].filter((other) => other !== vendor).map((other) => `${core}/adapters/${other}`),
+    message: 'Adapters of one vendor do not import another vendor.',
+  })),
 ];
 
 export default tseslint.config(
@@ -78,7 +91,8 @@ export default tseslint.config(
     files: ['packages/core/src/**/*.ts'],
     ignores: ['packages/core/src/**/*.test.ts'],
     rules: {
-      'import-x/no-restricted-paths': ['error', { zones: coreLayers }],
+      // basePath: zones are relative to the repository, whichever folder lint runs from (Nx runs it per project).
+      'import-x/no-restricted-paths': ['error', { zones: coreLayers, basePath: import.meta.dirname }],
     },
   },
   {
@@ -86,6 +100,14 @@ export default tseslint.config(
     ignores: ['packages/core/src/adapters/**', 'packages/core/src/services/analysis-workflow/**', 'packages/core/src/**/*.test.ts', 'packages/core/src/testing/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: vendorSdks, message: vendorMessage }] }],
+      // no-restricted-imports does not see import(): a lazily loaded SDK outside adapters is refused here.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `ImportExpression > Literal[value=/^(${vendorSdks.map((sdk) => sdk.replace('/*', '/').replace(/[.\/]/g, '\\$&')).join('|')})/]`,
+          message: vendorMessage,
+        },
+      ],
     },
   },
   {
@@ -102,13 +124,26 @@ export default tseslint.config(
   {
     // Apps compose; the cloud SDKs and the workflow engine reach them only through core's adapters.
     files: ['apps/**/*.ts'],
+    ignores: ['apps/**/*.test.ts', 'apps/**/testing/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: ['googleapis', '@googleapis/*', '@google/genai', '@aws-sdk/*', '@langchain/*', 'better-sqlite3'],
+              group: [
+                'googleapis',
+                '@googleapis/*',
+                'google-auth-library',
+                '@google/genai',
+                '@aws-sdk/*',
+                '@langchain/*',
+                'better-sqlite3',
+                '@pecunia/core/local',
+                '@pecunia/core/google',
+                '@pecunia/core/serpapi',
+                '@pecunia/core/worker',
+              ],
               message: 'Apps get adapters from @pecunia/core/composition; vendor SDKs stay in core adapters.',
             },
           ],

@@ -23,7 +23,7 @@ module.exports = {
   transformIgnorePatterns: [`node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleNameMapper: {
     '^@pecunia/core$': path.join(root, 'packages/core/src/index.ts'),
-    '^@pecunia/core/(composition|local|aws|worker|testing)$': path.join(root, 'packages/core/src/$1.ts'),
+    '^@pecunia/core/(composition|local|aws|google|security|worker|testing)$': path.join(root, 'packages/core/src/$1.ts'),
     '^@pecunia/sdk$': path.join(root, 'packages/sdk/src/index.ts'),
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],

@@ -16,11 +16,6 @@ export function createLogger(level: Level = 'info', write: (line: string) => voi
   return { info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 
-/** The Lambda handler over a worker core's message handler: SQS records in, partial batch failures out. */
-export function buildHandler(handler: QueueMessageHandler): SqsBatchHandler {
-  return createSqsBatchHandler(handler);
-}
-
 /** Reads the configuration and builds the worker core over the adapters it names, from the shared composition. */
 export async function setupFromEnv(source: NodeJS.ProcessEnv = process.env): Promise<QueueMessageHandler> {
   const config = loadConfig(source);
@@ -37,7 +32,8 @@ export function createLazyHandler(setup: () => Promise<QueueMessageHandler> = se
   let ready: Promise<SqsBatchHandler> | undefined;
   return async (event, context) => {
     if (!ready) {
-      const building = setup().then(buildHandler);
+      // SQS records in, partial batch failures out, around the worker core's message handler.
+      const building = setup().then(createSqsBatchHandler);
       ready = building;
       // A failed set-up is not kept: the next invocation tries again (a parameter may have been fixed meanwhile).
       building.catch(() => {

@@ -27,6 +27,7 @@ describe('health', () => {
       { port: 'apiKeys', family: 'local', adapter: 'sqlite', status: 'ready' },
       { port: 'jobs', family: 'local', adapter: 'sqlite', status: 'ready' },
       { port: 'tokens', family: 'local', adapter: 'sqlite', status: 'ready' },
+      { port: 'nonces', family: 'local', adapter: 'sqlite', status: 'ready' },
       { port: 'idempotency', family: 'local', adapter: 'sqlite', status: 'ready' },
       { port: 'queue', family: 'local', adapter: 'sqlite-queue', status: 'ready' },
       { port: 'extractor', family: 'local', adapter: 'rule-based', status: 'ready' },

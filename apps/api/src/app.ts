@@ -8,7 +8,8 @@ import { requireApiKey } from './http/auth';
 import { idempotent } from './http/idempotency';
 import { errorHandler, notFoundHandler } from './http/problem';
 import { docsRoutes } from './openapi/routes';
-import { healthRoutes, type ReadinessCheck } from './routes/health';
+import type { ReadinessCheck } from '@pecunia/core/composition';
+import { healthRoutes } from './routes/health';
 import { mediaRoutes } from './routes/media';
 import { tradeRoutes } from './routes/trades';
 
@@ -24,6 +25,8 @@ export interface AppDeps {
   info: { version: string; mode: string };
   /** Extra authenticated routers (analysis jobs …) mounted under /api. */
   routers?: readonly express.Router[];
+  /** Routers reachable without an API key (the Google connect flow), mounted under /api before the key check. */
+  publicRouters?: readonly express.Router[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -54,6 +57,7 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(healthRoutes(deps.readiness, deps.info));
   api.use(docsRoutes());
+  for (const router of deps.publicRouters ?? []) api.use(router);
   api.use(requireApiKey(deps.apiKeys));
   api.use(tradeRoutes({ trades: deps.trades, defaultTimezone: deps.defaultTimezone, idempotency: idempotent(deps.idempotency) }));
   api.use(mediaRoutes(deps.media));

@@ -24,7 +24,7 @@ describe('API configuration', () => {
   });
 
   it('reads operator commands as the cli entry point, which needs no redirect URI', () => {
-    expect(() => loadConfig({ GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 's' }, 'cli')).toThrow(/Google mode \(Drive\/Sheets\) is not available/);
-    expect(() => loadConfig({ GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 's' }, 'cli')).not.toThrow(/GOOGLE_REDIRECT_URI/);
+    expect(loadConfig({ GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 's' }, 'cli').adapters).toMatchObject({ journal: 'google', media: 'google' });
+    expect(() => loadConfig({ GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 's' })).toThrow(/GOOGLE_REDIRECT_URI: required/);
   });
 });

@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { AnalysisJobService, TradeCaptureService, type Logger as CoreLogger } from '@pecunia/core';
+import { AnalysisJobService, GoogleConnectService, TradeCaptureService, type Logger as CoreLogger } from '@pecunia/core';
 import { compose, describePlan, modeOf, type Composition, type QueueConsumer } from '@pecunia/core/composition';
 import { createApp } from './app';
 import type { AppConfig } from './config';
@@ -11,6 +11,7 @@ import { answerClientError } from './http/problem';
 import { ensureLocalApiKey } from './local-api-key';
 import { idempotent } from './http/idempotency';
 import { analysisRoutes } from './routes/analysis';
+import { googleAuthRoutes } from './routes/google-auth';
 import { createLogger } from './logger';
 
 export const VERSION = '0.1.0';
@@ -34,6 +35,19 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
   const mode = modeOf(adapters.plan);
   const trades = new TradeCaptureService({ journal: adapters.journal, media: adapters.media, extractor: adapters.extractor });
   const analysis = new AnalysisJobService({ jobs: adapters.jobs, queue: adapters.queue, defaultTimezone: env.DEFAULT_TIMEZONE });
+  const { google } = adapters;
+  const connect = google
+    ? new GoogleConnectService({
+        oauth: google.oauth,
+        tokens: adapters.tokens,
+        nonces: adapters.nonces,
+        apiKeys: adapters.apiKeys,
+        cipher: google.cipher,
+        stateKey: google.stateKey,
+        stateTtlSeconds: google.stateTtlSeconds,
+        onConnected: google.forget,
+      })
+    : null;
 
   const app = createApp({
     logger,
@@ -45,6 +59,7 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
     maxBodyBytes: Math.floor(env.MAX_BODY_MB * 1024 * 1024),
     info: { version: VERSION, mode },
     routers: [analysisRoutes(analysis, idempotent(adapters.idempotency))],
+    publicRouters: [googleAuthRoutes(connect, adapters.apiKeys)],
     readiness: adapters.readiness,
   });
 

@@ -39,6 +39,14 @@ export class NotFoundError extends PecuniaError {
   }
 }
 
+/** The caller is not (or no longer) allowed: a missing key, a Google connection to renew. */
+export class UnauthorizedError extends PecuniaError {
+  constructor(code: string, message: string, details?: ErrorDetails) {
+    super(code, message, { status: 401, details });
+    this.name = 'UnauthorizedError';
+  }
+}
+
 export class ConflictError extends PecuniaError {
   constructor(code: string, message: string, details?: ErrorDetails) {
     super(code, message, { status: 409, details });

@@ -1,6 +1,6 @@
 // Public surface of @pecunia/core: domain schemas, ports, pure analysis and the request-side services. No vendor SDK
 // and no workflow engine loads from here: adapters sit behind `@pecunia/core/local|aws`, the worker behind `/worker`.
-export { PecuniaError, ValidationError, AttachmentError, NotFoundError, ConflictError, UpstreamError, ConfigError, isPecuniaError } from './errors';
+export { PecuniaError, ValidationError, AttachmentError, NotFoundError, UnauthorizedError, ConflictError, UpstreamError, ConfigError, isPecuniaError } from './errors';
 export type { ErrorDetails } from './errors';
 
 export {
@@ -52,22 +52,28 @@ export { JOB_STATUSES, jobStatusSchema, jobRequestSchema, jobErrorSchema, jobSum
 export type { AnalysisJob, AnalysisJobRequest, JobError, JobStatus, JobSummary, JobView } from './domain/job';
 
 export type { Journal, AppendRequest, AppendResult } from './ports/journal.port';
-export type { MediaStore, StoredMedia, MediaContent } from './ports/media-store.port';
+export type { MediaStore, StoredMedia, PutMedia, MediaContent } from './ports/media-store.port';
 export type { TradeExtractor, ExtractionInput, ExtractionResult, ExtractedFields, ExtractionAttachment } from './ports/trade-extractor.port';
 export type { ApiKeyStore, ApiKeyRecord } from './ports/api-key-store.port';
 export type { IdempotencyStore, IdempotencyClaim, StoredResponse } from './ports/idempotency-store.port';
 export type { JobQueue, AnalysisJobMessage, QueueMessage, QueueMessageHandler } from './ports/job-queue.port';
 export type { JobStore } from './ports/job-store.port';
-export type { TokenStore } from './ports/token-store.port';
+export { CONNECTION_STATUSES } from './ports/token-store.port';
+export type { TokenStore, GoogleConnection, ConnectionStatus } from './ports/token-store.port';
+export type { NonceStore } from './ports/nonce-store.port';
+export type { OAuthProvider, OAuthTokens, OAuthAccount } from './ports/oauth-provider.port';
 export type { Coach, CoachInput } from './ports/coach.port';
 export type { Logger, LogFields } from './ports/logger.port';
-export type { AudioTranscriber, ImageAnalyst, WebResearcher, MediaItem, AudioTranscript, ImageAnalysis } from './ports/media-analysis.port';
+export { SENTIMENTS } from './domain/analysis-result';
+export type { AudioTranscriber, ImageAnalyst, WebResearcher, MediaItem, AudioTranscript, ImageAnalysis, Sentiment } from './ports/media-analysis.port';
 
 export { TradeCaptureService, validationFailure } from './services/trade-capture';
 export type { CaptureTarget, CapturedTrade, SubmitOutcome, TradePage, TradeCaptureDeps } from './services/trade-capture';
 export { AnalysisJobService, presentJob, presentJobSummary } from './services/analysis-jobs';
 export type { NewAnalysisJob, AnalysisJobsDeps } from './services/analysis-jobs';
 export { DEFAULT_MAX_RECEIVE_COUNT, PoisonMessageError, parseJobMessage, failJobOfDeadLetter } from './services/job-messages';
+export { GoogleConnectService } from './services/google-connect';
+export type { GoogleConnectDeps, ConnectResult } from './services/google-connect';
 
 export { computeMetrics, MAX_EQUITY_POINTS } from './analysis/metrics';
 export type { MetricsOptions } from './analysis/metrics';

@@ -10,6 +10,7 @@ export { SqliteJobStore } from './adapters/local/sqlite-job-store';
 export { SqliteJobQueue } from './adapters/local/sqlite-job-queue';
 export type { ReceivedMessage, ReceiveOptions, DeadLetter, DeadLetteredMessage, QueueStats, SqliteJobQueueOptions } from './adapters/local/sqlite-job-queue';
 export { SqliteTokenStore } from './adapters/local/sqlite-token-store';
+export { SqliteNonceStore } from './adapters/local/sqlite-nonce-store';
 export { RuleBasedExtractor } from './adapters/local/rule-based-extractor';
 export { LocalCoach, writeLocalReport, noTradesReport } from './adapters/local/local-coach';
 export { LocalQueueWorker } from './adapters/local/local-queue-worker';

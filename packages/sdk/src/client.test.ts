@@ -157,6 +157,25 @@ describe('createClient', () => {
     expect(file).toEqual({ data: new Uint8Array([1, 2, 3]), mimeType: 'image/png' });
   });
 
+  it('connects a Google account: the consent URL for a user, then the callback with code and state', async () => {
+    const fetch = fakeFetch(
+      json(200, { authorization_url: 'https://accounts.example/o/oauth2/v2/auth?state=s1', state: 's1' }),
+      json(200, { status: 'connected', user_id: 'bob', email: 'bob@example.com', api_key: 'pk_new' }),
+    );
+    // A new trader has no key yet: the connect flow works without one, and hands out the first.
+    const client = createClient({ baseUrl: BASE, anonymous: true, fetch, sleep: fakeSleep() });
+
+    const { authorization_url, state } = await client.authorizeGoogle('bob');
+    const connected = await client.completeGoogleConnection({ code: 'code-1', state });
+
+    expect(authorization_url).toContain('state=s1');
+    expect(fetch.seen[0]!.url.pathname + fetch.seen[0]!.url.search).toBe('/api/auth/google/authorize?user_id=bob');
+    expect(fetch.seen[0]!.headers.has('authorization')).toBe(false);
+    expect(fetch.seen[1]!.method).toBe('POST');
+    expect(JSON.parse(fetch.seen[1]!.body!)).toEqual({ code: 'code-1', state: 's1' });
+    expect(connected).toEqual({ status: 'connected', user_id: 'bob', email: 'bob@example.com', api_key: 'pk_new' });
+  });
+
   it('requires a base URL and a key', () => {
     expect(() => createClient({ baseUrl: '', apiKey: 'k' })).toThrow(/baseUrl/);
     expect(() => createClient({ baseUrl: BASE, apiKey: '' })).toThrow(/apiKey/);

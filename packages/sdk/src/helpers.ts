@@ -7,6 +7,8 @@ import type {
   CaptureResult,
   CompletedJob,
   CreateAnalysisJobRequest,
+  GoogleAuthorization,
+  GoogleConnected,
   Job,
   JobCreated,
   JobSummary,
@@ -60,6 +62,13 @@ export interface PecuniaHelpers {
   listAnalysisJobs(options?: CallOptions & { limit?: number }): Promise<JobSummary[]>;
   /** Polls until the job completes (resolves with it) or fails, is aborted or times out (rejects with a PecuniaError). */
   waitForJob(jobId: string, options?: WaitForJobOptions): Promise<CompletedJob>;
+  /**
+   * Google mode: the consent URL to send the trader to, for journal user `userId`. No key is needed for a new user;
+   * reconnecting an existing user needs a client created with that user's key.
+   */
+  authorizeGoogle(userId: string, options?: CallOptions): Promise<GoogleAuthorization>;
+  /** Google mode: finishes a consent with the `code` and `state` Google sent back. A new user's first key is in `api_key`. */
+  completeGoogleConnection(body: { code: string; state: string }, options?: CallOptions): Promise<GoogleConnected>;
 }
 
 interface Outcome<T> {
@@ -133,6 +142,12 @@ export function createHelpers(api: Client<paths>, deps: { sleep: Sleep; now?: ()
     },
 
     waitForJob: (jobId, options = {}) => waitForJob((id, signal) => helpers.getAnalysisJob(id, { signal }), jobId, options, deps),
+
+    authorizeGoogle: (userId, options = {}) =>
+      call(options.signal, () => api.GET('/api/auth/google/authorize', { params: { query: { user_id: userId } }, signal: options.signal })),
+
+    completeGoogleConnection: (body, options = {}) =>
+      call(options.signal, () => api.POST('/api/auth/google/callback', { body, signal: options.signal })),
   };
   return helpers;
 }

@@ -11,6 +11,8 @@ export type {
   CaptureResult,
   CompletedJob,
   CreateAnalysisJobRequest,
+  GoogleAuthorization,
+  GoogleConnected,
   Health,
   Job,
   JobCreated,

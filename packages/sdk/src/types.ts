@@ -23,6 +23,8 @@ export type Metrics = Schemas['Metrics'];
 export type Report = Schemas['Report'];
 export type Health = Schemas['Health'];
 export type Readiness = Schemas['Readiness'];
+export type GoogleAuthorization = Schemas['GoogleAuthorization'];
+export type GoogleConnected = Schemas['GoogleConnected'];
 
 /** A job that finished: its report, the report's Markdown and the metrics are present. */
 export type CompletedJob = Job & { status: 'completed' } & Required<Pick<Job, 'report' | 'report_markdown' | 'metrics'>>;

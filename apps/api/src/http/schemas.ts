@@ -51,3 +51,21 @@ export const createJobBodySchema = z
     timezone: timezoneSchema.optional(),
   })
   .strict();
+
+export const authorizeQuerySchema = z.object({
+  user_id: z.string({ message: 'is required: the journal user to connect' }).min(1).max(128),
+});
+
+export const callbackBodySchema = z
+  .object({
+    code: z.string({ message: 'is required: the `code` Google sent to the redirect URI' }).min(1).max(2048),
+    state: z.string({ message: 'is required: the `state` Google sent back' }).min(1).max(2048),
+  })
+  .strict();
+
+/** The browser redirect: Google adds `code` and `state`, or `error` when the trader declined. */
+export const callbackQuerySchema = z.object({
+  code: z.string().max(2048).optional(),
+  state: z.string().max(2048).optional(),
+  error: z.string().max(200).optional(),
+});

@@ -1,10 +1,22 @@
 // The operations of the API document: one registerPath per route, with the zod schemas that route validates with.
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { createJobBodySchema, listJobsQuerySchema, listTradesQuerySchema, logTradeBodySchema, sheetQuerySchema, submitTradeBodySchema } from '../http/schemas';
+import {
+  authorizeQuerySchema,
+  callbackBodySchema,
+  callbackQuerySchema,
+  createJobBodySchema,
+  listJobsQuerySchema,
+  listTradesQuerySchema,
+  logTradeBodySchema,
+  sheetQuerySchema,
+  submitTradeBodySchema,
+} from '../http/schemas';
 import { PROBLEM_RESPONSES, type ProblemStatus } from './problem-responses';
 import {
+  authorizationSchema,
   captureResultSchema,
+  connectedSchema,
   healthSchema,
   jobCreatedSchema,
   jobListSchema,
@@ -173,6 +185,52 @@ export function registerOperations(registry: OpenAPIRegistry): void {
     description: 'Status, stage and progress; once completed, the report, its Markdown and the metrics. Other users get 404.',
     request: { params: jobIdParams },
     responses: { 200: ok('The job.', jobSchema), ...problems(401, 404, 500) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/auth/google/authorize',
+    operationId: 'authorizeGoogle',
+    tags: ['Google account'],
+    summary: 'Start connecting a Google account',
+    description:
+      'Returns Google’s consent URL (offline access, consent prompt, the configured redirect URI and scopes) with a signed, ' +
+      'single-use `state` bound to `user_id`. No key is needed for a new user; reconnecting an existing user needs that user’s API key. ' +
+      '`404 OAUTH.NOT_CONFIGURED` when the server runs without Google.',
+    security: [{}, { bearerAuth: [] }],
+    request: { query: authorizeQuerySchema.extend({ user_id: authorizeQuerySchema.shape.user_id.meta({ description: 'The journal user to connect.' }) }) },
+    responses: { 200: ok('Where to send the trader.', authorizationSchema), ...problems(400, 401, 404, 500) },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/api/auth/google/callback',
+    operationId: 'completeGoogleConnection',
+    tags: ['Google account'],
+    summary: 'Finish connecting a Google account',
+    description:
+      'Verifies and spends the `state`, exchanges the `code`, stores the tokens encrypted and binds the user to the Google account. ' +
+      'A new user gets their first API key here. Tampered, expired, replayed or malformed state and a refused code are `400` with their own ' +
+      '`OAUTH.*` code; a Google account bound to another user, or a user bound to another account, is `409`.',
+    ...open,
+    request: { body: { required: true, content: { 'application/json': { schema: callbackBodySchema.meta({ id: 'GoogleCallbackRequest' }) } } } },
+    responses: { 200: ok('Connected.', connectedSchema), ...problems(400, 404, 409, 415, 500, 502, 503) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/auth/google/callback',
+    operationId: 'googleCallbackPage',
+    tags: ['Google account'],
+    summary: 'Google’s browser redirect',
+    description: 'Where GOOGLE_REDIRECT_URI points: does what the POST does and answers a small page saying whether the account is connected.',
+    ...open,
+    request: { query: callbackQuerySchema },
+    responses: {
+      200: { description: 'The account is connected (HTML).', content: { 'text/html': { schema: { type: 'string' } } } },
+      400: { description: 'The consent was declined or the state or code was refused (HTML).', content: { 'text/html': { schema: { type: 'string' } } } },
+      ...problems(404, 500),
+    },
   });
 
   registry.registerPath({

@@ -3,9 +3,9 @@
 /** Problem responses shared by the operations, by status. */
 export const PROBLEM_RESPONSES = {
   400: ['BadRequest', 'The request is invalid; `code` says how (`TRADE.INVALID`, `SHEET.INVALID_ID`, `ATTACHMENT.TOO_LARGE`, …).'],
-  401: ['Unauthorized', 'No API key, or an unknown or revoked one (`AUTH.MISSING_KEY`, `AUTH.INVALID_KEY`).'],
+  401: ['Unauthorized', 'No API key, or an unknown or revoked one (`AUTH.MISSING_KEY`, `AUTH.INVALID_KEY`); or the Google connection must be renewed (`OAUTH.RECONNECT_REQUIRED`, with the authorize route in `authorize`).'],
   404: ['NotFound', 'Nothing here for this caller; another user’s resource answers the same way.'],
-  409: ['Conflict', 'A request with this Idempotency-Key is still being processed (`IDEMPOTENCY.IN_PROGRESS`): retry after `Retry-After`.'],
+  409: ['Conflict', 'A request with this Idempotency-Key is still being processed (`IDEMPOTENCY.IN_PROGRESS`): retry after `Retry-After`; or a Google account already bound elsewhere (`OAUTH.ACCOUNT_IN_USE`, `OAUTH.USER_BOUND_ELSEWHERE`).'],
   413: ['ContentTooLarge', 'The request body is larger than the server accepts (`BODY.TOO_LARGE`).'],
   415: ['UnsupportedMediaType', 'The body is not JSON (`BODY.UNSUPPORTED_MEDIA_TYPE`).'],
   422: ['UnprocessableContent', 'This Idempotency-Key was used with a different request (`IDEMPOTENCY.KEY_REUSED`).'],

@@ -147,3 +147,19 @@ export const readinessSchema = z
     ),
   })
   .meta({ id: 'Readiness', description: 'Readiness of each adapter, and which adapter serves each port.' });
+
+export const authorizationSchema = z
+  .object({
+    authorization_url: z.string().meta({ description: 'Send the trader here (Google’s consent screen); Google then redirects to GOOGLE_REDIRECT_URI with `code` and `state`.' }),
+    state: z.string().meta({ description: 'Signed, single-use, valid for OAUTH_STATE_TTL seconds; Google returns it unchanged.' }),
+  })
+  .meta({ id: 'GoogleAuthorization', description: 'Where to send the trader to connect their Google account.' });
+
+export const connectedSchema = z
+  .object({
+    status: z.literal('connected'),
+    user_id: z.string(),
+    email: z.string().nullable().meta({ description: 'The Google account’s address, when Google shared it.' }),
+    api_key: z.string().nullable().meta({ description: 'The new user’s first API key — shown once; null for a user who already had keys.' }),
+  })
+  .meta({ id: 'GoogleConnected', description: 'The journal user is connected to the Google account; tokens are stored encrypted.' });

@@ -1,13 +1,6 @@
 // Liveness and readiness: readiness probes each configured adapter and names which one serves each port.
 import { Router } from 'express';
-
-export interface ReadinessCheck {
-  port: string;
-  /** The family of adapters serving the port (`local`, `aws`, `google`…). */
-  family: string;
-  adapter: string;
-  check: () => Promise<void>;
-}
+import type { ReadinessCheck } from '@pecunia/core/composition';
 
 export function healthRoutes(checks: readonly ReadinessCheck[], info: { version: string; mode: string }): Router {
   const router = Router();

@@ -32,6 +32,7 @@ describe('compose (local family)', () => {
       { port: 'apiKeys', family: 'local', adapter: 'sqlite', ok: true },
       { port: 'jobs', family: 'local', adapter: 'sqlite', ok: true },
       { port: 'tokens', family: 'local', adapter: 'sqlite', ok: true },
+      { port: 'nonces', family: 'local', adapter: 'sqlite', ok: true },
       { port: 'idempotency', family: 'local', adapter: 'sqlite', ok: true },
       { port: 'queue', family: 'local', adapter: 'sqlite-queue', ok: true },
       { port: 'extractor', family: 'local', adapter: 'rule-based', ok: true },

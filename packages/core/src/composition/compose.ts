@@ -5,13 +5,17 @@ import type { IdempotencyStore } from '../ports/idempotency-store.port';
 import type { JobQueue, QueueMessageHandler } from '../ports/job-queue.port';
 import type { JobStore } from '../ports/job-store.port';
 import type { Journal } from '../ports/journal.port';
+import type { NonceStore } from '../ports/nonce-store.port';
+import type { OAuthProvider } from '../ports/oauth-provider.port';
 import type { Logger } from '../ports/logger.port';
 import type { AudioTranscriber, ImageAnalyst, WebResearcher } from '../ports/media-analysis.port';
 import type { MediaStore } from '../ports/media-store.port';
 import type { TokenStore } from '../ports/token-store.port';
 import type { TradeExtractor } from '../ports/trade-extractor.port';
 import type { OptionalStep } from '../services/analysis-workflow/deps';
+import type { TokenCipher } from '../security/token-cipher';
 import type { AdapterPlan, Family, PecuniaConfig, PortName } from './config';
+import { openGeminiFamily, openGoogleFamily, openSerpApi } from './google-family';
 import { openLocalFamily, type LocalFamily } from './local-family';
 
 /** A port's adapter as readiness reports it. */
@@ -36,6 +40,7 @@ export interface Composition {
   apiKeys: ApiKeyStore;
   jobs: JobStore;
   tokens: TokenStore;
+  nonces: NonceStore;
   idempotency: IdempotencyStore;
   queue: JobQueue;
   extractor: TradeExtractor;
@@ -43,6 +48,9 @@ export interface Composition {
   transcriber?: AudioTranscriber;
   imageAnalyst?: ImageAnalyst;
   researcher?: WebResearcher;
+  /** Google mode: the OAuth provider traders connect with, the token cipher and the state key, and a hook that drops
+   * a user's cached client when they reconnect. Absent when journal and media are local. */
+  google?: { oauth: OAuthProvider; cipher: TokenCipher; stateKey: Uint8Array; stateTtlSeconds: number; forget(userId: string): void };
   /** Why each optional analysis step has no service here, in words for the trader. */
   skipReasons: Partial<Record<OptionalStep, string>>;
   readiness: ReadinessCheck[];
@@ -77,41 +85,51 @@ export async function compose(config: PecuniaConfig, options: ComposeOptions = {
   const publicBaseUrl = options.publicBaseUrl ?? (() => env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`);
 
   let local: LocalFamily | undefined;
-  const needsLocal = (['journal', 'media', 'apiKeys', 'jobs', 'tokens', 'idempotency', 'queue'] as const).some((port) => plan[port] === 'local');
+  const needsLocal = (['journal', 'media', 'apiKeys', 'jobs', 'tokens', 'nonces', 'idempotency', 'queue'] as const).some((port) => plan[port] === 'local');
   if (needsLocal) {
     local = await openLocalFamily({ dataDir: env.DATA_DIR, publicBaseUrl, maxReceiveCount: env.ANALYSIS_MAX_RECEIVE_COUNT, logger: options.logger });
   }
   const fromLocal = <K extends keyof LocalFamily>(port: PortName, key: K): LocalFamily[K] =>
     plan[port] === 'local' && local ? local[key] : unbuilt(port, plan[port]);
 
-  const extractor =
-    plan.extractor === 'local' ? new (await import('../adapters/local/rule-based-extractor')).RuleBasedExtractor() : unbuilt('extractor', plan.extractor);
-  const coach = plan.coach === 'local' ? new (await import('../adapters/local/local-coach')).LocalCoach() : unbuilt('coach', plan.coach);
-  if (plan.transcriber !== 'none') unbuilt('transcriber', plan.transcriber);
-  if (plan.imageAnalyst !== 'none') unbuilt('imageAnalyst', plan.imageAnalyst);
-  if (plan.researcher !== 'none') unbuilt('researcher', plan.researcher);
+  const tokens = fromLocal('tokens', 'tokens');
+  const google = plan.journal === 'google' || plan.media === 'google' ? await openGoogleFamily(env, tokens) : undefined;
+  const localCoach = new (await import('../adapters/local/local-coach')).LocalCoach();
+  const gemini = plan.coach === 'gemini' ? await openGeminiFamily(env, localCoach) : undefined;
+  const extractor = gemini?.extractor ?? new (await import('../adapters/local/rule-based-extractor')).RuleBasedExtractor();
+  const researcher = plan.researcher === 'serpapi' ? await openSerpApi(env) : undefined;
 
   const ports = {
-    journal: fromLocal('journal', 'journal'),
-    media: fromLocal('media', 'media'),
+    journal: plan.journal === 'google' && google ? google.journal : fromLocal('journal', 'journal'),
+    media: plan.media === 'google' && google ? google.media : fromLocal('media', 'media'),
     apiKeys: fromLocal('apiKeys', 'apiKeys'),
     jobs: fromLocal('jobs', 'jobs'),
-    tokens: fromLocal('tokens', 'tokens'),
+    tokens,
+    nonces: fromLocal('nonces', 'nonces'),
     idempotency: fromLocal('idempotency', 'idempotency'),
     queue: fromLocal('queue', 'queue'),
     extractor,
-    coach,
+    coach: gemini?.coach ?? localCoach,
+  };
+  const optional = {
+    ...(gemini ? { transcriber: gemini.transcriber, imageAnalyst: gemini.imageAnalyst } : {}),
+    ...(researcher ? { researcher } : {}),
   };
 
   const skipReasons: Partial<Record<OptionalStep, string>> = {
-    collect_media: 'no transcription or image model configured (GEMINI_API_KEY unset), so attachments are not read',
-    transcribe_audio: 'no Gemini key configured (GEMINI_API_KEY)',
-    analyse_images: 'no Gemini key configured (GEMINI_API_KEY)',
-    web_research: 'no SerpAPI key configured (SERPAPI_API_KEY)',
+    ...(gemini
+      ? {}
+      : {
+          collect_media: 'no transcription or image model configured (GEMINI_API_KEY unset), so attachments are not read',
+          transcribe_audio: 'no Gemini key configured (GEMINI_API_KEY)',
+          analyse_images: 'no Gemini key configured (GEMINI_API_KEY)',
+        }),
+    ...(researcher ? {} : { web_research: 'no SerpAPI key configured (SERPAPI_API_KEY)' }),
   };
 
-  const readiness: ReadinessCheck[] = (Object.keys(ports) as (keyof typeof ports)[]).map((port) => {
-    const adapter = ports[port];
+  const served = { ...ports, ...optional };
+  const readiness: ReadinessCheck[] = (Object.keys(served) as (keyof typeof served)[]).map((port) => {
+    const adapter = served[port]!;
     return {
       port,
       family: plan[port],
@@ -123,13 +141,24 @@ export async function compose(config: PecuniaConfig, options: ComposeOptions = {
   return {
     config,
     plan,
-    ...ports,
+    ...served,
+    ...(google
+      ? {
+          google: {
+            oauth: google.oauth,
+            cipher: google.cipher,
+            stateKey: google.stateKey,
+            stateTtlSeconds: env.OAUTH_STATE_TTL,
+            forget: (userId: string) => google.clients.forget(userId),
+          },
+        }
+      : {}),
     skipReasons,
     readiness,
     analysisHandler: async (logger) => {
       const { createAnalysisMessageHandler } = await import('../worker');
       return createAnalysisMessageHandler({
-        ...ports,
+        ...served,
         skipReasons,
         maxReceiveCount: env.ANALYSIS_MAX_RECEIVE_COUNT,
         concurrency: env.ANALYSIS_CONCURRENCY,

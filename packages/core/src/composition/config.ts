@@ -18,6 +18,7 @@ export interface AdapterPlan {
   apiKeys: StateFamily;
   jobs: StateFamily;
   tokens: StateFamily;
+  nonces: StateFamily;
   idempotency: StateFamily;
   queue: StateFamily;
   extractor: ModelFamily;
@@ -47,10 +48,10 @@ type Source = Readonly<Record<string, string | undefined>>;
 const BUILT: Readonly<Record<Family, boolean>> = {
   local: true,
   none: true,
-  google: false,
+  google: true,
   aws: false,
-  gemini: false,
-  serpapi: false,
+  gemini: true,
+  serpapi: true,
 };
 
 const UNBUILT_REASON: Readonly<Record<string, string>> = {
@@ -79,6 +80,7 @@ export function planAdapters(variables: Partial<Record<PlanVariables, string | u
     apiKeys: state,
     jobs: state,
     tokens: state,
+    nonces: state,
     idempotency: state,
     queue: env.ANALYSIS_QUEUE_URL ? 'aws' : 'local',
     extractor: model,
@@ -90,7 +92,7 @@ export function planAdapters(variables: Partial<Record<PlanVariables, string | u
 }
 
 /** Combinations that cannot work, whatever this build contains: one line each, naming the variables to change. */
-function unworkable(plan: AdapterPlan, workerEnabled: boolean, entry: Entry): string[] {
+function unworkable(plan: AdapterPlan, entry: Entry): string[] {
   const problems: string[] = [];
   if (entry === 'lambda') {
     // A Lambda's disk is private and temporary: what the API wrote on its own host is not there.
@@ -100,13 +102,12 @@ function unworkable(plan: AdapterPlan, workerEnabled: boolean, entry: Entry): st
       }
     }
   }
+  if (entry === 'lambda' && plan.queue !== 'aws') {
+    // The Lambda's jobs come from SQS (and the weekly schedule enqueues there): a local queue would open SQLite on it.
+    problems.push('ANALYSIS_QUEUE_URL: the analysis Lambda needs the SQS queue its jobs arrive on');
+  }
   if (entry === 'worker' && plan.queue !== 'aws') {
     problems.push('ANALYSIS_QUEUE_URL: the SQS worker needs the queue it polls; locally the API runs the worker itself (WORKER_ENABLED=true)');
-  }
-  if (entry === 'api' && plan.queue === 'aws' && plan.jobs === 'local' && !workerEnabled) {
-    problems.push(
-      'ANALYSIS_QUEUE_URL: jobs kept in local SQLite can only be run by a worker on this host, but WORKER_ENABLED=false; set DYNAMODB_TABLE_NAME or WORKER_ENABLED=true',
-    );
   }
   return problems;
 }
@@ -116,7 +117,12 @@ export function loadConfig(source: Source, entry: Entry): PecuniaConfig {
   const problems: string[] = [];
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+    for (const issue of parsed.error.issues) {
+      const [variable, item] = issue.path;
+      // A list variable (several secrets) names which item is wrong, counted from 1 as a person would.
+      const which = typeof item === 'number' ? ` (item ${item + 1})` : '';
+      problems.push(`${String(variable ?? '(environment)')}${which}: ${issue.message}`);
+    }
   }
   const present = (name: string) => typeof source[name] === 'string' && source[name]!.trim() !== '';
 
@@ -131,7 +137,7 @@ export function loadConfig(source: Source, entry: Entry): PecuniaConfig {
   if (awsSet.length > 0 && !present('AWS_REGION')) problems.push(`AWS_REGION: required together with ${awsSet.join(', ')} for AWS mode`);
 
   const adapters = planAdapters(source);
-  problems.push(...unworkable(adapters, parsed.data?.WORKER_ENABLED ?? true, entry));
+  problems.push(...unworkable(adapters, entry));
   const unbuilt = new Set((Object.values(adapters) as Family[]).filter((family) => !BUILT[family]));
   for (const family of unbuilt) problems.push(UNBUILT_REASON[family]!);
 

@@ -1,7 +1,7 @@
 // Every environment variable any entry point reads (API, CLIs, Lambda, workers), described once with its default.
 import { z } from 'zod';
 import { isValidTimezone } from '../domain/timestamps';
-import { DEFAULT_MAX_RECEIVE_COUNT } from '../services/job-messages';
+import { DEFAULT_MAX_RECEIVE_COUNT } from '../ports/job-queue.port';
 
 const optionalText = z
   .string()
@@ -69,6 +69,3 @@ export const envSchema = z.object({
 });
 
 export type Env = z.output<typeof envSchema>;
-
-/** Variables whose values are secrets: never echoed in an error or a log. */
-export const SECRET_VARIABLES = ['GOOGLE_CLIENT_SECRET', 'TOKEN_ENCRYPTION_SECRET', 'GEMINI_API_KEY', 'SERPAPI_API_KEY'] as const;

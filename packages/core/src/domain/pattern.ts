@@ -12,7 +12,7 @@ export const PATTERN_KINDS = [
 
 export const behaviouralPatternSchema = z
   .object({
-    kind: z.enum(PATTERN_KINDS).meta({ description: 'What was found (more kinds may come in later versions).' }),
+    kind: z.enum(PATTERN_KINDS).meta({ description: 'What was found. New kinds are added in minor versions: treat an unknown kind as a generic pattern.' }),
     title: z.string(),
     description: z.string().meta({ description: 'Plain sentences; every number in them is one of `evidence`’s values.' }),
     trade_ids: z.array(z.string()).meta({ description: 'The trades that show the pattern, in chronological order.' }),

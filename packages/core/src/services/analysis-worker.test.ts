@@ -1,19 +1,19 @@
-import type { SQSRecord } from 'aws-lambda';
-import { createSqsBatchHandler } from '../adapters/aws/sqs-batch-handler';
-import { lambdaContext, sqsRecord } from '../testing/aws-events';
 import { appendTrades, createJob, generateTrades, openFixture, OWNER, type AnalysisFixture } from '../testing/workflow-fixture';
 import type { Coach } from '../ports/coach.port';
+import type { QueueMessage } from '../ports/job-queue.port';
 import { createAnalysisMessageHandler, type AnalysisWorkerDeps } from './analysis-worker';
 import { parseJobMessage, PoisonMessageError } from './job-messages';
 
 const ZONE = 'Europe/Berlin';
 let sequence = 0;
 
-function record(body: unknown, options: { receiveCount?: number; messageId?: string } = {}): SQSRecord {
-  return sqsRecord(typeof body === 'string' ? body : JSON.stringify(body), {
+/** A delivery as any queue hands it over: id, body, receive count — nothing of SQS. */
+function delivery(body: unknown, options: { receiveCount?: number; messageId?: string } = {}): QueueMessage {
+  return {
     messageId: options.messageId ?? `msg-${++sequence}`,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
     receiveCount: options.receiveCount ?? 1,
-  });
+  };
 }
 
 const unavailableCoach: Coach = {
@@ -23,14 +23,11 @@ const unavailableCoach: Coach = {
   },
 };
 
-describe('analysis message handler behind the SQS batch handler', () => {
+describe('analysis message handler (the worker core)', () => {
   let fx: AnalysisFixture;
   let clock: number;
-  const context = lambdaContext();
   const handlerFor = (extra: Partial<AnalysisWorkerDeps> = {}) =>
-    createSqsBatchHandler(
-      createAnalysisMessageHandler({ jobs: fx.jobs, journal: fx.journal, media: fx.media, coach: fx.coach, maxReceiveCount: 3, ...extra }),
-    );
+    createAnalysisMessageHandler({ jobs: fx.jobs, journal: fx.journal, media: fx.media, coach: fx.coach, maxReceiveCount: 3, ...extra });
   const message = (jobId: string, userId = OWNER) => ({ job_id: jobId, user_id: userId });
 
   beforeEach(async () => {
@@ -40,49 +37,49 @@ describe('analysis message handler behind the SQS batch handler', () => {
   });
   afterEach(() => fx.close());
 
-  it('reports only the poison message of a batch as failed', async () => {
+  it('completes the job a message names', async () => {
     const job = await createJob(fx.jobs, { timezone: ZONE });
-    const good = record(message(job.job_id));
-    const poison = record('{"job_id": ');
 
-    const response = await handlerFor()({ Records: [good, poison] }, context);
+    await handlerFor()(delivery(message(job.job_id)));
 
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: poison.messageId }] });
-    expect((await fx.jobs.getById(job.job_id))!.status).toBe('completed');
+    expect(await fx.jobs.getById(job.job_id)).toMatchObject({ status: 'completed', progress: 1 });
+  });
+
+  it('throws on a poison message so that the queue dead-letters it', async () => {
+    await expect(handlerFor()(delivery('{"job_id": '))).rejects.toBeInstanceOf(PoisonMessageError);
   });
 
   it('treats a body without a usable job id or user id as poison', () => {
-    expect(() => parseJobMessage(record('not json'))).toThrow(PoisonMessageError);
-    expect(() => parseJobMessage(record({ job_id: '', user_id: OWNER }))).toThrow(expect.objectContaining({ code: 'QUEUE.POISON_MESSAGE' }));
-    expect(() => parseJobMessage(record({ job_id: 'j' }))).toThrow(/user_id/);
-    expect(parseJobMessage(record(message('j1')))).toEqual(message('j1'));
+    expect(() => parseJobMessage(delivery('not json'))).toThrow(PoisonMessageError);
+    expect(() => parseJobMessage(delivery({ job_id: '', user_id: OWNER }))).toThrow(expect.objectContaining({ code: 'QUEUE.POISON_MESSAGE' }));
+    expect(() => parseJobMessage(delivery({ job_id: 'j' }))).toThrow(/user_id/);
+    expect(parseJobMessage(delivery(message('j1')))).toEqual(message('j1'));
   });
 
   it('does not write a second report when a completed job is delivered again', async () => {
     const job = await createJob(fx.jobs, { timezone: ZONE });
     const write = jest.spyOn(fx.coach, 'write');
     const handler = handlerFor();
-    await handler({ Records: [record(message(job.job_id))] }, context);
+    await handler(delivery(message(job.job_id)));
     const first = await fx.jobs.getById(job.job_id);
     clock += 60_000;
 
-    const response = await handler({ Records: [record(message(job.job_id), { receiveCount: 2 })] }, context);
+    await handler(delivery(message(job.job_id), { receiveCount: 2 }));
 
-    expect(response.batchItemFailures).toEqual([]);
     expect(write).toHaveBeenCalledTimes(1);
     const second = await fx.jobs.getById(job.job_id);
     expect(second!.result).toEqual(first!.result);
     expect(second!.updated_at).toBe(first!.updated_at);
   });
 
-  it('writes one report for duplicate messages of one job in the same batch', async () => {
+  it('writes one report for two deliveries of one job handled at the same time', async () => {
     const job = await createJob(fx.jobs, { timezone: ZONE });
     const write = jest.spyOn(fx.coach, 'write');
     const complete = jest.spyOn(fx.jobs, 'complete');
+    const handler = handlerFor();
 
-    const response = await handlerFor()({ Records: [record(message(job.job_id)), record(message(job.job_id))] }, context);
+    await Promise.all([handler(delivery(message(job.job_id))), handler(delivery(message(job.job_id)))]);
 
-    expect(response.batchItemFailures).toEqual([]);
     expect(write).toHaveBeenCalledTimes(1);
     expect(complete).toHaveBeenCalledTimes(1);
     expect((await fx.jobs.getById(job.job_id))!.status).toBe('completed');
@@ -92,24 +89,21 @@ describe('analysis message handler behind the SQS batch handler', () => {
     const job = await createJob(fx.jobs, { timezone: ZONE });
     const write = jest.spyOn(fx.coach, 'write');
 
-    const response = await handlerFor()({ Records: [record(message(job.job_id, 'mallory'))] }, context);
+    await handlerFor()(delivery(message(job.job_id, 'mallory')));
 
-    expect(response.batchItemFailures).toEqual([]);
     expect(write).not.toHaveBeenCalled();
     expect(await fx.jobs.getById(job.job_id)).toEqual(job);
   });
 
   it('drops a message whose job does not exist', async () => {
-    const response = await handlerFor()({ Records: [record(message('no-such-job'))] }, context);
-    expect(response.batchItemFailures).toEqual([]);
+    await expect(handlerFor()(delivery(message('no-such-job')))).resolves.toBeUndefined();
   });
 
   it('fails the job, without a retry, when the job itself is at fault', async () => {
     const job = await createJob(fx.jobs, { sheet_id: 'missing-sheet', timezone: ZONE });
 
-    const response = await handlerFor()({ Records: [record(message(job.job_id))] }, context);
+    await expect(handlerFor()(delivery(message(job.job_id)))).resolves.toBeUndefined();
 
-    expect(response.batchItemFailures).toEqual([]);
     expect(await fx.jobs.getById(job.job_id)).toMatchObject({
       status: 'failed',
       error: { code: 'SHEET.NOT_FOUND', message: expect.stringContaining('missing-sheet') },
@@ -120,12 +114,10 @@ describe('analysis message handler behind the SQS batch handler', () => {
     const job = await createJob(fx.jobs, { timezone: ZONE });
     const handler = handlerFor({ coach: unavailableCoach });
 
-    const first = record(message(job.job_id), { receiveCount: 1 });
-    expect(await handler({ Records: [first] }, context)).toEqual({ batchItemFailures: [{ itemIdentifier: first.messageId }] });
+    await expect(handler(delivery(message(job.job_id), { receiveCount: 1 }))).rejects.toThrow('model overloaded');
     expect((await fx.jobs.getById(job.job_id))!.status).toBe('running');
 
-    const last = record(message(job.job_id), { receiveCount: 3 });
-    expect(await handler({ Records: [last] }, context)).toEqual({ batchItemFailures: [{ itemIdentifier: last.messageId }] });
+    await expect(handler(delivery(message(job.job_id), { receiveCount: 3 }))).rejects.toThrow('model overloaded');
     expect(await fx.jobs.getById(job.job_id)).toMatchObject({ status: 'failed', error: { code: 'ANALYSIS.FAILED' } });
     // The internal error text stays in the logs, not in what the trader reads.
     expect((await fx.jobs.getById(job.job_id))!.error!.message).not.toMatch(/overloaded/);

@@ -109,6 +109,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/google/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start connecting a Google account
+         * @description Returns Google’s consent URL (offline access, consent prompt, the configured redirect URI and scopes) with a signed, single-use `state` bound to `user_id`. No key is needed for a new user; reconnecting an existing user needs that user’s API key. `404 OAUTH.NOT_CONFIGURED` when the server runs without Google.
+         */
+        get: operations["authorizeGoogle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/google/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Google’s browser redirect
+         * @description Where GOOGLE_REDIRECT_URI points: does what the POST does and answers a small page saying whether the account is connected.
+         */
+        get: operations["googleCallbackPage"];
+        put?: never;
+        /**
+         * Finish connecting a Google account
+         * @description Verifies and spends the `state`, exchanges the `code`, stores the tokens encrypted and binds the user to the Google account. A new user gets their first API key here. Tampered, expired, replayed or malformed state and a refused code are `400` with their own `OAUTH.*` code; a Google account bound to another user, or a user bound to another account, is `409`.
+         */
+        post: operations["completeGoogleConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -207,7 +251,7 @@ export interface components {
         /** @description A behavioural pattern found in the trades, with the numbers behind it. */
         BehaviouralPattern: {
             /**
-             * @description What was found (more kinds may come in later versions).
+             * @description What was found. New kinds are added in minor versions: treat an unknown kind as a generic pattern.
              * @enum {string}
              */
             kind: "revenge_trading" | "overtrading_days" | "holding_losers" | "size_after_losses" | "losing_time_of_day" | "losing_ticker";
@@ -259,6 +303,27 @@ export interface components {
             cumulative_pnl: number;
             /** @description This trade's P&L in R (pnl / risk); null when its stop, entry or quantity is unknown. */
             r: number | null;
+        };
+        /** @description Where to send the trader to connect their Google account. */
+        GoogleAuthorization: {
+            /** @description Send the trader here (Google’s consent screen); Google then redirects to GOOGLE_REDIRECT_URI with `code` and `state`. */
+            authorization_url: string;
+            /** @description Signed, single-use, valid for OAUTH_STATE_TTL seconds; Google returns it unchanged. */
+            state: string;
+        };
+        GoogleCallbackRequest: {
+            code: string;
+            state: string;
+        };
+        /** @description The journal user is connected to the Google account; tokens are stored encrypted. */
+        GoogleConnected: {
+            /** @enum {string} */
+            status: "connected";
+            user_id: string;
+            /** @description The Google account’s address, when Google shared it. */
+            email: string | null;
+            /** @description The new user’s first API key — shown once; null for a user who already had keys. */
+            api_key: string | null;
         };
         /** @description The process is up. */
         Health: {
@@ -382,7 +447,22 @@ export interface components {
             /** @description Drive file id / media id the insight is about. */
             file_id: string;
             trade_id?: string;
+            /** @description Where the file opens (its Drive link, or `/api/media/{id}` locally). */
+            link?: string;
             summary: string;
+            /** @description Voice notes: the words, as heard. */
+            transcript?: string;
+            /**
+             * @description Voice notes: the trader's mood.
+             * @enum {string}
+             */
+            sentiment?: "positive" | "neutral" | "negative" | "mixed";
+            /** @description Voice notes: points worth the coach’s attention. */
+            highlights?: string[];
+            /** @description Charts: risks the chart shows. */
+            risks?: string[];
+            /** @description Charts: what went right, or could have. */
+            opportunities?: string[];
         };
         /** @description Every number a report may state, computed in code (money in cents, ratios to 4 places). */
         Metrics: {
@@ -657,7 +737,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No API key, or an unknown or revoked one (`AUTH.MISSING_KEY`, `AUTH.INVALID_KEY`). */
+        /** @description No API key, or an unknown or revoked one (`AUTH.MISSING_KEY`, `AUTH.INVALID_KEY`); or the Google connection must be renewed (`OAUTH.RECONNECT_REQUIRED`, with the authorize route in `authorize`). */
         Unauthorized: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -677,7 +757,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description A request with this Idempotency-Key is still being processed (`IDEMPOTENCY.IN_PROGRESS`): retry after `Retry-After`. */
+        /** @description A request with this Idempotency-Key is still being processed (`IDEMPOTENCY.IN_PROGRESS`): retry after `Retry-After`; or a Google account already bound elsewhere (`OAUTH.ACCOUNT_IN_USE`, `OAUTH.USER_BOUND_ELSEWHERE`). */
         Conflict: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1029,6 +1109,101 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    authorizeGoogle: {
+        parameters: {
+            query: {
+                /** @description The journal user to connect. */
+                user_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where to send the trader. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoogleAuthorization"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    googleCallbackPage: {
+        parameters: {
+            query?: {
+                code?: string;
+                state?: string;
+                error?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account is connected (HTML). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The consent was declined or the state or code was refused (HTML). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    completeGoogleConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GoogleCallbackRequest"];
+            };
+        };
+        responses: {
+            /** @description Connected. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoogleConnected"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getHealth: {

@@ -1,6 +1,8 @@
 import type { SQSRecord } from 'aws-lambda';
 import { lambdaContext, sqsRecord } from '../../testing/aws-events';
 import type { QueueMessage } from '../../ports/job-queue.port';
+import { createAnalysisMessageHandler } from '../../services/analysis-worker';
+import { appendTrades, createJob, generateTrades, openFixture, OWNER } from '../../testing/workflow-fixture';
 import { createSqsBatchHandler, fromSqsRecord } from './sqs-batch-handler';
 
 const record = (id: string, body: string): SQSRecord => sqsRecord(body, { messageId: id });
@@ -50,5 +52,23 @@ describe('createSqsBatchHandler', () => {
     const record = sqsRecord('x', { messageId: 'm-2' });
     record.attributes.ApproximateReceiveCount = 'garbage';
     expect(fromSqsRecord(record).receiveCount).toBe(1);
+  });
+
+  it('runs the analysis worker core: a poison record fails alone while its batch-mate completes', async () => {
+    const fx = openFixture();
+    try {
+      await appendTrades(fx.journal, generateTrades(10, { timezone: 'UTC', firstDay: '2026-03-02' }));
+      const job = await createJob(fx.jobs, { timezone: 'UTC' });
+      const lambda = createSqsBatchHandler(createAnalysisMessageHandler({ jobs: fx.jobs, journal: fx.journal, media: fx.media, coach: fx.coach }));
+      const good = sqsRecord(JSON.stringify({ job_id: job.job_id, user_id: OWNER }));
+      const poison = sqsRecord('{"job_id": ');
+
+      const response = await lambda({ Records: [good, poison] }, context);
+
+      expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: poison.messageId }] });
+      expect((await fx.jobs.getById(job.job_id))!.status).toBe('completed');
+    } finally {
+      fx.close();
+    }
   });
 });

@@ -3,7 +3,6 @@ import type { QueueMessageHandler } from '../../ports/job-queue.port';
 import type { Logger } from '../../ports/logger.port';
 import { DEFAULT_VISIBILITY_TIMEOUT_MS, MAX_RECEIVE_BATCH, type ReceivedMessage, type SqliteJobQueue } from './sqlite-job-queue';
 
-export type LocalQueueWorkerLogger = Logger;
 
 export interface LocalQueueWorkerOptions {
   queue: SqliteJobQueue;
@@ -18,7 +17,7 @@ export interface LocalQueueWorkerOptions {
   pollIntervalMs?: number;
   /** Messages per batch, 1..10 (default 1: one analysis at a time on a laptop). */
   batchSize?: number;
-  logger?: LocalQueueWorkerLogger;
+  logger?: Logger;
 }
 
 export interface RunOnceResult {
@@ -33,7 +32,7 @@ export class LocalQueueWorker {
   private readonly visibilityTimeoutMs: number;
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
-  private readonly logger: LocalQueueWorkerLogger | undefined;
+  private readonly logger: Logger | undefined;
   private readonly inFlight = new Set<Promise<RunOnceResult>>();
   private running = false;
   private loop: Promise<void> | null = null;
@@ -110,7 +109,8 @@ export class LocalQueueWorker {
     // Run in parallel and settle each on its own, as Lambda's partial batch responses do: one failure never
     // makes the others run again.
     const outcomes = await Promise.allSettled(
-      messages.map((message) => this.handler({ messageId: message.messageId, body: message.body, receiveCount: message.receiveCount })),
+      // Through a promise chain, so that a handler throwing before it returns a promise fails its message only.
+      messages.map((message) => Promise.resolve().then(() => this.handler({ messageId: message.messageId, body: message.body, receiveCount: message.receiveCount }))),
     );
     const failed: ReceivedMessage[] = [];
     for (const [i, message] of messages.entries()) {

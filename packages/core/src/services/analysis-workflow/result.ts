@@ -3,13 +3,11 @@ import { STEP_NAMES, type AnalysisResult, type StepName } from '../../domain/ana
 import { roundMetrics } from '../../analysis/round-metrics';
 import type { AnalysisStateValue } from './state';
 
-const STEP_ORDER: readonly StepName[] = STEP_NAMES;
-
 // Parallel steps finish in any order; the stored result should not depend on which was faster.
 const byStep = <T extends { step: StepName }>(entries: readonly T[]): T[] =>
   entries
     .map((entry, index) => ({ entry, index }))
-    .sort((a, b) => STEP_ORDER.indexOf(a.entry.step) - STEP_ORDER.indexOf(b.entry.step) || a.index - b.index)
+    .sort((a, b) => STEP_NAMES.indexOf(a.entry.step) - STEP_NAMES.indexOf(b.entry.step) || a.index - b.index)
     .map(({ entry }) => entry);
 
 export function buildResult(state: AnalysisStateValue): AnalysisResult {

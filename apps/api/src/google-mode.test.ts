@@ -1,0 +1,230 @@
+// Google mode end to end: the API pointed at loopback stand-ins of Google (OAuth, userinfo, Drive, Sheets), Gemini and
+// SerpAPI — real client libraries, the whole loop from connecting an account to a finished report.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  GEMINI_STANDIN_API_KEY,
+  mp3Bytes,
+  pngBytes,
+  SERPAPI_STANDIN_API_KEY,
+  startGeminiStandIn,
+  startGoogleStandIn,
+  startSerpApiStandIn,
+  toBase64,
+  type GeminiReply,
+  type GeminiRequest,
+  type GeminiStandIn,
+  type GoogleStandIn,
+  type SerpApiStandIn,
+  type StandInCall,
+} from '@pecunia/core/testing';
+import { startTestServer, type TestServer } from './testing/test-server';
+
+jest.setTimeout(60_000);
+
+const ACCOUNT = { sub: '108555000111222333444', email: 'trader@example.com' };
+const INTRUDER = { sub: '108999888777666555444', email: 'intruder@example.com' };
+const NARRATIVE = 'Bought 100 AAPL at 189.20 on 2026-03-02 at 09:41, sold 10:15 at 191.05. +$185';
+
+/** Gemini as the adapters use it: one scripted answer per kind of request, told apart by its instructions. */
+function geminiAnswers(request: GeminiRequest): GeminiReply {
+  const system = request.body.systemInstruction?.parts?.map((p) => p.text ?? '').join(' ') ?? '';
+  if (system.includes('You read one closed trade')) {
+    return {
+      json: {
+        ticker: 'AAPL',
+        position_type: 'long',
+        pnl: 185,
+        entry_timestamp: '2026-03-02T09:41',
+        exit_timestamp: '2026-03-02T10:15',
+        quantity: 100,
+        entry_price: 189.2,
+        exit_price: 191.05,
+        stop_loss: null,
+        tags: ['breakout'],
+        notes: null,
+      },
+    };
+  }
+  if (system.includes('transcribe')) {
+    return { json: { transcript: 'I chased the open again.', summary: 'Admits chasing the open.', sentiment: 'negative', highlights: ['chased the open'] } };
+  }
+  if (system.includes('chart screenshots')) {
+    const ids = (request.body.contents ?? []).flatMap((c) => c.parts ?? []).flatMap((p) => /^file_id: "(.+)"$/.exec(p.text ?? '')?.[1] ?? []);
+    return { json: ids.map((file_id) => ({ file_id, summary: 'Entry at the high of a wide candle.', risks: ['entry into resistance'], opportunities: [] })) };
+  }
+  return {
+    json: {
+      performance_overview: { summary: 'You kept to your plan on the trade you logged.', key_metrics: [] },
+      behavioural_patterns: [],
+      opportunities: ['Wait for the first pullback instead of chasing the open.'],
+      action_plan: [{ title: 'Set entry alerts', detail: 'Place alerts at your level and act only when they fire.' }],
+    },
+  };
+}
+
+const count = (calls: readonly StandInCall[], method: string, pattern: RegExp) => calls.filter((c) => c.method === method && pattern.test(c.path)).length;
+
+describe('Google mode, end to end on loopback stand-ins', () => {
+  let google: GoogleStandIn;
+  let gemini: GeminiStandIn;
+  let serp: SerpApiStandIn;
+  let api: TestServer;
+  let spreadsheetId: string;
+  const secret = 'a-token-encryption-secret-of-at-least-32-characters';
+
+  beforeAll(async () => {
+    [google, gemini, serp] = await Promise.all([startGoogleStandIn(), startGeminiStandIn(), startSerpApiStandIn()]);
+    gemini.respond(geminiAnswers);
+    serp.respond(() => ({ results: [{ title: 'AAPL slips after the open', link: 'https://news.example/aapl', snippet: 'Apple fell in early trade.' }] }));
+    spreadsheetId = google.createSpreadsheet(ACCOUNT, { title: 'Trading journal', tabs: { Journal: [] } });
+    api = await startTestServer({
+      GOOGLE_CLIENT_ID: google.clientId,
+      GOOGLE_CLIENT_SECRET: google.clientSecret,
+      GOOGLE_REDIRECT_URI: 'http://127.0.0.1:8000/api/auth/google/callback',
+      GOOGLE_API_ROOT_URL: google.url,
+      GOOGLE_OAUTH_AUTH_URL: google.authUrl,
+      GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
+      TOKEN_ENCRYPTION_SECRET: secret,
+      GEMINI_API_KEY: GEMINI_STANDIN_API_KEY,
+      GEMINI_API_BASE_URL: gemini.url,
+      SERPAPI_API_KEY: SERPAPI_STANDIN_API_KEY,
+      SERPAPI_BASE_URL: serp.url,
+    });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await Promise.all([google?.close(), gemini?.close(), serp?.close()]);
+  });
+
+  async function connect(userId: string, code: string, account = ACCOUNT, key: string | null = null) {
+    const authorize = await api.request(`/api/auth/google/authorize?user_id=${userId}`, { key });
+    expect(authorize.status).toBe(200);
+    const { authorization_url, state } = await authorize.json();
+    google.registerCode(code, account);
+    return { authorization_url: authorization_url as string, state: state as string, callback: () => api.request('/api/auth/google/callback', { key: null, json: { code, state } }) };
+  }
+
+  it('connects, captures a trade with a chart and a voice note, and analyses the journal', async () => {
+    // 1. Connect: the consent URL asks for offline access with our redirect and scopes.
+    const flow = await connect('trader', 'code-1');
+    const consent = new URL(flow.authorization_url);
+    expect(consent.searchParams.get('access_type')).toBe('offline');
+    expect(consent.searchParams.get('prompt')).toBe('consent');
+    expect(consent.searchParams.get('redirect_uri')).toBe('http://127.0.0.1:8000/api/auth/google/callback');
+    expect(consent.searchParams.get('scope')).toContain('https://www.googleapis.com/auth/drive.file');
+    expect(consent.searchParams.get('state')).toBe(flow.state);
+    const connected = await flow.callback();
+    expect(connected.status).toBe(200);
+    const { api_key: key, user_id, email } = await connected.json();
+    expect({ user_id, email }).toEqual({ user_id: 'trader', email: ACCOUNT.email });
+    expect(key).toEqual(expect.any(String));
+
+    // 2. Submit a narrative with a chart and a voice note: Gemini reads all three, Drive gets two files, the Sheet one row.
+    const callsBefore = google.calls.length;
+    const submitted = await api.request(`/api/trades/submit?sheet_id=${spreadsheetId}`, {
+      key,
+      json: {
+        content: NARRATIVE,
+        attachments: [
+          { filename: 'chart.png', mime_type: 'image/png', data: toBase64(pngBytes()) },
+          { filename: 'memo.mp3', mime_type: 'audio/mpeg', data: toBase64(mp3Bytes()) },
+        ],
+      },
+    });
+    expect(submitted.status).toBe(201);
+    const trade = await submitted.json();
+    expect(trade).toMatchObject({ extracted_by: expect.stringMatching(/^gemini:/), trade: { ticker: 'AAPL', pnl: 185 } });
+    const extraction = gemini.calls.find((c) => c.systemInstruction?.includes('You read one closed trade'))!;
+    expect(extraction.parts.map((p) => p.inlineData?.mimeType).filter(Boolean)).toEqual(['image/png', 'audio/mpeg']);
+    const captureCalls = google.calls.slice(callsBefore);
+    expect(count(captureCalls, 'POST', /^\/upload\/drive\/v3\/files/)).toBe(2);
+    expect(count(captureCalls, 'POST', /:append$/)).toBe(1);
+    const append = captureCalls.find((c) => c.path.endsWith(':append'))!;
+    expect(append.query).toMatchObject({ valueInputOption: 'RAW', insertDataOption: 'INSERT_ROWS' });
+    const rows = google.tabRows(spreadsheetId, 'Journal')!;
+    expect(rows[0]![0]).toBe('user_id');
+    expect(String(rows[1]![7])).toMatch(/\|image\/png\|.*; .*\|audio\/mpeg\|/);
+
+    // 3. Analyse: one Sheets read for the job, both files downloaded and read by Gemini, research from SerpAPI.
+    const jobCallsStart = google.calls.length;
+    const queued = await api.request('/api/analysis/jobs', { key, json: { sheet_id: spreadsheetId, prompt: 'Am I chasing entries?' } });
+    expect(queued.status).toBe(202);
+    const { job_id } = await queued.json();
+    let job: { status: string; [k: string]: unknown } = { status: 'queued' };
+    for (let i = 0; i < 400 && (job.status === 'queued' || job.status === 'running'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      job = await (await api.request(`/api/analysis/jobs/${job_id}`, { key })).json();
+    }
+    expect(job).toMatchObject({
+      status: 'completed',
+      trade_count: 1,
+      skipped_steps: [],
+      audio_insights: [expect.objectContaining({ summary: 'Admits chasing the open.', sentiment: 'negative', link: expect.stringMatching(/^http/) })],
+      image_insights: [expect.objectContaining({ risks: ['entry into resistance'] })],
+      external_research: [expect.objectContaining({ url: 'https://news.example/aapl' })],
+      report: expect.objectContaining({ opportunities: ['Wait for the first pullback instead of chasing the open.'] }),
+    });
+    const jobCalls = google.calls.slice(jobCallsStart);
+    expect(count(jobCalls, 'GET', /^\/v4\/spreadsheets\/[^/]+\/values\//)).toBe(1);
+    expect(count(jobCalls, 'GET', /^\/drive\/v3\/files\//)).toBeGreaterThanOrEqual(2);
+
+    // 4. Nothing reached Google's own hosts, and no token is stored or logged in the clear.
+    const database = readFileSync(path.join(api.dataDir, 'pecunia.sqlite'));
+    for (const token of google.issuedTokens()) {
+      expect(database.includes(Buffer.from(token))).toBe(false);
+      expect(api.logs.join('')).not.toContain(token);
+    }
+    expect(api.logs.join('')).not.toContain(secret);
+  });
+
+  it('refuses a replayed, tampered or malformed state and a refused code, each with its own code', async () => {
+    const flow = await connect('replayer', 'code-2', { sub: '108000000000000000222', email: 'replayer@example.com' });
+    expect((await flow.callback()).status).toBe(200);
+
+    const replay = await flow.callback();
+    expect(replay.status).toBe(400);
+    expect((await replay.json()).code).toBe('OAUTH.STATE_REPLAYED');
+
+    const second = await connect('tamper', 'code-3');
+    const tampered = `${second.state.slice(0, -2)}${second.state.endsWith('AA') ? 'BB' : 'AA'}`;
+    const refused = await api.request('/api/auth/google/callback', { key: null, json: { code: 'code-3', state: tampered } });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).code).toBe('OAUTH.STATE_TAMPERED');
+
+    const malformed = await api.request('/api/auth/google/callback', { key: null, json: { code: 'code-3', state: 'not-a-state' } });
+    expect((await malformed.json()).code).toBe('OAUTH.STATE_MALFORMED');
+
+    const third = await connect('badcode', 'code-4');
+    const badCode = await api.request('/api/auth/google/callback', { key: null, json: { code: 'never-issued', state: third.state } });
+    expect(badCode.status).toBe(400);
+    expect((await badCode.json()).code).toBe('OAUTH.EXCHANGE_FAILED');
+  });
+
+  it('lets no one take over an account through the callback', async () => {
+    const first = await connect('owner', 'code-5', INTRUDER);
+    const { api_key: ownerKey } = await (await first.callback()).json();
+
+    // Reconnecting an existing user needs their key…
+    const anonymous = await api.request('/api/auth/google/authorize?user_id=owner', { key: null });
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).code).toBe('OAUTH.KEY_REQUIRED');
+    // …and even with it, the user stays bound to the Google account they connected first.
+    const other = await connect('owner', 'code-6', ACCOUNT, ownerKey);
+    const conflict = await other.callback();
+    expect(conflict.status).toBe(409);
+    expect((await conflict.json()).code).toMatch(/^OAUTH\.(USER_BOUND_ELSEWHERE|ACCOUNT_IN_USE)$/);
+  });
+
+  it('answers the browser redirect with a page, and a declined consent with a 400 page', async () => {
+    const flow = await connect('browser', 'code-7', { sub: '108000000000000000777', email: 'browser@example.com' });
+    const page = await api.request(`/api/auth/google/callback?code=code-7&state=${encodeURIComponent(flow.state)}`, { key: null });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('Google account connected');
+
+    const declined = await api.request('/api/auth/google/callback?error=access_denied&state=x', { key: null });
+    expect(declined.status).toBe(400);
+    expect(await declined.text()).toContain('OAUTH.CONSENT_DENIED');
+  });
+});
