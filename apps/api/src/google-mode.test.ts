@@ -1,6 +1,6 @@
 // Google mode end to end: the API pointed at loopback stand-ins of Google (OAuth, userinfo, Drive, Sheets), Gemini and
 // SerpAPI — real client libraries, the whole loop from connecting an account to a finished report.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   GEMINI_STANDIN_API_KEY,
@@ -24,6 +24,7 @@ jest.setTimeout(60_000);
 
 const ACCOUNT = { sub: '108555000111222333444', email: 'trader@example.com' };
 const INTRUDER = { sub: '108999888777666555444', email: 'intruder@example.com' };
+const INTRUDER_TWO = { sub: '108999888777666555000', email: 'intruder-two@example.com' };
 const NARRATIVE = 'Bought 100 AAPL at 189.20 on 2026-03-02 at 09:41, sold 10:15 at 191.05. +$185';
 
 /** Gemini as the adapters use it: one scripted answer per kind of request, told apart by its instructions. */
@@ -169,8 +170,13 @@ describe('Google mode, end to end on loopback stand-ins', () => {
     expect(count(jobCalls, 'GET', /^\/v4\/spreadsheets\/[^/]+\/values\//)).toBe(1);
     expect(count(jobCalls, 'GET', /^\/drive\/v3\/files\//)).toBeGreaterThanOrEqual(2);
 
-    // 4. Nothing reached Google's own hosts, and no token is stored or logged in the clear.
-    const database = readFileSync(path.join(api.dataDir, 'pecunia.sqlite'));
+    // 4. No token is stored or logged in the clear. The database is read whole (main file and write-ahead log), and
+    // the stored ciphertext must be found in it: proof that the scan looks where the tokens are.
+    const files = ['pecunia.sqlite', 'pecunia.sqlite-wal'].map((name) => path.join(api.dataDir, name)).filter((file) => existsSync(file));
+    const database = Buffer.concat(files.map((file) => readFileSync(file)));
+    const { ciphertext } = (await api.composition.tokens.get('trader'))!;
+    expect(database.includes(Buffer.from(ciphertext))).toBe(true);
+    expect(google.issuedTokens().length).toBeGreaterThan(1);
     for (const token of google.issuedTokens()) {
       expect(database.includes(Buffer.from(token))).toBe(false);
       expect(api.logs.join('')).not.toContain(token);
@@ -199,6 +205,22 @@ describe('Google mode, end to end on loopback stand-ins', () => {
     const badCode = await api.request('/api/auth/google/callback', { key: null, json: { code: 'never-issued', state: third.state } });
     expect(badCode.status).toBe(400);
     expect((await badCode.json()).code).toBe('OAUTH.EXCHANGE_FAILED');
+  });
+
+  it('does not let a consent started before a user existed bind them once they do, nor a revoked user be taken over', async () => {
+    // A state for a user nobody has yet…
+    const early = await connect('latecomer', 'code-8', INTRUDER_TWO);
+    // …the operator then creates that user: the early state can no longer bind them.
+    const key = await api.keyFor('latecomer');
+    const late = await early.callback();
+    expect(late.status).toBe(401);
+    expect((await late.json()).code).toBe('OAUTH.KEY_REQUIRED');
+
+    // A user whose keys were all revoked still exists: no anonymous consent for them.
+    await api.composition.apiKeys.revoke('latecomer');
+    const anonymous = await api.request('/api/auth/google/authorize?user_id=latecomer', { key: null });
+    expect(anonymous.status).toBe(401);
+    expect(key).toEqual(expect.any(String));
   });
 
   it('lets no one take over an account through the callback', async () => {

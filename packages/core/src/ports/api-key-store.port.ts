@@ -14,6 +14,7 @@ export interface ApiKeyStore {
   verify(key: string): Promise<string | null>;
   /** Revokes every key of `userId`; returns how many were revoked. */
   revoke(userId: string): Promise<number>;
-  count(userId: string): Promise<number>;
+  /** Live keys of the user; with `includeRevoked`, every key ever issued (a user whose keys were revoked still exists). */
+  count(userId: string, options?: { includeRevoked?: boolean }): Promise<number>;
   ready(): Promise<void>;
 }

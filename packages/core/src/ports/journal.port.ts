@@ -18,6 +18,9 @@ export interface AppendResult {
   headerWritten: boolean;
 }
 
+/** The code of a journal failure whose append may or may not have been written: callers must not undo around it. */
+export const UNKNOWN_OUTCOME = 'JOURNAL.UNKNOWN_OUTCOME';
+
 export interface Journal {
   readonly name: string;
   /** Appends rows after the last row of the tab; writes `header` first when the tab is empty. Atomic per call. */

@@ -19,8 +19,9 @@ export interface GoogleConnection {
 export interface TokenStore {
   readonly name: string;
   /**
-   * Creates or replaces the user's connection. Throws ConflictError `OAUTH.ACCOUNT_IN_USE` when `subject` is already
-   * bound to another user (one Google account, one journal user).
+   * Creates or replaces the user's connection. One Google account, one journal user, for good: throws ConflictError
+   * `OAUTH.ACCOUNT_IN_USE` when `subject` is bound to another user, and `OAUTH.USER_BOUND_ELSEWHERE` when the user is
+   * bound to another subject (delete the connection first to move it).
    */
   put(connection: GoogleConnection): Promise<void>;
   get(userId: string): Promise<GoogleConnection | null>;

@@ -12,6 +12,8 @@ const payloadSchema = z.strictObject({
   user_id: z.string().min(1).max(256),
   nonce: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'must be 16–128 URL-safe base64 characters'),
   iat: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  /** Issued to the user themselves (their API key was sent): only such a state may reconnect an existing user. */
+  own: z.boolean().optional(),
 });
 
 export type OAuthStatePayload = z.infer<typeof payloadSchema>;

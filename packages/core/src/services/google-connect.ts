@@ -48,10 +48,9 @@ export class GoogleConnectService {
     if (typeof userId !== 'string' || !USER_ID.test(userId)) {
       throw new ValidationError('OAUTH.INVALID_USER', 'user_id must be 1–128 letters, digits or @ . _ : -', { field: 'user_id' });
     }
-    if (caller !== userId && (await this.exists(userId))) {
-      throw new UnauthorizedError('OAUTH.KEY_REQUIRED', `User "${userId}" exists: reconnecting needs their API key (Authorization: Bearer <key>).`);
-    }
-    const state = signState(this.deps.stateKey, { user_id: userId, nonce: newNonce(), iat: Math.floor(this.now() / 1000) });
+    const own = caller === userId;
+    if (!own && (await this.exists(userId))) throw keyRequired(userId);
+    const state = signState(this.deps.stateKey, { user_id: userId, nonce: newNonce(), iat: Math.floor(this.now() / 1000), ...(own ? { own } : {}) });
     return { authorization_url: this.deps.oauth.authorizationUrl(state), state };
   }
 
@@ -68,15 +67,17 @@ export class GoogleConnectService {
       throw new ValidationError('OAUTH.STATE_REPLAYED', 'This consent was already completed; start again at the authorize route.');
     }
     const userId = payload.user_id;
+    // Checked again: a state issued while the user did not exist must not bind them once they do.
+    if (!payload.own && (await this.exists(userId))) throw keyRequired(userId);
     const { tokens, account } = await this.deps.oauth.exchange(code);
 
     const current = await this.deps.tokens.get(userId);
     if (current && current.subject !== account.subject) {
       throw new ConflictError('OAUTH.USER_BOUND_ELSEWHERE', `User "${userId}" is connected to another Google account.`);
     }
-    const previous = current ? this.deps.cipher.decrypt(current.ciphertext) : null;
-    // Google sends a refresh token only on consent; a reconnect that got none keeps the one it had.
-    const refresh = tokens.refresh_token ?? (previous ? (JSON.parse(previous.plaintext) as { refresh_token?: string }).refresh_token : undefined);
+    // Google sends a refresh token only on consent; a reconnect that got none keeps the one it had (if it still opens:
+    // a record sealed under a secret since dropped must not block the reconnect that replaces it).
+    const refresh = tokens.refresh_token ?? (current ? this.previousRefreshToken(current.ciphertext) : undefined);
     if (!refresh) {
       throw new ValidationError('OAUTH.NO_REFRESH_TOKEN', 'Google granted no offline access; start again and accept the consent screen.');
     }
@@ -93,7 +94,19 @@ export class GoogleConnectService {
     return { status: 'connected', user_id: userId, email: account.email ?? null, api_key: apiKey };
   }
 
+  /** A user exists once a key was issued to them (even if since revoked) or an account connected. */
   private async exists(userId: string): Promise<boolean> {
-    return (await this.deps.apiKeys.count(userId)) > 0 || (await this.deps.tokens.get(userId)) !== null;
+    return (await this.deps.apiKeys.count(userId, { includeRevoked: true })) > 0 || (await this.deps.tokens.get(userId)) !== null;
+  }
+
+  private previousRefreshToken(ciphertext: string): string | undefined {
+    try {
+      return (JSON.parse(this.deps.cipher.decrypt(ciphertext).plaintext) as { refresh_token?: string }).refresh_token;
+    } catch {
+      return undefined;
+    }
   }
 }
+
+const keyRequired = (userId: string) =>
+  new UnauthorizedError('OAUTH.KEY_REQUIRED', `User "${userId}" exists: connecting their account needs their API key (Authorization: Bearer <key> on the authorize call).`);

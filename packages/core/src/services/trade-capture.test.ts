@@ -5,7 +5,8 @@ import { FsMediaStore } from '../adapters/local/fs-media-store';
 import { RuleBasedExtractor } from '../adapters/local/rule-based-extractor';
 import { openDatabase, type Database } from '../adapters/local/sqlite-database';
 import { SqliteJournal } from '../adapters/local/sqlite-journal';
-import type { Journal } from '../ports/journal.port';
+import { UpstreamError } from '../errors';
+import { UNKNOWN_OUTCOME, type Journal } from '../ports/journal.port';
 import type { ExtractionInput, TradeExtractor } from '../ports/trade-extractor.port';
 import { mp3Bytes, pngBytes, toBase64 } from '../testing/media-samples';
 import { TradeCaptureService } from './trade-capture';
@@ -78,5 +79,22 @@ describe('TradeCaptureService', () => {
     expect(blobs()).toHaveLength(1);
     expect((await media.get('alice', earlier.attachments[0]!.id))?.filename).toBe('old.png');
     expect(earlier.attachments[0]).not.toHaveProperty('created');
+  });
+
+  it('keeps the uploaded files when the journal cannot tell whether the row was written', async () => {
+    const unsure: Journal = {
+      name: 'unsure',
+      read: journal.read.bind(journal),
+      ready: journal.ready.bind(journal),
+      append: async () => Promise.reject(new UpstreamError(UNKNOWN_OUTCOME, 'wrote it, maybe')),
+    };
+    const service = new TradeCaptureService({ journal: unsure, media, extractor: new RuleBasedExtractor() });
+
+    await expect(
+      service.submit('alice', TARGET, { content: NARRATIVE, overrides: {}, attachments: [{ filename: 'memo.mp3', mime_type: 'audio/mpeg', data: toBase64(mp3Bytes()) }] }),
+    ).rejects.toMatchObject({ code: UNKNOWN_OUTCOME });
+
+    // The row may link to it: the file stays.
+    expect(blobs()).toHaveLength(1);
   });
 });

@@ -6,7 +6,8 @@ import { encodeAttachmentCell, type AttachmentRef } from '../domain/attachment-l
 import { inDateRange, type DateRange } from '../domain/date-range';
 import { readTrades, SHEET_COLUMNS, tradeToRow, type RowProblem } from '../domain/sheet-layout';
 import { REQUIRED_TRADE_FIELDS, tradeSchemaFor, type RequiredTradeField, type StoredTrade, type Trade, type TradeFields } from '../domain/trade';
-import { NotFoundError, ValidationError } from '../errors';
+import { isPecuniaError, NotFoundError, ValidationError } from '../errors';
+import { UNKNOWN_OUTCOME } from '../ports/journal.port';
 import type { Journal, SheetRef } from '../ports/journal.port';
 import type { MediaStore, StoredMedia } from '../ports/media-store.port';
 import type { ExtractedFields, TradeExtractor } from '../ports/trade-extractor.port';
@@ -89,6 +90,8 @@ export class TradeCaptureService {
         location: { sheet_id: target.sheetId, tab: target.tab, updated_range: result.updatedRange, row_number: result.rowNumbers[0] ?? 0 },
       };
     } catch (error) {
+      // The row may have been written after all (the journal could not tell): its links must keep working.
+      if (isPecuniaError(error) && error.code === UNKNOWN_OUTCOME) throw error;
       // Best effort: the original failure is what the caller must see, not a cleanup hiccup.
       await Promise.allSettled(created.map((media) => this.deps.media.delete(owner, media.id)));
       throw error;

@@ -74,12 +74,22 @@ describe('GeminiImageAnalyst', () => {
     expect(standIn.calls.map((call) => call.parts.filter((part) => part.inlineData).map((part) => part.inlineData?.bytes))).toEqual([[600], [600, 300]]);
   });
 
-  it('throws when a batch fails, failing the images together', async () => {
+  it('throws when every batch fails, so the reason reaches the warnings', async () => {
     standIn.respond(() => geminiErrors.unavailable());
 
     const error = await analyst().analyse([image(1)]).catch((reason: unknown) => reason);
 
     expect(error).toMatchObject({ code: 'GEMINI.UNAVAILABLE' });
+  });
+
+  it('keeps the analyses of the batches that worked when one batch fails', async () => {
+    standIn.respond((request) => (idsIn(request).includes('img-1') ? geminiErrors.invalidArgument('image could not be read') : { json: idsIn(request).map(analysisOf) }));
+    const items = Array.from({ length: 8 }, (_, i) => image(i + 1));
+
+    const analyses = await analyst().analyse(items);
+
+    // The first batch (img-1…img-6) failed; the second (img-7, img-8) stands.
+    expect(analyses.map((analysis) => analysis.file_id)).toEqual(['img-7', 'img-8']);
   });
 });
 

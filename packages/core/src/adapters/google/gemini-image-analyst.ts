@@ -44,10 +44,25 @@ export class GeminiImageAnalyst implements ImageAnalyst {
     this.maxBytes = maxBytesPerCall ?? MAX_INLINE_BYTES;
   }
 
-  /** Batches run one after another: the analyses of one job share a rate limit, and a burst would only meet 429s. */
+  /**
+   * Batches run one after another: the analyses of one job share a rate limit, and a burst would only meet 429s. A
+   * batch that fails leaves its images out (the workflow warns for each) rather than costing the others theirs; only
+   * when every batch failed is the failure thrown, so the reason reaches the warnings.
+   */
   async analyse(items: readonly MediaItem[]): Promise<ImageAnalysis[]> {
     const analyses: ImageAnalysis[] = [];
-    for (const batch of batches(items, this.maxImages, this.maxBytes)) analyses.push(...(await this.analyseBatch(batch)));
+    let lastError: unknown;
+    let succeeded = 0;
+    const groups = batches(items, this.maxImages, this.maxBytes);
+    for (const batch of groups) {
+      try {
+        analyses.push(...(await this.analyseBatch(batch)));
+        succeeded += 1;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    if (groups.length > 0 && succeeded === 0) throw lastError;
     return analyses;
   }
 

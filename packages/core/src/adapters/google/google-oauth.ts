@@ -116,15 +116,18 @@ export class GoogleOAuth implements OAuthProvider {
  */
 export class GoogleClients implements GoogleAuthProvider {
   private readonly clients = new Map<string, Promise<OAuth2Client>>();
+  /** Bumped when a user reconnects: a client of an older generation still in flight must not write over the new tokens. */
+  private readonly generations = new Map<string, number>();
 
   constructor(
     private readonly options: GoogleOAuthOptions & { tokens: TokenStore; cipher: TokenCipher },
   ) {}
 
   async clientFor(userId: string): Promise<OAuth2Client> {
+    const generation = this.generationOf(userId);
     let pending = this.clients.get(userId);
     if (!pending) {
-      pending = this.open(userId);
+      pending = this.open(userId, generation);
       this.clients.set(userId, pending);
       pending.catch(() => this.clients.delete(userId));
     }
@@ -134,8 +137,11 @@ export class GoogleClients implements GoogleAuthProvider {
       await client.getAccessToken();
     } catch (error) {
       if (isInvalidGrant(error)) {
-        this.clients.delete(userId);
-        await this.options.tokens.markBroken(userId);
+        // Only the current connection is marked broken: a reconnect may have replaced it while this refresh ran.
+        if (this.generationOf(userId) === generation) {
+          this.clients.delete(userId);
+          await this.options.tokens.markBroken(userId);
+        }
         throw reconnectRequired(REVOKED);
       }
       if (isPecuniaError(error)) throw error;
@@ -147,9 +153,14 @@ export class GoogleClients implements GoogleAuthProvider {
   /** Forgets a user's client (after they reconnect, its tokens are new). */
   forget(userId: string): void {
     this.clients.delete(userId);
+    this.generations.set(userId, this.generationOf(userId) + 1);
   }
 
-  private async open(userId: string): Promise<OAuth2Client> {
+  private generationOf(userId: string): number {
+    return this.generations.get(userId) ?? 0;
+  }
+
+  private async open(userId: string, generation: number): Promise<OAuth2Client> {
     const connection = await this.options.tokens.get(userId);
     if (!connection) {
       throw new UnauthorizedError('OAUTH.NOT_CONNECTED', `Connect a Google account first: GET ${AUTHORIZE_ROUTE}?user_id=…`, { authorize: AUTHORIZE_ROUTE });
@@ -159,6 +170,7 @@ export class GoogleClients implements GoogleAuthProvider {
     const client = newClient(this.options);
     client.setCredentials(credentials);
     client.on('tokens', (fresh) => {
+      if (this.generationOf(userId) !== generation) return;
       // Google sends a refresh token only on consent: keep the one we have when a refresh answer has none.
       const merged: OAuthTokens = { ...credentials, ...stripNulls(fresh), refresh_token: fresh.refresh_token ?? credentials.refresh_token } as OAuthTokens;
       Object.assign(credentials, merged);

@@ -3,7 +3,7 @@ import { sheets, type sheets_v4 } from '@googleapis/sheets';
 import type { OAuth2Client } from 'google-auth-library';
 import { a1Range, a1Tab } from '../../domain/sheet-range';
 import { isPecuniaError, NotFoundError, UpstreamError, ValidationError } from '../../errors';
-import type { AppendRequest, AppendResult, Journal, SheetRef } from '../../ports/journal.port';
+import { UNKNOWN_OUTCOME, type AppendRequest, type AppendResult, type Journal, type SheetRef } from '../../ports/journal.port';
 import { apiOptions, describeFailure, withClient } from './google-api-call';
 import type { GoogleAuthProvider, GoogleEndpoints } from './google-auth';
 
@@ -127,7 +127,7 @@ export class SheetsJournal implements Journal {
       return await this.readTab(api, ref);
     } catch (error) {
       throw new UpstreamError(
-        'JOURNAL.UNKNOWN_OUTCOME',
+        UNKNOWN_OUTCOME,
         'Google Sheets failed during the append and the sheet could not be read back to tell whether the rows were written; check it before sending the trade again.',
         new AggregateError([appendError, error]),
         502,
@@ -218,7 +218,7 @@ function outcomeUnknown(error: unknown): boolean {
 function appendResult(ref: SheetRef, data: sheets_v4.Schema$AppendValuesResponse, withHeader: boolean, count: number): AppendResult {
   const range = /!\$?[A-Z]+\$?(\d+)(?::\$?[A-Z]+\$?(\d+))?$/i.exec(data.updates?.updatedRange ?? '');
   if (!range?.[1]) {
-    throw new UpstreamError('JOURNAL.UNKNOWN_OUTCOME', 'Google Sheets wrote the rows but did not say where; check the sheet before sending the trade again.', undefined, 502);
+    throw new UpstreamError(UNKNOWN_OUTCOME, 'Google Sheets wrote the rows but did not say where; check the sheet before sending the trade again.', undefined, 502);
   }
   const last = Number(range[2] ?? range[1]);
   const first = last - count + 1;
@@ -233,7 +233,7 @@ function findAppended(ref: SheetRef, tab: string[][], request: AppendRequest, wi
   const ids = request.rows.map((row) => (column === -1 ? '' : (row[column] ?? '')));
   if (ids.some((id) => id === '')) {
     throw new UpstreamError(
-      'JOURNAL.UNKNOWN_OUTCOME',
+      UNKNOWN_OUTCOME,
       'Google Sheets failed during the append and the rows carry no trade_id to tell whether they were written; check the sheet before sending the trade again.',
       cause,
       502,
@@ -242,7 +242,7 @@ function findAppended(ref: SheetRef, tab: string[][], request: AppendRequest, wi
   const rowNumbers = ids.map((id) => tab.findLastIndex((row) => row[column] === id) + 1);
   if (rowNumbers.every((n) => n === 0)) return null;
   if (rowNumbers.some((n) => n === 0)) {
-    throw new UpstreamError('JOURNAL.UNKNOWN_OUTCOME', 'Google Sheets failed during the append and only part of the rows are in the sheet; check it before sending the trade again.', cause, 502);
+    throw new UpstreamError(UNKNOWN_OUTCOME, 'Google Sheets failed during the append and only part of the rows are in the sheet; check it before sending the trade again.', cause, 502);
   }
   const width = Math.max(1, ...request.rows.map((row) => row.length));
   const headerWritten = withHeader && rowNumbers[0] === 2 && request.header.every((cell, i) => tab[0]?.[i] === cell);

@@ -26,6 +26,7 @@ export class SqliteApiKeyStore implements ApiKeyStore {
   private readonly verifyStatement: BetterSqlite3.Statement<[string], string>;
   private readonly revokeStatement: BetterSqlite3.Statement<[string, string]>;
   private readonly countStatement: BetterSqlite3.Statement<[string], number>;
+  private readonly everStatement: BetterSqlite3.Statement<[string], number>;
 
   constructor(db: Database, options: SqliteApiKeyStoreOptions = {}) {
     this.probeStatement = db.prepare<[], number>('SELECT 1 FROM api_keys LIMIT 1').pluck();
@@ -40,6 +41,7 @@ export class SqliteApiKeyStore implements ApiKeyStore {
     this.countStatement = db
       .prepare<[string], number>('SELECT COUNT(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL')
       .pluck();
+    this.everStatement = db.prepare<[string], number>('SELECT COUNT(*) FROM api_keys WHERE user_id = ?').pluck();
   }
 
   async create(userId: string): Promise<{ key: string; record: ApiKeyRecord }> {
@@ -66,8 +68,8 @@ export class SqliteApiKeyStore implements ApiKeyStore {
     return this.revokeStatement.run(new Date(this.now()).toISOString(), userId).changes;
   }
 
-  async count(userId: string): Promise<number> {
-    return this.countStatement.get(userId) ?? 0;
+  async count(userId: string, options: { includeRevoked?: boolean } = {}): Promise<number> {
+    return (options.includeRevoked ? this.everStatement : this.countStatement).get(userId) ?? 0;
   }
 
   async ready(): Promise<void> {

@@ -51,6 +51,9 @@ describe('SqliteTokenStore', () => {
     await store.put(connection('alice', 'sub-a'));
     await expect(store.put(connection('mallory', 'sub-a'))).rejects.toMatchObject({ code: 'OAUTH.ACCOUNT_IN_USE', status: 409 });
     expect(await store.get('mallory')).toBeNull();
+    // …and one user to one Google account: a reconnect with another account does not move them.
+    await expect(store.put(connection('alice', 'sub-other'))).rejects.toMatchObject({ code: 'OAUTH.USER_BOUND_ELSEWHERE', status: 409 });
+    expect((await store.get('alice'))?.subject).toBe('sub-a');
   });
 
   it('updates the ciphertext of a connected user only, and marks a connection broken', async () => {

@@ -51,6 +51,10 @@ export class SqliteTokenStore implements TokenStore {
       if (holder && holder.user_id !== row.user_id) {
         throw new ConflictError('OAUTH.ACCOUNT_IN_USE', 'This Google account is already connected to another user.');
       }
+      const current = this.byUserStatement.get(row.user_id);
+      if (current && current.subject !== row.subject) {
+        throw new ConflictError('OAUTH.USER_BOUND_ELSEWHERE', 'This user is connected to another Google account.');
+      }
       this.upsertStatement.run(row);
     });
   }
