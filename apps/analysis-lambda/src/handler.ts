@@ -1,6 +1,7 @@
-// Composition root of the analysis Lambda: SQS batch → the worker core's message handler, adapters built once.
-import type { Logger, QueueMessageHandler } from '@pecunia/core';
-import { createSqsBatchHandler, type SqsBatchHandler } from '@pecunia/core/aws';
+// Composition root of the analysis Lambda: SQS batches → the worker core, the weekly schedule's event → the weekly run;
+// adapters built once, on the first invocation.
+import type { Logger } from '@pecunia/core';
+import { createLambdaEntry, type LambdaEntry, type LambdaWorker } from '@pecunia/core/aws';
 import { compose } from '@pecunia/core/composition';
 import { loadConfig } from './config';
 
@@ -16,24 +17,23 @@ export function createLogger(level: Level = 'info', write: (line: string) => voi
   return { info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 
-/** Reads the configuration and builds the worker core over the adapters it names, from the shared composition. */
-export async function setupFromEnv(source: NodeJS.ProcessEnv = process.env): Promise<QueueMessageHandler> {
+/** Reads the configuration and builds both triggers over the adapters it names, from the shared composition. */
+export async function setupFromEnv(source: NodeJS.ProcessEnv = process.env): Promise<LambdaWorker> {
   const config = loadConfig(source);
   const logger = createLogger(config.env.APP_LOG_LEVEL);
   const adapters = await compose(config, { logger });
-  return adapters.analysisHandler(logger);
+  return { onMessage: await adapters.analysisHandler(logger), onSchedule: () => adapters.runWeeklyAnalyses(logger) };
 }
 
 /**
  * A handler that sets itself up on its first invocation, so that importing the module never throws: a broken
  * deployment fails each invocation with a message naming every problem, and SQS retries the batch meanwhile.
  */
-export function createLazyHandler(setup: () => Promise<QueueMessageHandler> = setupFromEnv): SqsBatchHandler {
-  let ready: Promise<SqsBatchHandler> | undefined;
+export function createLazyHandler(setup: () => Promise<LambdaWorker> = setupFromEnv): LambdaEntry {
+  let ready: Promise<LambdaEntry> | undefined;
   return async (event, context) => {
     if (!ready) {
-      // SQS records in, partial batch failures out, around the worker core's message handler.
-      const building = setup().then(createSqsBatchHandler);
+      const building = setup().then(createLambdaEntry);
       ready = building;
       // A failed set-up is not kept: the next invocation tries again (a parameter may have been fixed meanwhile).
       building.catch(() => {
@@ -44,4 +44,4 @@ export function createLazyHandler(setup: () => Promise<QueueMessageHandler> = se
   };
 }
 
-export const handler: SqsBatchHandler = createLazyHandler();
+export const handler: LambdaEntry = createLazyHandler();

@@ -29,6 +29,7 @@ describe('health', () => {
       { port: 'tokens', family: 'local', adapter: 'sqlite', status: 'ready' },
       { port: 'nonces', family: 'local', adapter: 'sqlite', status: 'ready' },
       { port: 'idempotency', family: 'local', adapter: 'sqlite', status: 'ready' },
+      { port: 'schedules', family: 'local', adapter: 'sqlite', status: 'ready' },
       { port: 'queue', family: 'local', adapter: 'sqlite-queue', status: 'ready' },
       { port: 'extractor', family: 'local', adapter: 'rule-based', status: 'ready' },
       { port: 'coach', family: 'local', adapter: 'local-rule-based', status: 'ready' },

@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { AnalysisJobService, GoogleConnectService, TradeCaptureService, type Logger as CoreLogger } from '@pecunia/core';
+import { AnalysisJobService, GoogleConnectService, TradeCaptureService, WeeklyScheduleService, type Logger as CoreLogger } from '@pecunia/core';
 import { compose, describePlan, modeOf, type Composition, type QueueConsumer } from '@pecunia/core/composition';
 import { createApp } from './app';
 import type { AppConfig } from './config';
@@ -12,6 +12,7 @@ import { ensureLocalApiKey } from './local-api-key';
 import { idempotent } from './http/idempotency';
 import { analysisRoutes } from './routes/analysis';
 import { googleAuthRoutes } from './routes/google-auth';
+import { scheduleRoutes } from './routes/schedules';
 import { createLogger } from './logger';
 
 export const VERSION = '0.1.0';
@@ -58,17 +59,23 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
     defaultTimezone: env.DEFAULT_TIMEZONE,
     maxBodyBytes: Math.floor(env.MAX_BODY_MB * 1024 * 1024),
     info: { version: VERSION, mode },
-    routers: [analysisRoutes(analysis, idempotent(adapters.idempotency))],
+    routers: [
+      analysisRoutes(analysis, idempotent(adapters.idempotency)),
+      scheduleRoutes(new WeeklyScheduleService({ schedules: adapters.schedules, defaultTimezone: env.DEFAULT_TIMEZONE })),
+    ],
     publicRouters: [googleAuthRoutes(connect, adapters.apiKeys)],
     readiness: adapters.readiness,
   });
 
   let worker: QueueConsumer | null = null;
+  let cron: { stop(): void } | null = null;
   if (env.WORKER_ENABLED) {
     // The worker core the Lambda runs too, fed from this deployment's queue in this process.
     const workerLogger = coreLogger(logger.child({ component: 'analysis-worker' }));
     worker = await adapters.consumeQueue(await adapters.analysisHandler(workerLogger), workerLogger);
     worker.start();
+    // The weekly run EventBridge starts in AWS, on this process's own clock (a bad pattern stops start-up here).
+    cron = await adapters.weeklySchedule(workerLogger);
   }
 
   // Local keys only: a shared key store (AWS) is an operator's to fill with `npm run -s api-key`.
@@ -81,6 +88,7 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
     });
   } catch (error) {
     // Port taken, say: leave nothing running behind the failed start.
+    cron?.stop();
     await worker?.stop();
     await adapters.close();
     throw error;
@@ -98,6 +106,7 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
     composition: adapters,
     createdLocalKey,
     close: async () => {
+      cron?.stop();
       await worker?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,3 +1,20 @@
-// Subpath `@pecunia/core/aws`: the adapters that speak AWS shapes (Lambda's SQS events; DynamoDB and SQS clients next).
+// Subpath `@pecunia/core/aws`: the adapters that speak AWS — Lambda's events, DynamoDB, SQS (loaded only in AWS mode).
 export { createSqsBatchHandler, fromSqsRecord } from './adapters/aws/sqs-batch-handler';
 export type { SqsBatchHandler } from './adapters/aws/sqs-batch-handler';
+export { createLambdaEntry, isProactiveEvent, isSqsEvent, PROACTIVE_ACTION } from './adapters/aws/lambda-dispatch';
+export type { LambdaEntry, LambdaResult, LambdaWorker } from './adapters/aws/lambda-dispatch';
+export { createDocumentClient, createDynamoClient } from './adapters/aws/dynamo-client';
+export { createTableInput, timeToLiveInput, continuousBackupsInput, DEFAULT_TABLE_NAME, TTL_ATTRIBUTE } from './adapters/aws/dynamo-table';
+export { DynamoJobStore } from './adapters/aws/dynamo-job-store';
+export { DynamoApiKeyStore } from './adapters/aws/dynamo-api-key-store';
+export { DynamoTokenStore } from './adapters/aws/dynamo-token-store';
+export { DynamoNonceStore } from './adapters/aws/dynamo-nonce-store';
+export { DynamoIdempotencyStore } from './adapters/aws/dynamo-idempotency-store';
+export { DynamoScheduleStore } from './adapters/aws/dynamo-schedule-store';
+export { createSqsClient } from './adapters/aws/sqs-client';
+export { SqsJobQueue } from './adapters/aws/sqs-job-queue';
+export { SqsPoller } from './adapters/aws/sqs-poller';
+export type { SqsPollerOptions, PollResult } from './adapters/aws/sqs-poller';
+export { bootstrapAws } from './adapters/aws/bootstrap';
+export { queueNameFromUrl, deadLetterQueueName, visibilityTimeoutFor, redrivePolicy, queueDefinition, DEFAULT_LAMBDA_TIMEOUT_SECONDS } from './adapters/aws/queue-definition';
+export type { BootstrapAwsOptions, BootstrapAwsReport } from './adapters/aws/bootstrap';

@@ -6,3 +6,4 @@ export type { AdapterPlan, Entry, Family, PecuniaConfig, PortName } from './comp
 export { compose } from './composition/compose';
 export type { ComposeOptions, Composition, QueueConsumer, ReadinessCheck } from './composition/compose';
 export { databaseFile } from './composition/local-family';
+export { openAwsFamily } from './composition/aws-family';

@@ -89,3 +89,12 @@ export type { GroundingOptions } from './analysis/grounding';
 export { formatMoney, formatRatio, formatPercent, formatR, formatCount, formatDuration, formatHour } from './analysis/format';
 export { detectPromptFocus } from './analysis/prompt-focus';
 export type { PromptFocus } from './analysis/prompt-focus';
+
+export { weeklyScheduleSchema, DEFAULT_WEEKLY_PROMPT } from './domain/schedule';
+export type { WeeklySchedule } from './domain/schedule';
+export type { ScheduleStore } from './ports/schedule-store.port';
+export type { CreateJobOptions } from './services/analysis-jobs';
+export { WeeklyScheduleService, MAX_WEEKLY_PROMPT_LENGTH } from './services/weekly-schedules';
+export type { WeeklyScheduleInput, WeeklyScheduleDeps } from './services/weekly-schedules';
+export { runProactiveAnalyses, coveredWeek, weeklyJobId } from './services/proactive-analysis';
+export type { ProactiveRunDeps, ProactiveRunResult, CoveredWeek } from './services/proactive-analysis';

@@ -10,3 +10,7 @@ export { startGeminiStandIn, GEMINI_STANDIN_API_KEY, geminiErrors, inOrder } fro
 export type { GeminiStandIn, GeminiCall, GeminiReply, GeminiRequest, GeminiHandler } from './testing/gemini/gemini-standin';
 export { startSerpApiStandIn, SERPAPI_STANDIN_API_KEY, serpApiErrors } from './testing/gemini/serpapi-standin';
 export type { SerpApiStandIn, SerpApiCall, SerpApiReply, SerpApiHandler } from './testing/gemini/serpapi-standin';
+export { startDynalite, useDynamoEngine } from './testing/aws/dynalite';
+export type { DynamoStandIn, DynamoEngine } from './testing/aws/dynalite';
+export { startMoto, describeWithMoto, isSkipped } from './testing/aws/moto';
+export type { Moto, MotoSkipped } from './testing/aws/moto';

@@ -176,6 +176,51 @@ describe('createClient', () => {
     expect(connected).toEqual({ status: 'connected', user_id: 'bob', email: 'bob@example.com', api_key: 'pk_new' });
   });
 
+  it('sets, reads and deletes the weekly schedule', async () => {
+    const schedule = {
+      user_id: 'local',
+      sheet_id: 'j',
+      sheet_range: 'Journal!A1',
+      prompt: 'How did my week go?',
+      timezone: 'America/New_York',
+      enabled: true,
+      created_at: '2026-03-01T10:00:00.000Z',
+      updated_at: '2026-03-01T10:00:00.000Z',
+    };
+    const fetch = fakeFetch(json(200, schedule), json(200, schedule), new Response(null, { status: 204 }));
+    const { client } = clientWith(fetch);
+
+    const stored = await client.setWeeklySchedule({ sheet_id: 'j', timezone: 'America/New_York', enabled: true });
+    const read = await client.getWeeklySchedule();
+    const deleted = await client.deleteWeeklySchedule();
+
+    expect(stored).toEqual(schedule);
+    expect(read).toEqual(schedule);
+    expect(deleted).toBeUndefined();
+    expect(fetch.seen.map((r) => `${r.method} ${r.url.pathname}`)).toEqual(['PUT /api/schedules/weekly', 'GET /api/schedules/weekly', 'DELETE /api/schedules/weekly']);
+    expect(JSON.parse(fetch.seen[0]!.body)).toEqual({ sheet_id: 'j', timezone: 'America/New_York', enabled: true });
+    // A PUT replaces, so sending it twice cannot do anything twice: it needs no Idempotency-Key.
+    expect(fetch.seen[0]!.headers.has('idempotency-key')).toBe(false);
+  });
+
+  it('surfaces a missing schedule as SCHEDULE.NOT_FOUND on read and on delete', async () => {
+    const fetch = fakeFetch(problem(404, 'SCHEDULE.NOT_FOUND', 'No weekly analysis is scheduled'));
+    const { client } = clientWith(fetch);
+
+    await expect(client.getWeeklySchedule()).rejects.toMatchObject({ code: 'SCHEDULE.NOT_FOUND', status: 404 });
+    await expect(client.deleteWeeklySchedule()).rejects.toMatchObject({ code: 'SCHEDULE.NOT_FOUND', status: 404 });
+  });
+
+  it('retries a weekly-schedule PUT after a 502: replacing twice writes the same thing', async () => {
+    const fetch = fakeFetch(problem(502, 'UPSTREAM.FAILED', 'down'), json(200, { user_id: 'local', sheet_id: 'j', enabled: false }));
+    const { client } = clientWith(fetch);
+
+    await client.setWeeklySchedule({ sheet_id: 'j', enabled: false });
+
+    expect(fetch.seen).toHaveLength(2);
+    expect(fetch.seen[1]!.body).toBe(fetch.seen[0]!.body);
+  });
+
   it('requires a base URL and a key', () => {
     expect(() => createClient({ baseUrl: '', apiKey: 'k' })).toThrow(/baseUrl/);
     expect(() => createClient({ baseUrl: BASE, apiKey: '' })).toThrow(/apiKey/);

@@ -16,6 +16,8 @@ import type {
   SubmitResult,
   SubmitTradeRequest,
   TradePage,
+  WeeklySchedule,
+  WeeklyScheduleRequest,
 } from './types';
 import { waitForJob, type WaitForJobOptions } from './wait-for-job';
 
@@ -69,6 +71,15 @@ export interface PecuniaHelpers {
   authorizeGoogle(userId: string, options?: CallOptions): Promise<GoogleAuthorization>;
   /** Google mode: finishes a consent with the `code` and `state` Google sent back. A new user's first key is in `api_key`. */
   completeGoogleConnection(body: { code: string; state: string }, options?: CallOptions): Promise<GoogleConnected>;
+  /**
+   * Creates or replaces the caller's weekly analysis of the last full Monday–Sunday week. It replaces the whole
+   * schedule: `sheet_range`, `prompt` and `timezone` left out take their defaults again.
+   */
+  setWeeklySchedule(body: WeeklyScheduleRequest, options?: CallOptions): Promise<WeeklySchedule>;
+  /** The caller's weekly schedule; rejects with code `SCHEDULE.NOT_FOUND` when none is set. */
+  getWeeklySchedule(options?: CallOptions): Promise<WeeklySchedule>;
+  /** Removes the caller's weekly schedule; rejects with code `SCHEDULE.NOT_FOUND` when none is set. */
+  deleteWeeklySchedule(options?: CallOptions): Promise<void>;
 }
 
 interface Outcome<T> {
@@ -77,8 +88,8 @@ interface Outcome<T> {
   response: Response;
 }
 
-/** Runs one call: network failures become PecuniaClientError, error answers PecuniaApiError. */
-async function call<T>(signal: AbortSignal | undefined, send: () => Promise<Outcome<T>>): Promise<T> {
+/** Sends one call: network failures become PecuniaClientError, error answers PecuniaApiError. */
+async function succeeded<T>(signal: AbortSignal | undefined, send: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
   let outcome: Outcome<T>;
   try {
     outcome = await send();
@@ -86,10 +97,20 @@ async function call<T>(signal: AbortSignal | undefined, send: () => Promise<Outc
     if (signal?.aborted) throw new PecuniaClientError('CLIENT.ABORTED', 'The request was aborted', { cause: signal.reason });
     throw new PecuniaClientError('CLIENT.NETWORK', `The API could not be reached: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  const { data, error, response } = outcome;
-  if (error !== undefined || !response.ok) throw apiErrorFrom(error, response);
+  if (outcome.error !== undefined || !outcome.response.ok) throw apiErrorFrom(outcome.error, outcome.response);
+  return outcome;
+}
+
+/** Runs one call and returns the body of its success. */
+async function call<T>(signal: AbortSignal | undefined, send: () => Promise<Outcome<T>>): Promise<T> {
+  const { data, response } = await succeeded(signal, send);
   if (data === undefined) throw new PecuniaClientError('CLIENT.UNEXPECTED_RESPONSE', `The API answered ${response.status} without a body`);
   return data;
+}
+
+/** Runs one call whose success has no body (204). */
+async function callWithoutBody(signal: AbortSignal | undefined, send: () => Promise<Outcome<unknown>>): Promise<void> {
+  await succeeded(signal, send);
 }
 
 const targetQuery = (t: TradeTarget) => ({
@@ -148,6 +169,12 @@ export function createHelpers(api: Client<paths>, deps: { sleep: Sleep; now?: ()
 
     completeGoogleConnection: (body, options = {}) =>
       call(options.signal, () => api.POST('/api/auth/google/callback', { body, signal: options.signal })),
+
+    setWeeklySchedule: (body, options = {}) => call(options.signal, () => api.PUT('/api/schedules/weekly', { body, signal: options.signal })),
+
+    getWeeklySchedule: (options = {}) => call(options.signal, () => api.GET('/api/schedules/weekly', { signal: options.signal })),
+
+    deleteWeeklySchedule: (options = {}) => callWithoutBody(options.signal, () => api.DELETE('/api/schedules/weekly', { signal: options.signal })),
   };
   return helpers;
 }

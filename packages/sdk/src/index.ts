@@ -31,5 +31,7 @@ export type {
   SubmitResult,
   SubmitTradeRequest,
   TradePage,
+  WeeklySchedule,
+  WeeklyScheduleRequest,
 } from './types';
 export type { paths, components, operations } from './generated/api';

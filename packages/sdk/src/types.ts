@@ -25,6 +25,8 @@ export type Health = Schemas['Health'];
 export type Readiness = Schemas['Readiness'];
 export type GoogleAuthorization = Schemas['GoogleAuthorization'];
 export type GoogleConnected = Schemas['GoogleConnected'];
+export type WeeklySchedule = Schemas['WeeklySchedule'];
+export type WeeklyScheduleRequest = Schemas['WeeklyScheduleRequest'];
 
 /** A job that finished: its report, the report's Markdown and the metrics are present. */
 export type CompletedJob = Job & { status: 'completed' } & Required<Pick<Job, 'report' | 'report_markdown' | 'metrics'>>;

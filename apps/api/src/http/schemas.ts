@@ -52,6 +52,17 @@ export const createJobBodySchema = z
   })
   .strict();
 
+/** PUT replaces the whole schedule: an optional field left out takes its default (range, prompt, server zone) again. */
+export const weeklyScheduleBodySchema = z
+  .object({
+    sheet_id: z.string({ message: 'is required' }).min(1),
+    sheet_range: z.string().optional(),
+    prompt: z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters').optional(),
+    timezone: timezoneSchema.optional(),
+    enabled: z.boolean({ message: 'is required: true to run the weekly analysis, false to pause it' }),
+  })
+  .strict();
+
 export const authorizeQuerySchema = z.object({
   user_id: z.string({ message: 'is required: the journal user to connect' }).min(1).max(128),
 });

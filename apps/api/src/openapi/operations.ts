@@ -11,6 +11,7 @@ import {
   logTradeBodySchema,
   sheetQuerySchema,
   submitTradeBodySchema,
+  weeklyScheduleBodySchema,
 } from '../http/schemas';
 import { PROBLEM_RESPONSES, type ProblemStatus } from './problem-responses';
 import {
@@ -25,6 +26,7 @@ import {
   readinessSchema,
   submitCreatedSchema,
   tradePageSchema,
+  weeklyScheduleSchema,
 } from './response-schemas';
 
 // Request bodies get their component names here, once, so the request schemas themselves stay free of docs.
@@ -42,6 +44,13 @@ const createJobRequest = createJobBodySchema.meta({
   id: 'CreateAnalysisJobRequest',
   description: 'What to analyse: a journal, an optional date range (inclusive, by exit date) and the question for the coach.',
   example: { sheet_id: 'my-journal', prompt: 'Why do my Monday trades lose?', start_date: '2026-03-01', end_date: '2026-03-31' },
+});
+const weeklyScheduleRequest = weeklyScheduleBodySchema.meta({
+  id: 'WeeklyScheduleRequest',
+  description:
+    'The journal and question of the weekly analysis. Replaces the whole schedule: `sheet_range` (default `Journal!A1`), ' +
+    '`prompt` (default: how the week went and what to change) and `timezone` (default: the server’s) take their defaults when left out.',
+  example: { sheet_id: 'my-journal', prompt: 'Where did I give back profits this week?', timezone: 'America/New_York', enabled: true },
 });
 
 const PARAM_DOCS: Record<string, string> = {
@@ -185,6 +194,40 @@ export function registerOperations(registry: OpenAPIRegistry): void {
     description: 'Status, stage and progress; once completed, the report, its Markdown and the metrics. Other users get 404.',
     request: { params: jobIdParams },
     responses: { 200: ok('The job.', jobSchema), ...problems(401, 404, 500) },
+  });
+
+  registry.registerPath({
+    method: 'put',
+    path: '/api/schedules/weekly',
+    operationId: 'setWeeklySchedule',
+    tags: ['Schedules'],
+    summary: 'Set the weekly analysis',
+    description:
+      'Creates or replaces the caller’s weekly proactive analysis. Each weekly run (Sunday 00:00 UTC by default) queues one analysis ' +
+      'job, at most one per ISO week, covering the last full Monday–Sunday week in `timezone`; it then shows in `GET /api/analysis/jobs`. ' +
+      '`enabled: false` keeps the schedule without running it.',
+    request: { body: { required: true, content: { 'application/json': { schema: weeklyScheduleRequest } } } },
+    responses: { 200: ok('The stored schedule.', weeklyScheduleSchema), ...problems(400, 401, 413, 415, 500) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/schedules/weekly',
+    operationId: 'getWeeklySchedule',
+    tags: ['Schedules'],
+    summary: 'Read the weekly analysis',
+    description: 'The caller’s schedule; `404 SCHEDULE.NOT_FOUND` when none is set.',
+    responses: { 200: ok('The schedule.', weeklyScheduleSchema), ...problems(401, 404, 500) },
+  });
+
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/schedules/weekly',
+    operationId: 'deleteWeeklySchedule',
+    tags: ['Schedules'],
+    summary: 'Remove the weekly analysis',
+    description: 'Jobs already queued keep running; no new ones are queued. `404 SCHEDULE.NOT_FOUND` when none is set.',
+    responses: { 204: { description: 'The schedule is removed.', headers: REQUEST_ID }, ...problems(401, 404, 500) },
   });
 
   registry.registerPath({

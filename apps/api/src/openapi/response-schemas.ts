@@ -120,6 +120,9 @@ export const tradePageSchema = z
 // shapes the core produces and validates.
 export { jobSummarySchema, jobViewSchema as jobSchema } from '@pecunia/core';
 
+// The weekly schedule is stored and answered exactly as core's schema describes it.
+export { weeklyScheduleSchema } from '@pecunia/core';
+
 export const jobCreatedSchema = z
   .object({ job_id: z.string(), status: z.literal('queued') })
   .meta({ id: 'JobCreated', description: 'The job was stored and queued; poll it at the `Location` header.' });

@@ -32,8 +32,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   });
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', APP_LOG_LEVEL: 'info', ...env });
   const running = await startServer(config, { logger: createLogger('info', sink) });
-  if (!running.createdLocalKey) throw new Error('a fresh DATA_DIR must create the local key');
-  const key = running.createdLocalKey.key;
+  // Local key stores create the first key on start; a shared one (DynamoDB) is the operator's to fill, as here.
+  const key = running.createdLocalKey?.key ?? (await running.composition.apiKeys.create('local')).key;
   return {
     ...running,
     dataDir,

@@ -34,6 +34,7 @@ describe('compose (local family)', () => {
       { port: 'tokens', family: 'local', adapter: 'sqlite', ok: true },
       { port: 'nonces', family: 'local', adapter: 'sqlite', ok: true },
       { port: 'idempotency', family: 'local', adapter: 'sqlite', ok: true },
+      { port: 'schedules', family: 'local', adapter: 'sqlite', ok: true },
       { port: 'queue', family: 'local', adapter: 'sqlite-queue', ok: true },
       { port: 'extractor', family: 'local', adapter: 'rule-based', ok: true },
       { port: 'coach', family: 'local', adapter: 'local-rule-based', ok: true },

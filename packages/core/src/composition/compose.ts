@@ -6,6 +6,7 @@ import type { JobQueue, QueueMessageHandler } from '../ports/job-queue.port';
 import type { JobStore } from '../ports/job-store.port';
 import type { Journal } from '../ports/journal.port';
 import type { NonceStore } from '../ports/nonce-store.port';
+import type { ScheduleStore } from '../ports/schedule-store.port';
 import type { OAuthProvider } from '../ports/oauth-provider.port';
 import type { Logger } from '../ports/logger.port';
 import type { AudioTranscriber, ImageAnalyst, WebResearcher } from '../ports/media-analysis.port';
@@ -16,7 +17,12 @@ import type { OptionalStep } from '../services/analysis-workflow/deps';
 import type { TokenCipher } from '../security/token-cipher';
 import type { AdapterPlan, Family, PecuniaConfig, PortName } from './config';
 import { openGeminiFamily, openGoogleFamily, openSerpApi } from './google-family';
+import { AnalysisJobService } from '../services/analysis-jobs';
+import { runProactiveAnalyses, type ProactiveRunResult } from '../services/proactive-analysis';
+import { openAwsFamily, type AwsFamily } from './aws-family';
 import { openLocalFamily, type LocalFamily } from './local-family';
+
+const SILENT: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** A port's adapter as readiness reports it. */
 export interface ReadinessCheck {
@@ -42,6 +48,7 @@ export interface Composition {
   tokens: TokenStore;
   nonces: NonceStore;
   idempotency: IdempotencyStore;
+  schedules: ScheduleStore;
   queue: JobQueue;
   extractor: TradeExtractor;
   coach: Coach;
@@ -56,6 +63,10 @@ export interface Composition {
   readiness: ReadinessCheck[];
   /** The analysis worker core over these adapters (loads the workflow engine, so only where jobs are run). */
   analysisHandler(logger?: Logger): Promise<QueueMessageHandler>;
+  /** The weekly run: one job per enabled schedule, at most one per user and ISO week (the EventBridge rule's work). */
+  runWeeklyAnalyses(logger?: Logger): Promise<ProactiveRunResult>;
+  /** The weekly run on this process's clock (WEEKLY_ANALYSIS_CRON): where no EventBridge rule starts it. */
+  weeklySchedule(logger?: Logger): Promise<{ stop(): void }>;
   /**
    * A consumer of this deployment's queue running `handler` in this process. Anything left in flight by a previous
    * run of this host is released first: this process is the queue's only consumer on this host.
@@ -84,15 +95,19 @@ export async function compose(config: PecuniaConfig, options: ComposeOptions = {
   const { env, adapters: plan } = config;
   const publicBaseUrl = options.publicBaseUrl ?? (() => env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`);
 
-  let local: LocalFamily | undefined;
-  const needsLocal = (['journal', 'media', 'apiKeys', 'jobs', 'tokens', 'nonces', 'idempotency', 'queue'] as const).some((port) => plan[port] === 'local');
-  if (needsLocal) {
-    local = await openLocalFamily({ dataDir: env.DATA_DIR, publicBaseUrl, maxReceiveCount: env.ANALYSIS_MAX_RECEIVE_COUNT, logger: options.logger });
-  }
-  const fromLocal = <K extends keyof LocalFamily>(port: PortName, key: K): LocalFamily[K] =>
-    plan[port] === 'local' && local ? local[key] : unbuilt(port, plan[port]);
+  const stateful = ['journal', 'media', 'apiKeys', 'jobs', 'tokens', 'nonces', 'idempotency', 'schedules', 'queue'] as const;
+  const local = stateful.some((port) => plan[port] === 'local')
+    ? await openLocalFamily({ dataDir: env.DATA_DIR, publicBaseUrl, maxReceiveCount: env.ANALYSIS_MAX_RECEIVE_COUNT, logger: options.logger })
+    : undefined;
+  const aws = stateful.some((port) => plan[port] === 'aws') ? await openAwsFamily(env) : undefined;
+  /** The port's adapter from the family the plan names (local SQLite, or DynamoDB/SQS). */
+  const stateOf = <K extends 'apiKeys' | 'jobs' | 'tokens' | 'nonces' | 'idempotency' | 'schedules' | 'queue'>(port: K): LocalFamily[K] | NonNullable<AwsFamily[K]> => {
+    const adapter = plan[port] === 'local' ? local?.[port] : plan[port] === 'aws' ? aws?.[port] : undefined;
+    return adapter ?? unbuilt(port, plan[port]);
+  };
+  const fromLocal = <K extends 'journal' | 'media'>(port: K): LocalFamily[K] => (plan[port] === 'local' && local ? local[port] : unbuilt(port, plan[port]));
 
-  const tokens = fromLocal('tokens', 'tokens');
+  const tokens = stateOf('tokens');
   const google = plan.journal === 'google' || plan.media === 'google' ? await openGoogleFamily(env, tokens) : undefined;
   const localCoach = new (await import('../adapters/local/local-coach')).LocalCoach();
   const gemini = plan.coach === 'gemini' ? await openGeminiFamily(env, localCoach) : undefined;
@@ -100,14 +115,15 @@ export async function compose(config: PecuniaConfig, options: ComposeOptions = {
   const researcher = plan.researcher === 'serpapi' ? await openSerpApi(env) : undefined;
 
   const ports = {
-    journal: plan.journal === 'google' && google ? google.journal : fromLocal('journal', 'journal'),
-    media: plan.media === 'google' && google ? google.media : fromLocal('media', 'media'),
-    apiKeys: fromLocal('apiKeys', 'apiKeys'),
-    jobs: fromLocal('jobs', 'jobs'),
+    journal: plan.journal === 'google' && google ? google.journal : fromLocal('journal'),
+    media: plan.media === 'google' && google ? google.media : fromLocal('media'),
+    apiKeys: stateOf('apiKeys'),
+    jobs: stateOf('jobs'),
     tokens,
-    nonces: fromLocal('nonces', 'nonces'),
-    idempotency: fromLocal('idempotency', 'idempotency'),
-    queue: fromLocal('queue', 'queue'),
+    nonces: stateOf('nonces'),
+    idempotency: stateOf('idempotency'),
+    schedules: stateOf('schedules'),
+    queue: stateOf('queue'),
     extractor,
     coach: gemini?.coach ?? localCoach,
   };
@@ -138,7 +154,7 @@ export async function compose(config: PecuniaConfig, options: ComposeOptions = {
     };
   });
 
-  return {
+  const composition: Composition = {
     config,
     plan,
     ...served,
@@ -166,7 +182,20 @@ export async function compose(config: PecuniaConfig, options: ComposeOptions = {
         logger: logger ?? options.logger,
       });
     },
+    runWeeklyAnalyses: async (logger) => {
+      const jobs = new AnalysisJobService({ jobs: ports.jobs, queue: ports.queue, defaultTimezone: env.DEFAULT_TIMEZONE });
+      return runProactiveAnalyses({ schedules: ports.schedules, jobs, logger: logger ?? options.logger });
+    },
+    weeklySchedule: async (logger) => {
+      const { WeeklyCron } = await import('../adapters/local/weekly-cron');
+      const log = logger ?? options.logger;
+      const cron = new WeeklyCron(env.WEEKLY_ANALYSIS_CRON, { ...(log ? { logger: log } : {}) });
+      cron.start(() => composition.runWeeklyAnalyses(log));
+      return cron;
+    },
     consumeQueue: async (handler, logger) => {
+      const log = logger ?? options.logger ?? SILENT;
+      if (plan.queue === 'aws' && aws) return aws.poller(handler, log);
       if (plan.queue !== 'local' || !local) return unbuilt('queue', plan.queue);
       await local.queue.releaseInFlight();
       return new local.LocalQueueWorker({
@@ -179,6 +208,8 @@ export async function compose(config: PecuniaConfig, options: ComposeOptions = {
     },
     close: async () => {
       local?.close();
+      aws?.close();
     },
   };
+  return composition;
 }

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       tokens: 'local',
       nonces: 'local',
       idempotency: 'local',
+      schedules: 'local',
       queue: 'local',
       extractor: 'local',
       coach: 'local',
@@ -50,7 +51,6 @@ describe('loadConfig', () => {
       expect.stringMatching(/^DEFAULT_TIMEZONE: must be an IANA time zone/),
       expect.stringMatching(/^WORKER_ENABLED: must be true or false/),
       expect.stringMatching(/^ANALYSIS_MAX_RECEIVE_COUNT: /),
-      expect.stringMatching(/AWS mode \(SQS\/DynamoDB\) is not available in this build yet/),
     ]);
   });
 
@@ -60,6 +60,10 @@ describe('loadConfig', () => {
     expect(planAdapters({ GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret' })).toMatchObject({ journal: 'google', media: 'google', jobs: 'local' });
     expect(planAdapters({ GEMINI_API_KEY: 'k', SERPAPI_API_KEY: ' ' })).toMatchObject({ extractor: 'gemini', coach: 'gemini', transcriber: 'gemini', imageAnalyst: 'gemini', researcher: 'none' });
     expect(modeOf(planAdapters({ GEMINI_API_KEY: 'k', DYNAMODB_TABLE_NAME: 't' }))).toBe('aws+gemini');
+    // AWS state and queue with the local journal: legal on a host that also runs the SQS worker.
+    const aws = { DYNAMODB_TABLE_NAME: 't', AWS_REGION: 'eu-west-1', ANALYSIS_QUEUE_URL: 'http://127.0.0.1:5000/000000000000/q' };
+    expect(loadConfig(aws, 'api').adapters).toMatchObject({ jobs: 'aws', schedules: 'aws', queue: 'aws', journal: 'local', media: 'local' });
+    expect(loadConfig(aws, 'worker').adapters.queue).toBe('aws');
     expect(describePlan(planAdapters({}))).toMatch(/^journal=local media=local apiKeys=local .* researcher=none$/);
   });
 
@@ -90,11 +94,6 @@ describe('loadConfig', () => {
     ]);
     // The SQS worker has nothing to poll without a queue.
     expect(problemsOf(() => loadConfig({}, 'worker'))).toEqual([expect.stringMatching(/^ANALYSIS_QUEUE_URL: the SQS worker needs the queue it polls/)]);
-  });
-
-  it('refuses families this build lacks instead of quietly running locally', () => {
-    const aws = { ANALYSIS_QUEUE_URL: 'http://127.0.0.1:5000/000000000000/q', DYNAMODB_TABLE_NAME: 't', AWS_REGION: 'us-east-1' };
-    expect(problemsOf(() => loadConfig(aws, 'api'))).toEqual([expect.stringMatching(/AWS mode \(SQS\/DynamoDB\) is not available in this build yet/)]);
   });
 
   it('never echoes a secret in its message', () => {

@@ -20,6 +20,7 @@ export interface AdapterPlan {
   tokens: StateFamily;
   nonces: StateFamily;
   idempotency: StateFamily;
+  schedules: StateFamily;
   queue: StateFamily;
   extractor: ModelFamily;
   coach: ModelFamily;
@@ -39,27 +40,6 @@ export interface PecuniaConfig {
 
 type Source = Readonly<Record<string, string | undefined>>;
 
-
-/**
- * Families whose adapters this build contains. A family chosen by the environment but missing here stops start-up
- * with the reason, rather than quietly running on another family. Adding a family's adapters means adding it here
- * and to `compose.ts`.
- */
-const BUILT: Readonly<Record<Family, boolean>> = {
-  local: true,
-  none: true,
-  google: true,
-  aws: false,
-  gemini: true,
-  serpapi: true,
-};
-
-const UNBUILT_REASON: Readonly<Record<string, string>> = {
-  google: 'GOOGLE_CLIENT_ID: Google mode (Drive/Sheets) is not available in this build yet; unset GOOGLE_* to run locally',
-  aws: 'ANALYSIS_QUEUE_URL/DYNAMODB_TABLE_NAME: AWS mode (SQS/DynamoDB) is not available in this build yet; unset them to run locally',
-  gemini: 'GEMINI_API_KEY: Gemini extraction and coaching are not available in this build yet; unset it to use the rule-based extractor and coach',
-  serpapi: 'SERPAPI_API_KEY: web research is not available in this build yet; unset it (reports then say research was skipped)',
-};
 
 type PlanVariables = 'GOOGLE_CLIENT_ID' | 'GOOGLE_CLIENT_SECRET' | 'DYNAMODB_TABLE_NAME' | 'ANALYSIS_QUEUE_URL' | 'GEMINI_API_KEY' | 'SERPAPI_API_KEY';
 
@@ -82,6 +62,7 @@ export function planAdapters(variables: Partial<Record<PlanVariables, string | u
     tokens: state,
     nonces: state,
     idempotency: state,
+    schedules: state,
     queue: env.ANALYSIS_QUEUE_URL ? 'aws' : 'local',
     extractor: model,
     coach: model,
@@ -138,8 +119,6 @@ export function loadConfig(source: Source, entry: Entry): PecuniaConfig {
 
   const adapters = planAdapters(source);
   problems.push(...unworkable(adapters, entry));
-  const unbuilt = new Set((Object.values(adapters) as Family[]).filter((family) => !BUILT[family]));
-  for (const family of unbuilt) problems.push(UNBUILT_REASON[family]!);
 
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;

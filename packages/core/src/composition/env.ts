@@ -1,6 +1,7 @@
 // Every environment variable any entry point reads (API, CLIs, Lambda, workers), described once with its default.
 import { z } from 'zod';
 import { isValidTimezone } from '../domain/timestamps';
+import { cronPatternProblem, DEFAULT_WEEKLY_CRON } from '../adapters/local/weekly-cron';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../ports/job-queue.port';
 
 const optionalText = z
@@ -37,6 +38,15 @@ export const envSchema = z.object({
   ANALYSIS_MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_RECEIVE_COUNT),
   ANALYSIS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
   ANALYSIS_MAX_MEDIA_FILES: z.coerce.number().int().min(0).max(500).default(40),
+  // Weekly proactive analyses (the in-process worker's cron; EventBridge fires them in AWS)
+  WEEKLY_ANALYSIS_CRON: z
+    .string()
+    .trim()
+    .default(DEFAULT_WEEKLY_CRON)
+    .superRefine((pattern, ctx) => {
+      const problem = cronPatternProblem(pattern);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   // Google: OAuth, the trader's Drive and Sheets
   GOOGLE_CLIENT_ID: optionalText,
   GOOGLE_CLIENT_SECRET: optionalText,
@@ -59,6 +69,8 @@ export const envSchema = z.object({
   ANALYSIS_QUEUE_URL: optionalText.pipe(z.url().optional()),
   DYNAMODB_TABLE_NAME: optionalText,
   AWS_REGION: optionalText,
+  /** A local stand-in (moto, dynalite, LocalStack); unset means AWS itself. */
+  AWS_ENDPOINT_URL: optionalText.pipe(z.url().optional()),
   // Models and research
   GEMINI_API_KEY: optionalText,
   GEMINI_MODEL_NAME: z.string().trim().default('gemini-2.5-flash'),

@@ -28,6 +28,7 @@ export async function openLocalFamily(options: { dataDir: string; publicBaseUrl:
     idempotency: new local.SqliteIdempotencyStore(db),
     tokens: new local.SqliteTokenStore(db),
     nonces: new local.SqliteNonceStore(db),
+    schedules: new local.SqliteScheduleStore(db),
     jobs,
     // A job whose message is given up on is failed, not left `running` (the SQS dead-letter queue's job in AWS).
     queue: new local.SqliteJobQueue(db, { maxReceiveCount: options.maxReceiveCount, onDeadLetter: failJobOfDeadLetter(jobs, options.logger) }),

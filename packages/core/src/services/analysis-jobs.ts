@@ -16,6 +16,17 @@ export interface NewAnalysisJob {
   timezone?: string;
 }
 
+export interface CreateJobOptions {
+  /**
+   * The id to store the job under instead of a random one. A caller that derives it from what the job is for (the
+   * weekly run: user and ISO week) gets `JOB.ALREADY_EXISTS` from a second create: at most one such job exists.
+   */
+  jobId?: string;
+}
+
+/** Job ids the API accepts in a path: UUIDs, and ids derived by callers such as the weekly run. */
+const JOB_ID = /^[A-Za-z0-9-]{1,64}$/;
+
 export interface AnalysisJobsDeps {
   jobs: JobStore;
   queue: JobQueue;
@@ -31,7 +42,11 @@ export class AnalysisJobService {
   }
 
   /** Stores the job as queued, then queues it; a queue failure marks the job failed and is reported as 503. */
-  async create(owner: string, input: NewAnalysisJob): Promise<AnalysisJob> {
+  async create(owner: string, input: NewAnalysisJob, options: CreateJobOptions = {}): Promise<AnalysisJob> {
+    // A caller's bug, not a trader's input: an id `get` could never read back must not be stored.
+    if (options.jobId !== undefined && !JOB_ID.test(options.jobId)) {
+      throw new ValidationError('ANALYSIS.INVALID_JOB_ID', 'A job id is 1–64 letters, digits or "-"', { field: 'job_id' });
+    }
     const sheetId = parseSheetId(input.sheet_id);
     const sheetRange = input.sheet_range ?? DEFAULT_SHEET_RANGE;
     parseSheetRange(sheetRange);
@@ -47,7 +62,7 @@ export class AnalysisJobService {
 
     const at = this.now().toISOString();
     const job: AnalysisJob = {
-      job_id: randomUUID(),
+      job_id: options.jobId ?? randomUUID(),
       user_id: owner,
       status: 'queued',
       stage: 'queued',
@@ -74,7 +89,7 @@ export class AnalysisJobService {
   }
 
   async get(owner: string, jobId: string): Promise<AnalysisJob> {
-    const job = /^[A-Za-z0-9-]{1,64}$/.test(jobId) ? await this.deps.jobs.get(owner, jobId) : null;
+    const job = JOB_ID.test(jobId) ? await this.deps.jobs.get(owner, jobId) : null;
     // Another user's job answers exactly like a missing one: its existence is not revealed.
     if (!job) throw new NotFoundError('ANALYSIS.JOB_NOT_FOUND', 'No analysis job with this id');
     return job;

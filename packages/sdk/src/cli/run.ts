@@ -6,6 +6,7 @@ import type { FetchFn, Sleep } from '../retry';
 import { SDK_VERSION } from '../version';
 import { parse, text, UsageError } from './args';
 import { analyze, report, submit, trade, type CommandContext, type CommandIo } from './commands';
+import { schedule } from './schedule';
 
 export const EXIT_OK = 0;
 /** The API or the network said no, or the result is not what was asked for (a trade not stored, no report yet). */
@@ -23,6 +24,9 @@ Usage:
   pecunia analyze --prompt "question" [--from yyyy-mm-dd] [--to yyyy-mm-dd] [--sheet ID]
                   [--wait [--markdown] [--interval MS] [--timeout S]]
   pecunia report JOB_ID [--markdown]
+  pecunia schedule set [--sheet ID] [--range R] [--prompt "question"] [--timezone Area/City] [--disable]
+                       (replaces the weekly analysis: what is left out takes its default again)
+  pecunia schedule show | delete
 
 Every command: [--url URL] [--key KEY] [--range Journal!A1] [--timezone Area/City]
   --url  defaults to $PECUNIA_API_URL, then http://localhost:8000
@@ -39,7 +43,7 @@ export interface CliIo extends Omit<CommandIo, 'readFile'> {
   sleep?: Sleep;
 }
 
-const COMMANDS: Record<string, (args: string[], context: CommandContext) => Promise<number>> = { submit, trade, analyze, report };
+const COMMANDS: Record<string, (args: string[], context: CommandContext) => Promise<number>> = { submit, trade, analyze, report, schedule };
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;

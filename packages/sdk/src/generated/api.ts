@@ -109,6 +109,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/schedules/weekly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the weekly analysis
+         * @description The caller’s schedule; `404 SCHEDULE.NOT_FOUND` when none is set.
+         */
+        get: operations["getWeeklySchedule"];
+        /**
+         * Set the weekly analysis
+         * @description Creates or replaces the caller’s weekly proactive analysis. Each weekly run (Sunday 00:00 UTC by default) queues one analysis job, at most one per ISO week, covering the last full Monday–Sunday week in `timezone`; it then shows in `GET /api/analysis/jobs`. `enabled: false` keeps the schedule without running it.
+         */
+        put: operations["setWeeklySchedule"];
+        post?: never;
+        /**
+         * Remove the weekly analysis
+         * @description Jobs already queued keep running; no new ones are queued. `404 SCHEDULE.NOT_FOUND` when none is set.
+         */
+        delete: operations["deleteWeeklySchedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/google/authorize": {
         parameters: {
             query?: never;
@@ -717,6 +745,34 @@ export interface components {
                 reason: string;
             }[];
         };
+        /** @description A weekly analysis of the previous 7 days, queued by the proactive run (Sunday 00:00 UTC by default). */
+        WeeklySchedule: {
+            user_id: string;
+            sheet_id: string;
+            sheet_range: string;
+            prompt: string;
+            /** @description The week runs Monday to Sunday in this zone. */
+            timezone: string;
+            enabled: boolean;
+            created_at: string;
+            updated_at: string;
+        };
+        /**
+         * @description The journal and question of the weekly analysis. Replaces the whole schedule: `sheet_range` (default `Journal!A1`), `prompt` (default: how the week went and what to change) and `timezone` (default: the server’s) take their defaults when left out.
+         * @example {
+         *       "sheet_id": "my-journal",
+         *       "prompt": "Where did I give back profits this week?",
+         *       "timezone": "America/New_York",
+         *       "enabled": true
+         *     }
+         */
+        WeeklyScheduleRequest: {
+            sheet_id: string;
+            sheet_range?: string;
+            prompt?: string;
+            timezone?: string;
+            enabled: boolean;
+        };
         /** @description Something that went wrong without stopping the analysis (an unreadable row, a file that could not be read). */
         WorkflowWarning: {
             /** @enum {string} */
@@ -1105,6 +1161,82 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Job"];
                 };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getWeeklySchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklySchedule"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    setWeeklySchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WeeklyScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description The stored schedule. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklySchedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteWeeklySchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule is removed. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];

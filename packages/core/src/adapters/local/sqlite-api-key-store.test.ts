@@ -54,6 +54,9 @@ describe('SqliteApiKeyStore', () => {
     expect(await store.verify(b1.key)).toBe('bob');
     expect(await store.count('alice')).toBe(0);
     expect(await store.count('bob')).toBe(1);
+    // The user still exists: every key ever issued counts when asked for.
+    expect(await store.count('alice', { includeRevoked: true })).toBe(2);
+    expect(await store.count('nobody', { includeRevoked: true })).toBe(0);
 
     const a3 = await store.create('alice');
     expect(await store.verify(a3.key)).toBe('alice');

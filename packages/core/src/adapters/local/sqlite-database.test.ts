@@ -36,7 +36,7 @@ describe('openDatabase', () => {
       .prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
       .pluck()
       .all();
-    expect(tables).toEqual(['api_keys', 'google_connections', 'idempotency_keys', 'jobs', 'journal_rows', 'media', 'oauth_nonces', 'queue_messages']);
+    expect(tables).toEqual(['api_keys', 'google_connections', 'idempotency_keys', 'jobs', 'journal_rows', 'media', 'oauth_nonces', 'queue_messages', 'weekly_schedules']);
   });
 
   it('does not migrate again when reopened, and keeps the data', () => {

@@ -100,4 +100,18 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX oauth_nonces_expiry ON oauth_nonces (expires_at);
   `,
+  // 3: each user's weekly proactive analysis. The weekly run reads only the enabled ones, through the partial index.
+  `
+  CREATE TABLE weekly_schedules (
+    user_id     TEXT    PRIMARY KEY,
+    sheet_id    TEXT    NOT NULL,
+    sheet_range TEXT    NOT NULL,
+    prompt      TEXT    NOT NULL,
+    timezone    TEXT    NOT NULL,
+    enabled     INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    created_at  TEXT    NOT NULL,
+    updated_at  TEXT    NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX weekly_schedules_enabled ON weekly_schedules (user_id) WHERE enabled = 1;
+  `,
 ];

@@ -1,0 +1,45 @@
+// One Lambda, two triggers: an SQS batch of analysis jobs, or the weekly schedule's event — told apart by shape.
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { QueueMessageHandler } from '../../ports/job-queue.port';
+import { createSqsBatchHandler } from './sqs-batch-handler';
+
+/** What the EventBridge rule's target sends (its constant input). */
+export const PROACTIVE_ACTION = 'run_proactive_analysis';
+
+export interface LambdaWorker {
+  /** The worker core: one queue message. */
+  onMessage: QueueMessageHandler;
+  /** The weekly run: queues one job per enabled schedule; resolves with what it did. */
+  onSchedule: () => Promise<unknown>;
+}
+
+export type LambdaResult = SQSBatchResponse | { action: typeof PROACTIVE_ACTION; result: unknown };
+export type LambdaEntry = (event: unknown, context: Context) => Promise<LambdaResult>;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function isSqsEvent(event: unknown): event is SQSEvent {
+  return isObject(event) && Array.isArray(event.Records) && event.Records.every((r) => isObject(r) && r.eventSource === 'aws:sqs');
+}
+
+/**
+ * The schedule's event: `{"action": "run_proactive_analysis"}` as the rule's target sends it, or EventBridge's own
+ * scheduled-event envelope (a rule without a constant input), carrying the action in `detail` or nothing at all.
+ */
+export function isProactiveEvent(event: unknown): boolean {
+  if (!isObject(event)) return false;
+  if (event.action === PROACTIVE_ACTION) return true;
+  const envelope = event.source === 'aws.events' && event['detail-type'] === 'Scheduled Event';
+  return envelope && (!isObject(event.detail) || event.detail.action === undefined || event.detail.action === PROACTIVE_ACTION);
+}
+
+/** The handler the Lambda exports: SQS batches get partial batch responses; the schedule's event runs the week. */
+export function createLambdaEntry(worker: LambdaWorker): LambdaEntry {
+  const batch = createSqsBatchHandler(worker.onMessage);
+  return async (event, context) => {
+    if (isSqsEvent(event)) return batch(event, context);
+    if (isProactiveEvent(event)) return { action: PROACTIVE_ACTION, result: await worker.onSchedule() };
+    // Thrown, not swallowed: a misrouted trigger shows up as a failed invocation in the Lambda's metrics.
+    throw new Error('Unrecognised event: expected an SQS batch or {"action": "run_proactive_analysis"}');
+  };
+}
