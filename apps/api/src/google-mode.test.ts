@@ -249,4 +249,25 @@ describe('Google mode, end to end on loopback stand-ins', () => {
     expect(declined.status).toBe(400);
     expect(await declined.text()).toContain('OAUTH.CONSENT_DENIED');
   });
+
+  it('disconnects: the grant is revoked at Google, the tokens deleted, and the account free to connect again', async () => {
+    const account = { sub: '108000000000000000999', email: 'leaving@example.com' };
+    const flow = await connect('leaving', 'code-9', account);
+    const { api_key: key } = await (await flow.callback()).json();
+    const revokesBefore = google.calls.filter((c) => c.path === '/revoke').length;
+
+    const gone = await api.request('/api/auth/google/connection', { method: 'DELETE', key });
+
+    expect(gone.status).toBe(200);
+    expect(await gone.json()).toEqual({ status: 'disconnected', user_id: 'leaving' });
+    expect(google.calls.filter((c) => c.path === '/revoke').length).toBe(revokesBefore + 1);
+    expect(await api.composition.tokens.get('leaving')).toBeNull();
+    const again = await api.request('/api/auth/google/connection', { method: 'DELETE', key });
+    expect(again.status).toBe(404);
+    expect((await again.json()).code).toBe('OAUTH.NOT_CONNECTED');
+    expect((await api.request('/api/auth/google/connection', { method: 'DELETE', key: null })).status).toBe(401);
+    // The same Google account can now serve another user.
+    const other = await connect('arriving', 'code-10', account);
+    expect((await other.callback()).status).toBe(200);
+  });
 });

@@ -11,7 +11,7 @@ import { answerClientError } from './http/problem';
 import { ensureLocalApiKey } from './local-api-key';
 import { idempotent } from './http/idempotency';
 import { analysisRoutes } from './routes/analysis';
-import { googleAuthRoutes } from './routes/google-auth';
+import { googleAuthRoutes, googleConnectionRoutes } from './routes/google-auth';
 import { scheduleRoutes } from './routes/schedules';
 import { createLogger } from './logger';
 
@@ -62,6 +62,7 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
     routers: [
       analysisRoutes(analysis, idempotent(adapters.idempotency)),
       scheduleRoutes(new WeeklyScheduleService({ schedules: adapters.schedules, defaultTimezone: env.DEFAULT_TIMEZONE })),
+      googleConnectionRoutes(connect),
     ],
     publicRouters: [googleAuthRoutes(connect, adapters.apiKeys)],
     readiness: adapters.readiness,

@@ -176,6 +176,15 @@ describe('createClient', () => {
     expect(connected).toEqual({ status: 'connected', user_id: 'bob', email: 'bob@example.com', api_key: 'pk_new' });
   });
 
+  it('disconnects a Google account with the caller’s key', async () => {
+    const fetch = fakeFetch(json(200, { status: 'disconnected', user_id: 'bob' }));
+
+    expect(await clientWith(fetch).client.disconnectGoogle()).toEqual({ status: 'disconnected', user_id: 'bob' });
+    expect(fetch.seen[0]!.method).toBe('DELETE');
+    expect(fetch.seen[0]!.url.pathname).toBe('/api/auth/google/connection');
+    expect(fetch.seen[0]!.headers.get('authorization')).toBe('Bearer key-1');
+  });
+
   it('sets, reads and deletes the weekly schedule', async () => {
     const schedule = {
       user_id: 'local',

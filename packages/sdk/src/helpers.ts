@@ -9,6 +9,7 @@ import type {
   CreateAnalysisJobRequest,
   GoogleAuthorization,
   GoogleConnected,
+  GoogleDisconnected,
   Job,
   JobCreated,
   JobSummary,
@@ -71,8 +72,10 @@ export interface PecuniaHelpers {
   authorizeGoogle(userId: string, options?: CallOptions): Promise<GoogleAuthorization>;
   /** Google mode: finishes a consent with the `code` and `state` Google sent back. A new user's first key is in `api_key`. */
   completeGoogleConnection(body: { code: string; state: string }, options?: CallOptions): Promise<GoogleConnected>;
+  /** Google mode: revokes the grant at Google and forgets the tokens; the trader's Drive and Sheet keep their data. */
+  disconnectGoogle(options?: CallOptions): Promise<GoogleDisconnected>;
   /**
-   * Creates or replaces the caller's weekly analysis of the last full Monday–Sunday week. It replaces the whole
+   * Creates or replaces the caller's weekly analysis of the previous 7 days. It replaces the whole
    * schedule: `sheet_range`, `prompt` and `timezone` left out take their defaults again.
    */
   setWeeklySchedule(body: WeeklyScheduleRequest, options?: CallOptions): Promise<WeeklySchedule>;
@@ -169,6 +172,8 @@ export function createHelpers(api: Client<paths>, deps: { sleep: Sleep; now?: ()
 
     completeGoogleConnection: (body, options = {}) =>
       call(options.signal, () => api.POST('/api/auth/google/callback', { body, signal: options.signal })),
+
+    disconnectGoogle: (options = {}) => call(options.signal, () => api.DELETE('/api/auth/google/connection', { signal: options.signal })),
 
     setWeeklySchedule: (body, options = {}) => call(options.signal, () => api.PUT('/api/schedules/weekly', { body, signal: options.signal })),
 

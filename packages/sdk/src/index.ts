@@ -13,6 +13,7 @@ export type {
   CreateAnalysisJobRequest,
   GoogleAuthorization,
   GoogleConnected,
+  GoogleDisconnected,
   Health,
   Job,
   JobCreated,

@@ -25,6 +25,7 @@ export type Health = Schemas['Health'];
 export type Readiness = Schemas['Readiness'];
 export type GoogleAuthorization = Schemas['GoogleAuthorization'];
 export type GoogleConnected = Schemas['GoogleConnected'];
+export type GoogleDisconnected = Schemas['GoogleDisconnected'];
 export type WeeklySchedule = Schemas['WeeklySchedule'];
 export type WeeklyScheduleRequest = Schemas['WeeklyScheduleRequest'];
 

@@ -18,6 +18,7 @@ import {
   authorizationSchema,
   captureResultSchema,
   connectedSchema,
+  disconnectedSchema,
   healthSchema,
   jobCreatedSchema,
   jobListSchema,
@@ -204,7 +205,7 @@ export function registerOperations(registry: OpenAPIRegistry): void {
     summary: 'Set the weekly analysis',
     description:
       'Creates or replaces the caller’s weekly proactive analysis. Each weekly run (Sunday 00:00 UTC by default) queues one analysis ' +
-      'job, at most one per ISO week, covering the last full Monday–Sunday week in `timezone`; it then shows in `GET /api/analysis/jobs`. ' +
+      'job, at most one per ISO week, covering the previous 7 days in `timezone`; it then shows in `GET /api/analysis/jobs`. ' +
       '`enabled: false` keeps the schedule without running it.',
     request: { body: { required: true, content: { 'application/json': { schema: weeklyScheduleRequest } } } },
     responses: { 200: ok('The stored schedule.', weeklyScheduleSchema), ...problems(400, 401, 413, 415, 500) },
@@ -258,6 +259,16 @@ export function registerOperations(registry: OpenAPIRegistry): void {
     ...open,
     request: { body: { required: true, content: { 'application/json': { schema: callbackBodySchema.meta({ id: 'GoogleCallbackRequest' }) } } } },
     responses: { 200: ok('Connected.', connectedSchema), ...problems(400, 404, 409, 415, 500, 502, 503) },
+  });
+
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/auth/google/connection',
+    operationId: 'disconnectGoogle',
+    tags: ['Google account'],
+    summary: 'Disconnect the Google account',
+    description: 'Revokes the grant at Google and deletes the stored (encrypted) tokens; the journal’s data stays in the trader’s Drive and Sheet.',
+    responses: { 200: ok('Disconnected.', disconnectedSchema), ...problems(401, 404, 500, 503) },
   });
 
   registry.registerPath({

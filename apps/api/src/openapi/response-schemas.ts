@@ -166,3 +166,7 @@ export const connectedSchema = z
     api_key: z.string().nullable().meta({ description: 'The new user’s first API key — shown once; null for a user who already had keys.' }),
   })
   .meta({ id: 'GoogleConnected', description: 'The journal user is connected to the Google account; tokens are stored encrypted.' });
+
+export const disconnectedSchema = z
+  .object({ status: z.literal('disconnected'), user_id: z.string() })
+  .meta({ id: 'GoogleDisconnected', description: 'The grant was revoked at Google and the connection deleted; the account may connect again.' });

@@ -3,6 +3,7 @@
 import { Router, type Request, type Response } from 'express';
 import { isPecuniaError, PecuniaError, type ApiKeyStore, type GoogleConnectService } from '@pecunia/core';
 import { authorizeQuerySchema, callbackBodySchema, callbackQuerySchema } from '../http/schemas';
+import { callerOf } from '../http/auth';
 import { jsonBody, parseWith } from '../http/validate';
 
 const notConfigured = () =>
@@ -38,6 +39,16 @@ function page(res: Response, status: number, title: string, lines: readonly stri
         `code{background:#f2f2f2;padding:.1rem .3rem;border-radius:3px;word-break:break-all}</style></head><body>` +
         `<h1>${escapeHtml(title)}</h1>${lines.map((line) => `<p>${line}</p>`).join('')}</body></html>`,
     );
+}
+
+/** Disconnecting needs the caller's key: behind the key check, with the other authenticated routes. */
+export function googleConnectionRoutes(connect: GoogleConnectService | null): Router {
+  const router = Router();
+  router.delete('/auth/google/connection', async (req, res) => {
+    const service = connect ?? (() => { throw notConfigured(); })();
+    res.json(await service.disconnect(callerOf(req)));
+  });
+  return router;
 }
 
 export function googleAuthRoutes(connect: GoogleConnectService | null, keys: ApiKeyStore): Router {

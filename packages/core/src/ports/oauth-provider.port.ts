@@ -26,4 +26,6 @@ export interface OAuthProvider {
    * `OAUTH.EXCHANGE_FAILED`; an unreachable provider an UpstreamError.
    */
   exchange(code: string): Promise<{ tokens: OAuthTokens; account: OAuthAccount }>;
+  /** Withdraws the grant at the provider (best effort: the caller forgets the tokens whatever it answers). */
+  revoke(token: string): Promise<void>;
 }

@@ -1,6 +1,6 @@
 // Connecting a trader's Google account: a signed, single-use consent request, the code exchanged for tokens that are
 // stored encrypted, and the journal user bound to one Google account — no account taken over through the callback.
-import { ConflictError, UnauthorizedError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../errors';
 import type { ApiKeyStore } from '../ports/api-key-store.port';
 import type { NonceStore } from '../ports/nonce-store.port';
 import type { OAuthProvider } from '../ports/oauth-provider.port';
@@ -20,7 +20,7 @@ export interface GoogleConnectDeps {
   stateKey: Uint8Array;
   /** OAUTH_STATE_TTL: how long a consent request stays valid. */
   stateTtlSeconds: number;
-  /** Told when a user's tokens changed, so a cached client is dropped. */
+  /** Told when a user's tokens changed (connected again, or disconnected), so a cached client is dropped. */
   onConnected?: (userId: string) => void;
   now?: () => number;
 }
@@ -92,6 +92,20 @@ export class GoogleConnectService {
     this.deps.onConnected?.(userId);
     const apiKey = (await this.deps.apiKeys.count(userId)) === 0 ? (await this.deps.apiKeys.create(userId)).key : null;
     return { status: 'connected', user_id: userId, email: account.email ?? null, api_key: apiKey };
+  }
+
+  /**
+   * Disconnects the caller's Google account: the grant is revoked at Google (so the refresh token is dead even if a
+   * copy survived somewhere) and the connection deleted, freeing the account for another user.
+   */
+  async disconnect(owner: string): Promise<{ status: 'disconnected'; user_id: string }> {
+    const current = await this.deps.tokens.get(owner);
+    if (!current) throw new NotFoundError('OAUTH.NOT_CONNECTED', 'No Google account is connected to this user.');
+    const refresh = this.previousRefreshToken(current.ciphertext);
+    if (refresh) await this.deps.oauth.revoke(refresh);
+    await this.deps.tokens.delete(owner);
+    this.deps.onConnected?.(owner);
+    return { status: 'disconnected', user_id: owner };
   }
 
   /** A user exists once a key was issued to them (even if since revoked) or an account connected. */

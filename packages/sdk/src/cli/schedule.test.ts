@@ -44,7 +44,7 @@ describe('pecunia schedule', () => {
       enabled: true,
     });
     expect(JSON.parse(c.stdout())).toEqual(stored);
-    expect(c.stderr()).toContain('last full Monday–Sunday week in America/New_York');
+    expect(c.stderr()).toContain('previous 7 days in America/New_York');
   });
 
   it('sends only what was given, and enabled: false with --disable', async () => {

@@ -29,7 +29,7 @@ export async function schedule(args: string[], { client, io }: CommandContext): 
       io.stdout.write(`${JSON.stringify(stored, null, 2)}\n`);
       io.stderr.write(
         stored.enabled
-          ? `Weekly analysis on: each weekly run analyses the last full Monday–Sunday week in ${stored.timezone}.\n`
+          ? `Weekly analysis on: each weekly run analyses the previous 7 days in ${stored.timezone}.\n`
           : 'Weekly analysis saved but paused: run "pecunia schedule set" without --disable to turn it on.\n',
       );
       return 0;

@@ -123,7 +123,7 @@ export interface paths {
         get: operations["getWeeklySchedule"];
         /**
          * Set the weekly analysis
-         * @description Creates or replaces the caller’s weekly proactive analysis. Each weekly run (Sunday 00:00 UTC by default) queues one analysis job, at most one per ISO week, covering the last full Monday–Sunday week in `timezone`; it then shows in `GET /api/analysis/jobs`. `enabled: false` keeps the schedule without running it.
+         * @description Creates or replaces the caller’s weekly proactive analysis. Each weekly run (Sunday 00:00 UTC by default) queues one analysis job, at most one per ISO week, covering the previous 7 days in `timezone`; it then shows in `GET /api/analysis/jobs`. `enabled: false` keeps the schedule without running it.
          */
         put: operations["setWeeklySchedule"];
         post?: never;
@@ -176,6 +176,26 @@ export interface paths {
          */
         post: operations["completeGoogleConnection"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/google/connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Disconnect the Google account
+         * @description Revokes the grant at Google and deletes the stored (encrypted) tokens; the journal’s data stays in the trader’s Drive and Sheet.
+         */
+        delete: operations["disconnectGoogle"];
         options?: never;
         head?: never;
         patch?: never;
@@ -352,6 +372,12 @@ export interface components {
             email: string | null;
             /** @description The new user’s first API key — shown once; null for a user who already had keys. */
             api_key: string | null;
+        };
+        /** @description The grant was revoked at Google and the connection deleted; the account may connect again. */
+        GoogleDisconnected: {
+            /** @enum {string} */
+            status: "disconnected";
+            user_id: string;
         };
         /** @description The process is up. */
         Health: {
@@ -1335,6 +1361,31 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    disconnectGoogle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Disconnected. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoogleDisconnected"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -35,7 +35,8 @@ function newClient(options: GoogleOAuthOptions): OAuth2Client {
     redirectUri: options.redirectUri,
     eagerRefreshThresholdMillis: REFRESH_MARGIN_MS,
     endpoints: {
-      ...(endpoints.oauthTokenUrl ? { oauth2TokenUrl: endpoints.oauthTokenUrl } : {}),
+      // Google's revoke endpoint sits beside its token endpoint (oauth2.googleapis.com/token, …/revoke).
+      ...(endpoints.oauthTokenUrl ? { oauth2TokenUrl: endpoints.oauthTokenUrl, oauth2RevokeUrl: new URL('revoke', endpoints.oauthTokenUrl).toString() } : {}),
       ...(endpoints.oauthAuthUrl ? { oauth2AuthBaseUrl: endpoints.oauthAuthUrl } : {}),
     },
     ...(endpoints.fetch ? { transporterOptions: { fetchImplementation: endpoints.fetch } } : {}),
@@ -86,6 +87,16 @@ export class GoogleOAuth implements OAuthProvider {
       ...(credentials.token_type ? { token_type: credentials.token_type } : {}),
     };
     return { tokens, account: await this.userinfo(tokens.access_token) };
+  }
+
+  async revoke(token: string): Promise<void> {
+    try {
+      await this.client.revokeToken(token);
+    } catch (error) {
+      // Already revoked or expired at Google: the grant is gone, which is what was asked.
+      if (isInvalidGrant(error) || (error as { status?: number }).status === 400) return;
+      throw new UpstreamError('OAUTH.UNAVAILABLE', 'Google could not be reached to revoke the access; try again shortly.', error, 503);
+    }
   }
 
   /** The account id (`sub`) from OpenID userinfo: no certificate download, no id-token parsing. */
