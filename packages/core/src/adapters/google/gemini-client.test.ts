@@ -190,6 +190,16 @@ describe('GeminiClient backoff', () => {
     expect(error.message).toContain('did not answer within 150 ms');
     expect(standIn.calls).toHaveLength(2);
   });
+
+  it('gives up at the overall deadline, however many tries and models are left', async () => {
+    standIn.respond(() => ({ hang: true }));
+
+    const error = await failure(ask(client({ timeoutMs: 150, deadlineMs: 200, retry: { tries: 5, minDelayMs: 5, maxDelayMs: 20 } })));
+
+    expect(error.code).toBe('GEMINI.UNAVAILABLE');
+    // Five tries of 150 ms would need 750 ms; the deadline stops after the second.
+    expect(standIn.calls.length).toBeLessThanOrEqual(2);
+  });
 });
 
 describe('geminiJsonSchema', () => {

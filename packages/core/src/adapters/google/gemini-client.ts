@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { UpstreamError } from '../../errors';
 
 export const DEFAULT_GEMINI_TIMEOUT_MS = 30_000;
+export const DEFAULT_GEMINI_DEADLINE_MS = 90_000;
 export const DEFAULT_GEMINI_RETRY: Required<GeminiRetryOptions> = { tries: 3, minDelayMs: 500, maxDelayMs: 8_000 };
 /**
  * Media bytes sent inline in one request. Gemini refuses requests above 20 MB and base64 adds a third, so 15 MB of
@@ -31,6 +32,11 @@ export interface GeminiClientOptions {
   baseUrl?: string;
   /** Per attempt (default 30 s). */
   timeoutMs?: number;
+  /**
+   * For a whole `generateJson`, retries and the repair call included (default 90 s): a request a trader waits on must
+   * not hang for minutes while attempts time out one after another.
+   */
+  deadlineMs?: number;
   /** The SDK's fetch; jest needs the global one passed explicitly. */
   fetch?: typeof fetch;
   retry?: GeminiRetryOptions;
@@ -64,6 +70,7 @@ export class GeminiClient {
   private readonly models: readonly string[];
   private readonly retry: Required<GeminiRetryOptions>;
   private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
   private readonly fetchImpl: typeof fetch;
   private readonly apiKey: string;
   /** The model that answered last: later calls start there rather than walking past a retired model each time. */
@@ -76,6 +83,7 @@ export class GeminiClient {
     this.preferred = first;
     this.apiKey = options.apiKey;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_GEMINI_TIMEOUT_MS;
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_GEMINI_DEADLINE_MS;
     this.retry = { ...DEFAULT_GEMINI_RETRY, ...options.retry };
     this.fetchImpl = options.fetch ?? globalThis.fetch;
     // No `retryOptions`: the SDK then makes one attempt per call, and the backoff below stays the only retry loop.
@@ -105,7 +113,8 @@ export class GeminiClient {
       ...(request.system === undefined ? {} : { systemInstruction: request.system }),
     };
     const question: Content = { role: 'user', parts: [...request.parts] };
-    const first = await this.generate([question], config);
+    const deadline = Date.now() + this.deadlineMs;
+    const first = await this.generate([question], config, deadline);
     const firstCheck = checkReply(first.text, request.schema, validate);
     if (firstCheck.ok) return { ok: true, value: firstCheck.value, model: first.model };
 
@@ -114,18 +123,18 @@ export class GeminiClient {
       { role: 'model', parts: [{ text: first.text.trim() === '' ? '(no answer)' : first.text }] },
       { role: 'user', parts: [{ text: repairPrompt(firstCheck.problems) }] },
     ];
-    const second = await this.generate(repair, config);
+    const second = await this.generate(repair, config, deadline);
     const secondCheck = checkReply(second.text, request.schema, validate);
     if (secondCheck.ok) return { ok: true, value: secondCheck.value, model: second.model };
     return { ok: false, problems: secondCheck.problems, model: second.model, reply: secondCheck.reply };
   }
 
-  private async generate(contents: Content[], config: GenerateContentConfig): Promise<{ text: string; model: string }> {
+  private async generate(contents: Content[], config: GenerateContentConfig, deadline: number): Promise<{ text: string; model: string }> {
     const order = [this.preferred, ...this.models.filter((model) => model !== this.preferred)];
     let lastMissing = '';
     for (const model of order) {
       try {
-        const text = await this.withBackoff(() => this.attempt(model, contents, config));
+        const text = await this.withBackoff(() => this.attempt(model, contents, config, deadline), deadline);
         this.preferred = model;
         return { text, model };
       } catch (error) {
@@ -137,7 +146,9 @@ export class GeminiClient {
     throw new UpstreamError('GEMINI.UNAVAILABLE', `None of the configured Gemini models is available (${order.join(', ')}); last: ${lastMissing}`, undefined, 502);
   }
 
-  private async attempt(model: string, contents: Content[], config: GenerateContentConfig): Promise<string> {
+  private async attempt(model: string, contents: Content[], config: GenerateContentConfig, deadline: number): Promise<string> {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new UpstreamError('GEMINI.UNAVAILABLE', `Gemini did not answer within ${this.deadlineMs} ms in all`, undefined, 503);
     // The SDK's ApiError keeps the status but drops the headers: a per-call fetch keeps this call's Retry-After.
     let retryAfter: string | null = null;
     const capture: typeof fetch = async (input, init) => {
@@ -146,7 +157,9 @@ export class GeminiClient {
       return response;
     };
     try {
-      const response = await this.ai.models.generateContent({ model, contents, config: { ...config, httpOptions: { fetch: capture } } });
+      // Each attempt ends at its own timeout or at the overall deadline, whichever comes first.
+      const abortSignal = AbortSignal.timeout(Math.min(this.timeoutMs, left));
+      const response = await this.ai.models.generateContent({ model, contents, config: { ...config, abortSignal, httpOptions: { fetch: capture } } });
       return replyText(response);
     } catch (error) {
       throw this.toError(error, model, retryAfter);
@@ -154,9 +167,10 @@ export class GeminiClient {
   }
 
   /** 429, 5xx, timeouts and network failures are tried again; a `Retry-After` longer than `maxDelayMs` is passed up. */
-  private withBackoff<R>(operation: () => Promise<R>): Promise<R> {
+  private withBackoff<R>(operation: () => Promise<R>, deadline: number): Promise<R> {
     const { tries, minDelayMs, maxDelayMs } = this.retry;
     const willRetry = (error: Error) =>
+      Date.now() + minDelayMs < deadline &&
       error instanceof UpstreamError &&
       (error.code === 'GEMINI.RATE_LIMITED' || error.code === 'GEMINI.UNAVAILABLE') &&
       (error.retryAfterMs ?? 0) <= maxDelayMs;
