@@ -1,7 +1,7 @@
 // Composition root of the analysis Lambda: SQS batches → the worker core, the weekly schedule's event → the weekly run;
 // adapters built once, on the first invocation.
 import type { Logger } from '@pecunia/core';
-import { createLambdaEntry, type LambdaEntry, type LambdaWorker } from '@pecunia/core/aws';
+import { createLambdaEntry, readParameters, type LambdaEntry, type LambdaWorker } from '@pecunia/core/aws';
 import { compose } from '@pecunia/core/composition';
 import { loadConfig } from './config';
 
@@ -17,9 +17,15 @@ export function createLogger(level: Level = 'info', write: (line: string) => voi
   return { info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 
-/** Reads the configuration and builds both triggers over the adapters it names, from the shared composition. */
+/**
+ * Reads the configuration — with the secrets from SSM Parameter Store when `PARAMETERS_PATH` names where the
+ * deployment keeps them, so no secret sits in the function's environment — and builds both triggers over the
+ * adapters it names, from the shared composition.
+ */
 export async function setupFromEnv(source: NodeJS.ProcessEnv = process.env): Promise<LambdaWorker> {
-  const config = loadConfig(source);
+  const path = source.PARAMETERS_PATH?.trim();
+  const secrets = path && source.AWS_REGION ? await readParameters({ path, region: source.AWS_REGION, ...(source.AWS_ENDPOINT_URL ? { endpoint: source.AWS_ENDPOINT_URL } : {}) }) : {};
+  const config = loadConfig({ ...source, ...secrets });
   const logger = createLogger(config.env.APP_LOG_LEVEL);
   const adapters = await compose(config, { logger });
   return { onMessage: await adapters.analysisHandler(logger), onSchedule: () => adapters.runWeeklyAnalyses(logger) };

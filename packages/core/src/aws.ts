@@ -18,3 +18,5 @@ export type { SqsPollerOptions, PollResult } from './adapters/aws/sqs-poller';
 export { bootstrapAws } from './adapters/aws/bootstrap';
 export { queueNameFromUrl, deadLetterQueueName, visibilityTimeoutFor, redrivePolicy, queueDefinition, DEFAULT_LAMBDA_TIMEOUT_SECONDS } from './adapters/aws/queue-definition';
 export type { BootstrapAwsOptions, BootstrapAwsReport } from './adapters/aws/bootstrap';
+export { readParameters } from './adapters/aws/ssm-parameters';
+export type { ParameterSource } from './adapters/aws/ssm-parameters';

@@ -71,6 +71,8 @@ export const envSchema = z.object({
   AWS_REGION: optionalText,
   /** A local stand-in (moto, dynalite, LocalStack); unset means AWS itself. */
   AWS_ENDPOINT_URL: optionalText.pipe(z.url().optional()),
+  /** Deployed Lambdas: the SSM path (`/pecunia/<stack>/`) whose SecureStrings hold the secrets, read at cold start. */
+  PARAMETERS_PATH: optionalText.pipe(z.string().regex(/^\/[A-Za-z0-9_.\-/]*\/$/, 'must be an SSM path such as /pecunia/prod/').optional()),
   // Models and research
   GEMINI_API_KEY: optionalText,
   GEMINI_MODEL_NAME: z.string().trim().default('gemini-2.5-flash'),
