@@ -1,5 +1,6 @@
 // An analysis job as stored and as the API shows it: request, state and — once completed — its result.
 import { z } from 'zod';
+import { ValidationError } from '../errors';
 import { analysisResultSchema } from './analysis-result';
 
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
@@ -48,3 +49,25 @@ export type AnalysisJob = JobSummary & {
   user_id: string;
   result?: z.infer<typeof analysisResultSchema>;
 };
+
+/** Most jobs one list call returns. */
+export const MAX_JOB_LIST = 100;
+
+/** A requested page size clamped to 1..100; a non-number asks for the smallest page rather than failing. */
+export function clampJobListLimit(limit: number): number {
+  if (Number.isNaN(limit)) return 1;
+  return Math.min(MAX_JOB_LIST, Math.max(1, Math.trunc(limit)));
+}
+
+/** The checks every job store makes before writing a job, so all of them refuse the same jobs with the same codes. */
+export function assertStorableJob(job: AnalysisJob): void {
+  const invalid = (field: string): never => {
+    throw new ValidationError('JOB.INVALID', `The job field ${field} is missing or invalid.`, { field });
+  };
+  for (const field of ['job_id', 'user_id', 'stage', 'created_at', 'updated_at'] as const) {
+    if (typeof job[field] !== 'string' || (field !== 'stage' && job[field].length === 0)) invalid(field);
+  }
+  if (!(JOB_STATUSES as readonly string[]).includes(job.status)) invalid('status');
+  if (!Number.isFinite(job.progress)) invalid('progress');
+  if (typeof job.request !== 'object' || job.request === null) invalid('request');
+}

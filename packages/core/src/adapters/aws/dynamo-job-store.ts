@@ -2,19 +2,15 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, ValidationError } from '../../errors';
 import type { AnalysisResult } from '../../domain/analysis-result';
-import { JOB_STATUSES, type AnalysisJob, type AnalysisJobRequest, type JobError, type JobStatus } from '../../domain/job';
+import { assertStorableJob, clampJobListLimit, MAX_JOB_LIST, type AnalysisJob, type AnalysisJobRequest, type JobError, type JobStatus } from '../../domain/job';
 import type { JobStore } from '../../ports/job-store.port';
 import { describeTable, isConditionFailed, named, type DynamoStoreOptions } from './dynamo-client';
 import { deleteResultChunks, loadResult, storeResult, type StoredResult } from './dynamo-job-result';
 import { itemKeys, OWNER_INDEX } from './dynamo-table';
 
-export const MAX_LIST_LIMIT = 100;
+export { MAX_JOB_LIST as MAX_LIST_LIMIT };
 
-/** Clamps a requested page size to 1..100, as the SQLite store does; a non-number asks for the smallest page. */
-export function clampListLimit(limit: number): number {
-  if (Number.isNaN(limit)) return 1;
-  return Math.min(MAX_LIST_LIMIT, Math.max(1, Math.trunc(limit)));
-}
+export { clampJobListLimit as clampListLimit };
 
 /** A job item as read back: the summary fields, and where its result is once completed. */
 interface JobItem {
@@ -45,7 +41,7 @@ export class DynamoJobStore implements JobStore {
   }
 
   async create(job: AnalysisJob): Promise<void> {
-    assertJob(job);
+    assertStorableJob(job);
     const stored: StoredResult | null = job.result === undefined ? null : await storeResult(this.doc, this.tableName, job.job_id, job.result);
     try {
       await this.doc.send(
@@ -99,7 +95,7 @@ export class DynamoJobStore implements JobStore {
           KeyConditionExpression: '#gsi1pk = :owner',
           ExpressionAttributeValues: { ':owner': itemKeys.ownerJobs(userId) },
           ScanIndexForward: false,
-          Limit: clampListLimit(limit),
+          Limit: clampJobListLimit(limit),
         }),
       ),
     );
@@ -212,15 +208,3 @@ function summaryOf(item: JobItem): AnalysisJob {
   return job;
 }
 
-/** The SQLite store's checks, so both stores refuse the same jobs with the same codes. */
-function assertJob(job: AnalysisJob): void {
-  const invalid = (field: string): never => {
-    throw new ValidationError('JOB.INVALID', `The job field ${field} is missing or invalid.`, { field });
-  };
-  for (const field of ['job_id', 'user_id', 'stage', 'created_at', 'updated_at'] as const) {
-    if (typeof job[field] !== 'string' || (field !== 'stage' && job[field].length === 0)) invalid(field);
-  }
-  if (!(JOB_STATUSES as readonly string[]).includes(job.status)) invalid('status');
-  if (!Number.isFinite(job.progress)) invalid('progress');
-  if (typeof job.request !== 'object' || job.request === null) invalid('request');
-}

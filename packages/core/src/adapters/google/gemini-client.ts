@@ -3,6 +3,7 @@ import { ApiError, type Content, type GenerateContentConfig, type GenerateConten
 import pRetry from 'p-retry';
 import { z } from 'zod';
 import { UpstreamError } from '../../errors';
+import { parseRetryAfter } from '../../domain/retry-after';
 
 export const DEFAULT_GEMINI_TIMEOUT_MS = 30_000;
 export const DEFAULT_GEMINI_DEADLINE_MS = 90_000;
@@ -285,14 +286,6 @@ function googleErrorOf(message: string): { message?: string; status?: string; re
   }
 }
 
-/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
-function parseRetryAfter(header: string | null): number | undefined {
-  if (header === null || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
 
 // The subset of JSON Schema Gemini's `responseJsonSchema` documents. The rest (patterns, lengths, defaults) is left
 // to the zod check: the model gets the shape, our validation keeps the rules.

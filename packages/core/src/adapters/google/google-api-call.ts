@@ -1,6 +1,7 @@
 // Calling Drive and Sheets for a trader: client options, one token refresh when Google refuses a token, failures read.
 import type { OAuth2Client } from 'google-auth-library';
 import { reconnectRequired, type GoogleAuthProvider, type GoogleEndpoints } from './google-auth';
+import { parseRetryAfter } from '../../domain/retry-after';
 
 /** A failed Google call as the adapters need it, whatever shape gaxios gave it. */
 export interface GoogleFailure {
@@ -75,14 +76,6 @@ export function describeFailure(error: unknown, now = Date.now()): GoogleFailure
   };
 }
 
-/** `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
 
 function readHeader(headers: unknown, name: string): string | undefined {
   if (typeof headers !== 'object' || headers === null) return undefined;

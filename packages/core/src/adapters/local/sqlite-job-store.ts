@@ -2,11 +2,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { ConflictError, ValidationError } from '../../errors';
 import type { AnalysisResult } from '../../domain/analysis-result';
-import { JOB_STATUSES, type AnalysisJob, type AnalysisJobRequest, type JobError, type JobStatus } from '../../domain/job';
+import { assertStorableJob, clampJobListLimit, MAX_JOB_LIST, type AnalysisJob, type AnalysisJobRequest, type JobError, type JobStatus } from '../../domain/job';
 import type { JobStore } from '../../ports/job-store.port';
 import type { Database } from './sqlite-database';
 
-export const MAX_LIST_LIMIT = 100;
+export { MAX_JOB_LIST as MAX_LIST_LIMIT };
 
 export interface SqliteJobStoreOptions {
   now?: () => number;
@@ -27,11 +27,7 @@ interface JobRow {
 
 const COLUMNS = 'job_id, user_id, status, stage, progress, created_at, updated_at, request, error, result';
 
-/** Clamps a requested page size to 1..100; a non-number asks for the smallest page rather than failing. */
-export function clampListLimit(limit: number): number {
-  if (Number.isNaN(limit)) return 1;
-  return Math.min(MAX_LIST_LIMIT, Math.max(1, Math.trunc(limit)));
-}
+export { clampJobListLimit as clampListLimit };
 
 export class SqliteJobStore implements JobStore {
   readonly name = 'sqlite';
@@ -80,7 +76,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   async create(job: AnalysisJob): Promise<void> {
-    assertJob(job);
+    assertStorableJob(job);
     const inserted = this.insertStatement.run({
       job_id: job.job_id,
       user_id: job.user_id,
@@ -104,7 +100,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   async list(userId: string, limit: number): Promise<AnalysisJob[]> {
-    return this.listStatement.all(userId, clampListLimit(limit)).map(toJob);
+    return this.listStatement.all(userId, clampJobListLimit(limit)).map(toJob);
   }
 
   async getById(jobId: string): Promise<AnalysisJob | null> {
@@ -140,17 +136,6 @@ export class SqliteJobStore implements JobStore {
   }
 }
 
-function assertJob(job: AnalysisJob): void {
-  const invalid = (field: string): never => {
-    throw new ValidationError('JOB.INVALID', `The job field ${field} is missing or invalid.`, { field });
-  };
-  for (const field of ['job_id', 'user_id', 'stage', 'created_at', 'updated_at'] as const) {
-    if (typeof job[field] !== 'string' || (field !== 'stage' && job[field].length === 0)) invalid(field);
-  }
-  if (!(JOB_STATUSES as readonly string[]).includes(job.status)) invalid('status');
-  if (!Number.isFinite(job.progress)) invalid('progress');
-  if (typeof job.request !== 'object' || job.request === null) invalid('request');
-}
 
 function toJob(row: JobRow): AnalysisJob {
   const job: AnalysisJob = {

@@ -2,6 +2,7 @@
 import pRetry from 'p-retry';
 import { UpstreamError } from '../../errors';
 import type { ResearchFinding, WebResearcher } from '../../ports/media-analysis.port';
+import { parseRetryAfter } from '../../domain/retry-after';
 
 export const DEFAULT_SERPAPI_BASE_URL = 'https://serpapi.com';
 export const DEFAULT_SERPAPI_TIMEOUT_MS = 15_000;
@@ -134,11 +135,3 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
-function parseRetryAfter(header: string | null): number | undefined {
-  if (header === null || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
