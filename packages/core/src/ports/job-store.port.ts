@@ -21,5 +21,7 @@ export interface JobStore {
   complete(jobId: string, result: AnalysisResult): Promise<boolean>;
   /** Marks a job failed unless it has completed. */
   fail(jobId: string, error: JobError): Promise<void>;
+  /** Puts a job that failed with `errorCode` back to `queued` (its error cleared); false when it is not such a job. */
+  reopen(jobId: string, errorCode: string): Promise<boolean>;
   ready(): Promise<void>;
 }

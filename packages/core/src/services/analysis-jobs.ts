@@ -88,6 +88,23 @@ export class AnalysisJobService {
     return job;
   }
 
+  /**
+   * Sends a job's message again when the job never reached the queue (it failed with `QUEUE.UNAVAILABLE`): the worker
+   * starts a failed job afresh. Returns false, sending nothing, for any other job — a `queued` one has its message.
+   */
+  async requeue(owner: string, jobId: string): Promise<boolean> {
+    const job = await this.get(owner, jobId);
+    // Conditional: of two runs reopening it at once, one sends the message.
+    if (!(await this.deps.jobs.reopen(job.job_id, 'QUEUE.UNAVAILABLE'))) return false;
+    try {
+      await this.deps.queue.enqueue({ job_id: job.job_id, user_id: owner });
+    } catch (error) {
+      await this.deps.jobs.fail(job.job_id, { code: 'QUEUE.UNAVAILABLE', message: 'The job could not be queued' });
+      throw new UpstreamError('QUEUE.UNAVAILABLE', 'The analysis queue is unavailable; try again shortly', error, 503);
+    }
+    return true;
+  }
+
   async get(owner: string, jobId: string): Promise<AnalysisJob> {
     const job = JOB_ID.test(jobId) ? await this.deps.jobs.get(owner, jobId) : null;
     // Another user's job answers exactly like a missing one: its existence is not revealed.

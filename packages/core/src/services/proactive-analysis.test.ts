@@ -48,14 +48,16 @@ describe('coveredWeek', () => {
     expect(coveredWeek(new Date('2026-03-15T00:00:00Z'), 'UTC')).toEqual({ start_date: '2026-03-08', end_date: '2026-03-14', iso_week: '2026-W11' });
   });
 
-  it('reads today in the trader’s zone: far east is already on Monday, far west still on Sunday', () => {
+  it('reads the 7 days in the trader’s zone (far east already on Monday, far west still on Sunday), the week in UTC', () => {
     const sundayNoonUtc = new Date('2026-03-08T12:30:00Z');
 
     const kiritimati = coveredWeek(sundayNoonUtc, 'Pacific/Kiritimati'); // UTC+14: Monday 02:30
     const pagoPago = coveredWeek(sundayNoonUtc, 'Pacific/Pago_Pago'); // UTC-11: Sunday 01:30
 
-    expect(kiritimati).toEqual({ start_date: '2026-03-02', end_date: '2026-03-08', iso_week: '2026-W11' });
+    // Each trader's own 7 days; one week id for the run, wherever they are (a retry hours later names the same).
+    expect(kiritimati).toEqual({ start_date: '2026-03-02', end_date: '2026-03-08', iso_week: '2026-W10' });
     expect(pagoPago).toEqual({ start_date: '2026-03-01', end_date: '2026-03-07', iso_week: '2026-W10' });
+    expect(coveredWeek(new Date('2026-03-08T23:30:00Z'), 'Pacific/Auckland').iso_week).toBe('2026-W10');
   });
 
   it('names the ISO week-numbering year across New Year', () => {
@@ -208,13 +210,18 @@ describe('runProactiveAnalyses', () => {
     expect(await jobStore.list('alice', 10)).toHaveLength(1);
   });
 
-  it('reports a week whose job could not be queued, on that run and on a second one', async () => {
+  it('reports a week whose job could not be queued, and queues it on a later run once the queue is back', async () => {
     await schedules.put(schedule('alice'));
 
     const first = await run({ queue: downQueue });
     const second = await run({ queue: downQueue });
+    const third = await run();
 
     expect(first).toEqual({ queued: 0, already_queued: 0, failed: [{ user_id: 'alice', code: 'QUEUE.UNAVAILABLE' }] });
     expect(second).toEqual(first);
+    expect(third).toEqual({ queued: 1, already_queued: 0, failed: [] });
+    expect(await queue.stats()).toMatchObject({ visible: 1 });
+    // Once queued, a further firing leaves it alone.
+    expect(await run()).toEqual({ queued: 0, already_queued: 1, failed: [] });
   });
 });

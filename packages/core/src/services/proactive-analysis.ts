@@ -36,17 +36,18 @@ export interface CoveredWeek {
 const DEFAULT_CONCURRENCY = 8;
 
 /**
- * The previous 7 days before `now` (today excluded), as the calendar reads in `timezone`. A run at the default time
- * (Sunday 00:00 UTC) covers Sunday to Saturday wherever the trader is; a second firing in the same ISO week — the
- * event delivered twice, or a run by hand — names the same week, so it finds the job already there.
+ * The previous 7 days before `now` (today excluded), as the calendar reads in `timezone`, and the run's ISO week in
+ * UTC — one week for every trader, so a retry of the same run hours later (the event delivered twice, a Lambda
+ * retry) names the same week wherever the trader is, and finds the job already there.
  */
 export function coveredWeek(now: Date, timezone: string): CoveredWeek {
   // Luxon weeks are ISO weeks (Monday first) unless locale weeks are asked for.
   const today = DateTime.fromJSDate(now, { zone: timezone }).startOf('day');
+  const week = DateTime.fromJSDate(now, { zone: 'UTC' });
   return {
     start_date: today.minus({ days: 7 }).toISODate() ?? '',
     end_date: today.minus({ days: 1 }).toISODate() ?? '',
-    iso_week: `${today.weekYear}-W${String(today.weekNumber).padStart(2, '0')}`,
+    iso_week: `${week.weekYear}-W${String(week.weekNumber).padStart(2, '0')}`,
   };
 }
 
@@ -113,9 +114,7 @@ async function queueWeek(jobs: AnalysisJobService, schedule: WeeklySchedule, now
     return 'queued';
   } catch (error) {
     if (!isPecuniaError(error) || error.code !== 'JOB.ALREADY_EXISTS') throw error;
-    // A job stored but never queued (the queue was down on the first run) is not "already queued": say so, so the
-    // operator sees the week was missed instead of a count that hides it.
-    const existing = await jobs.get(schedule.user_id, jobId);
-    return existing.status === 'failed' && existing.error?.code === 'QUEUE.UNAVAILABLE' ? { failed: 'QUEUE.UNAVAILABLE' } : 'already_queued';
+    // A job stored but never queued (the queue was down on an earlier run) is sent now: the week is not lost.
+    return (await jobs.requeue(schedule.user_id, jobId)) ? 'queued' : 'already_queued';
   }
 }

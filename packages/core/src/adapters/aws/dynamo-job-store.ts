@@ -161,6 +161,14 @@ export class DynamoJobStore implements JobStore {
     });
   }
 
+  async reopen(jobId: string, errorCode: string): Promise<boolean> {
+    return this.update(jobId, {
+      UpdateExpression: 'SET #status = :queued, #stage = :queued, #progress = :zero, #updated_at = :now REMOVE #error',
+      ConditionExpression: 'attribute_exists(#pk) AND #status = :failed AND #error.#code = :code',
+      ExpressionAttributeValues: { ':queued': 'queued', ':zero': 0, ':failed': 'failed', ':code': errorCode, ':now': this.timestamp() },
+    });
+  }
+
   async ready(): Promise<void> {
     await describeTable(this.doc, this.tableName);
   }

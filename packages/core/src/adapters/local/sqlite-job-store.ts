@@ -41,6 +41,7 @@ export class SqliteJobStore implements JobStore {
   private readonly progressStatement: BetterSqlite3.Statement<[string, number, string, string]>;
   private readonly completeStatement: BetterSqlite3.Statement<[string, string, string]>;
   private readonly failStatement: BetterSqlite3.Statement<[string, string, string]>;
+  private readonly reopenStatement: BetterSqlite3.Statement<[string, string, string]>;
   private readonly probeStatement: BetterSqlite3.Statement<[], number>;
 
   constructor(db: Database, options: SqliteJobStoreOptions = {}) {
@@ -68,6 +69,10 @@ export class SqliteJobStore implements JobStore {
     this.completeStatement = db.prepare(
       `UPDATE jobs SET status = 'completed', stage = 'completed', progress = 1, result = ?, error = NULL, updated_at = ?
        WHERE job_id = ? AND status != 'completed'`,
+    );
+    this.reopenStatement = db.prepare(
+      `UPDATE jobs SET status = 'queued', stage = 'queued', progress = 0, error = NULL, updated_at = ?
+       WHERE job_id = ? AND status = 'failed' AND json_extract(error, '$.code') = ?`,
     );
     this.failStatement = db.prepare(
       "UPDATE jobs SET status = 'failed', error = ?, updated_at = ? WHERE job_id = ? AND status != 'completed'",
@@ -125,6 +130,10 @@ export class SqliteJobStore implements JobStore {
 
   async fail(jobId: string, error: JobError): Promise<void> {
     this.failStatement.run(JSON.stringify({ code: error.code, message: error.message }), this.timestamp(), jobId);
+  }
+
+  async reopen(jobId: string, errorCode: string): Promise<boolean> {
+    return this.reopenStatement.run(this.timestamp(), jobId, errorCode).changes > 0;
   }
 
   async ready(): Promise<void> {
