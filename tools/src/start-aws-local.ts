@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    for (const child of children) child.kill('SIGTERM');
+    // npm runs the real process as its child: signal each whole process group, or the API and worker outlive us.
+    for (const child of children) if (child.pid) process.kill(-child.pid, 'SIGTERM');
     await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)))));
     await moto.close();
     process.exit(code);
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   }
   const key = created.stdout.trim().split('\n').at(-1);
   for (const script of [['start'], ['run', '-s', 'worker:sqs']]) {
-    const child = spawn('npm', script, { cwd: ROOT, env, stdio: 'inherit' });
+    const child = spawn('npm', script, { cwd: ROOT, env, stdio: 'inherit', detached: true });
     child.once('exit', (code) => void stop(code ?? 1));
     children.push(child);
   }

@@ -5,6 +5,7 @@ import { loadConfig as loadSharedConfig, type PecuniaConfig } from '@pecunia/cor
 export { ConfigError } from '@pecunia/core';
 export type LambdaConfig = PecuniaConfig;
 
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): LambdaConfig {
-  return loadSharedConfig(source, 'lambda');
+/** `worker` when the handler runs on an operator's machine (`lambda:invoke`): a local journal is reachable there. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, entry: 'lambda' | 'worker' = 'lambda'): LambdaConfig {
+  return loadSharedConfig(source, entry);
 }

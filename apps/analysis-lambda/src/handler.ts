@@ -22,10 +22,10 @@ export function createLogger(level: Level = 'info', write: (line: string) => voi
  * deployment keeps them, so no secret sits in the function's environment — and builds both triggers over the
  * adapters it names, from the shared composition.
  */
-export async function setupFromEnv(source: NodeJS.ProcessEnv = process.env): Promise<LambdaWorker> {
+export async function setupFromEnv(source: NodeJS.ProcessEnv = process.env, entry: 'lambda' | 'worker' = 'lambda'): Promise<LambdaWorker> {
   const path = source.PARAMETERS_PATH?.trim();
   const secrets = path && source.AWS_REGION ? await readParameters({ path, region: source.AWS_REGION, ...(source.AWS_ENDPOINT_URL ? { endpoint: source.AWS_ENDPOINT_URL } : {}) }) : {};
-  const config = loadConfig({ ...source, ...secrets });
+  const config = loadConfig({ ...source, ...secrets }, entry);
   const logger = createLogger(config.env.APP_LOG_LEVEL);
   const adapters = await compose(config, { logger });
   return { onMessage: await adapters.analysisHandler(logger), onSchedule: () => adapters.runWeeklyAnalyses(logger) };

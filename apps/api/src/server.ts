@@ -69,7 +69,7 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
   });
 
   let worker: QueueConsumer | null = null;
-  let cron: { stop(): void } | null = null;
+  let cron: { stop(): Promise<void> } | null = null;
   if (env.WORKER_ENABLED) {
     // The worker core the Lambda runs too, fed from this deployment's queue in this process.
     const workerLogger = coreLogger(logger.child({ component: 'analysis-worker' }));
@@ -89,7 +89,7 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
     });
   } catch (error) {
     // Port taken, say: leave nothing running behind the failed start.
-    cron?.stop();
+    await cron?.stop();
     await worker?.stop();
     await adapters.close();
     throw error;
@@ -107,7 +107,7 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
     composition: adapters,
     createdLocalKey,
     close: async () => {
-      cron?.stop();
+      await cron?.stop();
       await worker?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

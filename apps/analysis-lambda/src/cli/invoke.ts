@@ -40,7 +40,8 @@ export async function runInvokeCommand(argv: readonly string[], env: NodeJS.Proc
     out(`error: ${file} is not a readable JSON file (${error instanceof Error ? error.message : String(error)})`);
     return 2;
   }
-  const handler = createLazyHandler(() => setupFromEnv(env));
+  // On this machine, not in AWS: the SQS worker's rules apply (a local journal is reachable here).
+  const handler = createLazyHandler(() => setupFromEnv(env, 'worker'));
   out(JSON.stringify(await handler(event, invocationContext())));
   return 0;
 }

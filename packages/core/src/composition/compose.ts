@@ -66,7 +66,7 @@ export interface Composition {
   /** The weekly run: one job per enabled schedule, at most one per user and ISO week (the EventBridge rule's work). */
   runWeeklyAnalyses(logger?: Logger): Promise<ProactiveRunResult>;
   /** The weekly run on this process's clock (WEEKLY_ANALYSIS_CRON): where no EventBridge rule starts it. */
-  weeklySchedule(logger?: Logger): Promise<{ stop(): void }>;
+  weeklySchedule(logger?: Logger): Promise<{ stop(): Promise<void> }>;
   /**
    * A consumer of this deployment's queue running `handler` in this process. Anything left in flight by a previous
    * run of this host is released first: this process is the queue's only consumer on this host.

@@ -64,6 +64,10 @@ describe('loadConfig', () => {
     const aws = { DYNAMODB_TABLE_NAME: 't', AWS_REGION: 'eu-west-1', ANALYSIS_QUEUE_URL: 'http://127.0.0.1:5000/000000000000/q' };
     expect(loadConfig(aws, 'api').adapters).toMatchObject({ jobs: 'aws', schedules: 'aws', queue: 'aws', journal: 'local', media: 'local' });
     expect(loadConfig(aws, 'worker').adapters.queue).toBe('aws');
+    // The worker runs in the API by default only where nothing else drains the queue.
+    expect(loadConfig(aws, 'api').env.WORKER_ENABLED).toBe(false);
+    expect(loadConfig({ ...aws, WORKER_ENABLED: 'true' }, 'api').env.WORKER_ENABLED).toBe(true);
+    expect(loadConfig({}, 'api').env.WORKER_ENABLED).toBe(true);
     expect(describePlan(planAdapters({}))).toMatch(/^journal=local media=local apiKeys=local .* researcher=none$/);
   });
 

@@ -34,7 +34,7 @@ export type Family = AdapterPlan[PortName];
 
 export interface PecuniaConfig {
   entry: Entry;
-  env: Env & { APP_ENV: NonNullable<Env['APP_ENV']> };
+  env: Env & { APP_ENV: NonNullable<Env['APP_ENV']>; WORKER_ENABLED: boolean };
   adapters: AdapterPlan;
 }
 
@@ -123,7 +123,15 @@ export function loadConfig(source: Source, entry: Entry): PecuniaConfig {
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   // A Lambda is a deployment; everything else defaults to a developer's machine.
-  return { entry, env: { ...env, APP_ENV: env.APP_ENV ?? (entry === 'lambda' ? 'production' : 'development') }, adapters };
+  return {
+    entry,
+    env: {
+      ...env,
+      APP_ENV: env.APP_ENV ?? (entry === 'lambda' ? 'production' : 'development'),
+      WORKER_ENABLED: env.WORKER_ENABLED ?? adapters.queue === 'local',
+    },
+    adapters,
+  };
 }
 
 /** `local` when every port runs on this machine, else the cloud families in use (`aws`, `google+gemini`…). */

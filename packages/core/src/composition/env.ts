@@ -10,14 +10,15 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const flag = (fallback: 'true' | 'false') =>
+/** true/false/1/0; unset stays undefined, for the configuration to choose the default from the plan. */
+const flag = () =>
   z
     .string()
     .trim()
     .toLowerCase()
     .pipe(z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }))
-    .default(fallback)
-    .transform((v) => v === 'true' || v === '1');
+    .transform((v) => v === 'true' || v === '1')
+    .optional();
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -34,7 +35,8 @@ export const envSchema = z.object({
   // Local mode
   DATA_DIR: z.string().trim().min(1).default('./.data'),
   // The analysis worker
-  WORKER_ENABLED: flag('true'),
+  // Default: on with the local queue (nothing else drains it), off with SQS (the Lambda or `worker:sqs` does).
+  WORKER_ENABLED: flag(),
   ANALYSIS_MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_RECEIVE_COUNT),
   ANALYSIS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
   ANALYSIS_MAX_MEDIA_FILES: z.coerce.number().int().min(0).max(500).default(40),

@@ -45,14 +45,14 @@ describe('WeeklyCron pattern', () => {
 describe('WeeklyCron timer', () => {
   afterEach(() => jest.useRealTimers());
 
-  it('holds one timer while started and none after stop(), so the process can exit', () => {
+  it('holds one timer while started and none after stop(), so the process can exit', async () => {
     const before = timers();
     const cron = new WeeklyCron(DEFAULT_WEEKLY_CRON);
     expect(timers()).toBe(before);
 
     cron.start(async () => undefined);
     expect(timers()).toBe(before + 1);
-    cron.stop();
+    await cron.stop();
 
     expect(timers()).toBe(before);
     expect(cron.nextRun()).toBeNull();
@@ -73,7 +73,7 @@ describe('WeeklyCron timer', () => {
     // croner wakes at least every 30 s to re-check the clock, so jumping the clock to just before next Sunday is enough.
     jest.setSystemTime(new Date('2026-03-14T23:59:30Z'));
     await jest.advanceTimersByTimeAsync(61_000);
-    cron.stop();
+    await cron.stop();
 
     expect(fired.map((at) => at.slice(0, 16))).toEqual(['2026-03-08T00:00', '2026-03-15T00:00']);
     expect(logger.lines).toEqual([{ level: 'error', message: 'weekly analysis run failed', fields: { pattern: DEFAULT_WEEKLY_CRON, error: 'queue down' } }]);
@@ -84,15 +84,23 @@ describe('WeeklyCron timer', () => {
     const logger = recordingLogger();
     const cron = new WeeklyCron('* * * * *', { logger });
     let calls = 0;
+    let finish: () => void = () => undefined;
     cron.start(() => {
       calls++;
-      return new Promise(() => undefined); // never settles: the run is "still queueing"
+      return new Promise<void>((resolve) => (finish = resolve)); // the run is "still queueing"
     });
 
     await jest.advanceTimersByTimeAsync(3 * 60_000);
-    cron.stop();
+    let stopped = false;
+    const stopping = cron.stop().then(() => (stopped = true));
+    await jest.advanceTimersByTimeAsync(0);
 
     expect(calls).toBe(1);
     expect(logger.lines.filter((line) => line.level === 'warn').length).toBeGreaterThanOrEqual(2);
+    // stop() waits for the run in progress, so adapters are not closed under it.
+    expect(stopped).toBe(false);
+    finish();
+    await stopping;
+    expect(stopped).toBe(true);
   });
 });

@@ -13,6 +13,8 @@ export interface WeeklyCronOptions {
 export class WeeklyCron {
   private readonly cron: Cron;
   private started = false;
+  /** The run in progress, so stop() can wait for it (adapters must not close under a half-queued run). */
+  private current: Promise<unknown> | null = null;
 
   /** Throws a ValidationError naming WEEKLY_ANALYSIS_CRON when the pattern is not one croner can run. */
   constructor(
@@ -50,13 +52,20 @@ export class WeeklyCron {
     if (this.started || this.cron.isStopped()) throw new Error('WeeklyCron: start() was already called, or the cron was stopped');
     this.started = true;
     this.cron.schedule(async () => {
-      await run();
+      const running = run();
+      this.current = running;
+      try {
+        await running;
+      } finally {
+        if (this.current === running) this.current = null;
+      }
     });
   }
 
-  /** Clears the timer; a run in progress finishes on its own. The cron cannot be started again. */
-  stop(): void {
+  /** Clears the timer and resolves once a run in progress has finished. The cron cannot be started again. */
+  async stop(): Promise<void> {
     this.cron.stop();
+    await this.current?.catch(() => undefined);
   }
 
   /** When the run fires next; null once stopped. */
@@ -68,7 +77,7 @@ export class WeeklyCron {
 /** Why `pattern` cannot be the weekly cron, or null when it can (for the configuration's one list of problems). */
 export function cronPatternProblem(pattern: string): string | null {
   try {
-    new WeeklyCron(pattern).stop();
+    void new WeeklyCron(pattern).stop();
     return null;
   } catch (error) {
     return error instanceof Error ? error.message.replace(/^WEEKLY_ANALYSIS_CRON /, '') : String(error);

@@ -1,0 +1,102 @@
+// The built API: one file and a package.json naming only its externals, and a server that starts from them and is healthy.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { API_EXTERNALS, buildApi, type BuiltApi } from './build-api';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Resolves with the port once the API logs that it listens; rejects if it exits or stays silent first. */
+function listeningPort(child: ChildProcess, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const seen: string[] = [];
+    const timer = setTimeout(() => reject(new Error(`no "pecunia api listening" within ${timeoutMs} ms:\n${seen.join('\n')}`)), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the API exited (${code}) before listening:\n${seen.join('\n')}`));
+    });
+    child.stderr?.on('data', (chunk: Buffer) => seen.push(chunk.toString()));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      seen.push(line);
+      // Other lines are for a person (the first start's API key); the log lines are JSON.
+      if (!line.startsWith('{')) return;
+      const record = JSON.parse(line) as { msg?: string; port?: number };
+      if (record.msg === 'pecunia api listening' && typeof record.port === 'number') {
+        clearTimeout(timer);
+        resolve(record.port);
+      }
+    });
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  // The API closes its stores on SIGTERM; one that hangs is killed rather than left behind the test run.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+describe('buildApi', () => {
+  const temps: string[] = [];
+  let built: BuiltApi;
+
+  const tempDir = async (prefix: string) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+    temps.push(dir);
+    return dir;
+  };
+
+  beforeAll(async () => {
+    built = await buildApi({ outDir: path.join(await tempDir('pecunia-api-build-'), 'dist/api') });
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it('writes a package.json that lists only the externals, at the versions core depends on', async () => {
+    // Arrange
+    const core = JSON.parse(await readFile(path.join(ROOT, 'packages/core/package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    // Act
+    const manifest = JSON.parse(await readFile(built.packageJsonPath, 'utf8')) as { dependencies: Record<string, string>; main: string };
+    // Assert
+    expect(manifest.main).toBe('main.js');
+    expect(manifest.dependencies).toEqual({ 'better-sqlite3': core.dependencies['better-sqlite3'] });
+    expect(Object.keys(manifest.dependencies)).toEqual(API_EXTERNALS);
+  });
+
+  it('requires nothing at run time but Node built-ins, the externals and guarded optionals', async () => {
+    // Arrange
+    const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+    // Act
+    const code = await readFile(built.mainPath, 'utf8');
+    const required = [...new Set([...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]!))].filter((name) => !builtins.has(name)).sort();
+    // Assert: each optional one sits in a try/catch of its package (the CRT signer, ws' native speed-ups).
+    expect(required).toEqual(['@aws-sdk/signature-v4-crt', 'better-sqlite3', 'bufferutil', 'utf-8-validate']);
+  });
+
+  it('starts from dist/api/main.js in local mode and answers /api/health with 200', async () => {
+    // Arrange: the repository's node_modules stand in for the image's `npm install` of the externals.
+    const dataDir = await tempDir('pecunia-api-data-');
+    const child = spawn(process.execPath, [built.mainPath], {
+      cwd: path.dirname(built.mainPath),
+      env: { PATH: process.env.PATH ?? '', NODE_PATH: path.join(ROOT, 'node_modules'), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, APP_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const port = await listeningPort(child, 20_000);
+      // Act
+      const response = await fetch(`http://127.0.0.1:${port}/api/health`);
+      // Assert
+      expect(response.status).toBe(200);
+    } finally {
+      await stop(child);
+    }
+  }, 40_000);
+});
