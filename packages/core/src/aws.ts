@@ -4,7 +4,7 @@ export type { SqsBatchHandler } from './adapters/aws/sqs-batch-handler';
 export { createLambdaEntry, isProactiveEvent, isSqsEvent, PROACTIVE_ACTION } from './adapters/aws/lambda-dispatch';
 export type { LambdaEntry, LambdaResult, LambdaWorker } from './adapters/aws/lambda-dispatch';
 export { createDocumentClient, createDynamoClient } from './adapters/aws/dynamo-client';
-export { createTableInput, timeToLiveInput, continuousBackupsInput, DEFAULT_TABLE_NAME, TTL_ATTRIBUTE } from './adapters/aws/dynamo-table';
+export { createTableInput, timeToLiveInput, continuousBackupsInput, DEFAULT_TABLE_NAME, TABLE_PROTECTION, TTL_ATTRIBUTE } from './adapters/aws/dynamo-table';
 export { DynamoJobStore } from './adapters/aws/dynamo-job-store';
 export { DynamoApiKeyStore } from './adapters/aws/dynamo-api-key-store';
 export { DynamoTokenStore } from './adapters/aws/dynamo-token-store';

@@ -1,0 +1,77 @@
+// Reading the stack's configuration: defaults, overrides, and one error naming every problem (never a secret).
+import { ConfigError } from '@pecunia/core';
+import { DEFAULT_LAMBDA_TIMEOUT_SECONDS } from '@pecunia/core/aws';
+import { readStackConfig, type ConfigLookup } from './stack-config';
+
+const VALID: Record<string, string> = {
+  googleClientId: 'client-id',
+  googleClientSecret: 'client-secret',
+  googleRedirectUri: 'https://pecunia.example.com/api/auth/google/callback',
+  tokenEncryptionSecret: 'x'.repeat(32),
+  geminiApiKey: 'gemini-key',
+};
+
+const lookup =
+  (values: Record<string, string>): ConfigLookup =>
+  (key) =>
+    values[key];
+
+function problemsOf(values: Record<string, string>): string[] {
+  try {
+    readStackConfig(lookup(values), 'prod');
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+it('fills in the defaults and the stack’s parameters path', () => {
+  const config = readStackConfig(lookup(VALID), 'prod');
+
+  expect(config).toMatchObject({
+    parametersPath: '/pecunia/prod/',
+    weeklySchedule: 'cron(0 0 ? * SUN *)',
+    workerMemoryMb: 1024,
+    workerTimeoutSeconds: DEFAULT_LAMBDA_TIMEOUT_SECONDS,
+    apiImageTag: 'latest',
+  });
+  expect(Object.keys(config.parameters).sort()).toEqual(['GEMINI_API_KEY', 'GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_REDIRECT_URI', 'TOKEN_ENCRYPTION_SECRET']);
+  expect(config.parameters.GOOGLE_CLIENT_SECRET?.secret).toBe(true);
+  expect(config.parameters.GOOGLE_CLIENT_ID).toEqual({ value: 'client-id', secret: false });
+});
+
+it('names every missing required key in one error, with the command that sets it', () => {
+  const problems = problemsOf({});
+
+  expect(problems).toEqual([
+    'pecunia:googleClientId is required: pulumi config set pecunia:googleClientId <value>',
+    'pecunia:googleClientSecret is required: pulumi config set --secret pecunia:googleClientSecret <value>',
+    'pecunia:googleRedirectUri is required: pulumi config set pecunia:googleRedirectUri <value>',
+    'pecunia:tokenEncryptionSecret is required: pulumi config set --secret pecunia:tokenEncryptionSecret <value>',
+    'pecunia:geminiApiKey is required: pulumi config set --secret pecunia:geminiApiKey <value>',
+  ]);
+});
+
+it('refuses what the apps would refuse, and bad sizes and schedules, without echoing a secret', () => {
+  const shortSecret = 'too-short-secret-value';
+  const problems = problemsOf({
+    ...VALID,
+    googleRedirectUri: 'not a url',
+    tokenEncryptionSecret: shortSecret,
+    workerMemoryMb: '64',
+    workerTimeoutSeconds: '901',
+    weeklySchedule: '0 0 * * 0',
+    apiImageTag: 'bad tag',
+  });
+
+  expect(problems.map((p) => p.split(' ')[0])).toEqual([
+    'pecunia:googleRedirectUri',
+    'pecunia:tokenEncryptionSecret',
+    'pecunia:weeklySchedule',
+    'pecunia:apiImageTag',
+    'pecunia:workerMemoryMb',
+    'pecunia:workerTimeoutSeconds',
+  ]);
+  expect(problems.join('\n')).not.toContain(shortSecret);
+});
