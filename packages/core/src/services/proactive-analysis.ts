@@ -66,7 +66,10 @@ export async function runProactiveAnalyses(deps: ProactiveRunDeps): Promise<Proa
   const concurrency = Math.max(1, Math.floor(deps.concurrency ?? DEFAULT_CONCURRENCY));
   const result: ProactiveRunResult = { queued: 0, already_queued: 0, failed: [] };
 
-  const queueOne = async (schedule: WeeklySchedule): Promise<void> => {
+  const queueOne = async (listed: WeeklySchedule): Promise<void> => {
+    // Read again, consistently: the list of enabled schedules may come from an index a moment behind a change.
+    const schedule = await deps.schedules.get(listed.user_id).catch(() => listed);
+    if (!schedule?.enabled) return;
     const outcome = await queueWeek(deps.jobs, schedule, now).catch((error: unknown) => {
       const code = isPecuniaError(error) ? error.code : 'PROACTIVE.UNEXPECTED';
       deps.logger?.error('weekly analysis not queued', { user_id: schedule.user_id, code, error: error instanceof Error ? error.message : String(error) });

@@ -39,16 +39,19 @@ export class DynamoApiKeyStore implements ApiKeyStore {
     };
     // First a mark that the user was issued a key, kept when keys are revoked (a user with revoked keys still exists);
     // written before the key so that a crash in between leaves the user known, never a key without its mark.
-    await this.doc.send(
+    const { Attributes } = await this.doc.send(
       new UpdateCommand(
         named({
           TableName: this.tableName,
           Key: itemKeys.keysIssued(userId),
           UpdateExpression: 'ADD #issued :one SET #user_id = :user',
           ExpressionAttributeValues: { ':one': 1, ':user': userId },
+          ReturnValues: 'UPDATED_NEW',
         }),
       ),
     );
+    // The key's number among the user's keys: a revocation covers every number issued before it, exactly.
+    const sequence = typeof Attributes?.issued === 'number' ? Attributes.issued : 0;
     await this.doc.send(
       new PutCommand(
         named({
@@ -58,6 +61,7 @@ export class DynamoApiKeyStore implements ApiKeyStore {
             user_id: userId,
             key_id: record.keyId,
             created_at: record.createdAt,
+            sequence,
             // In gsi1 while active: revoking removes these, so the index lists exactly the keys that still work.
             gsi1pk: itemKeys.ownerKeys(userId),
             gsi1sk: `${record.createdAt}#${record.keyId}`,
@@ -76,6 +80,12 @@ export class DynamoApiKeyStore implements ApiKeyStore {
     // Strongly consistent: a key works the moment it is created and stops the moment it is revoked.
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: itemKeys.apiKey(sha256(key)), ConsistentRead: true }));
     if (!Item || Item.revoked_at !== undefined || typeof Item.user_id !== 'string') return null;
+    // revoke() finds keys through an eventually consistent index and may miss one made an instant before; the count
+    // of keys issued when it ran, read consistently, refuses every key numbered up to it.
+    const marker = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: itemKeys.keysIssued(Item.user_id), ConsistentRead: true }));
+    const revokedThrough = marker.Item?.revoked_through;
+    const sequence = typeof Item.sequence === 'number' ? Item.sequence : 0;
+    if (typeof revokedThrough === 'number' && sequence <= revokedThrough) return null;
     return Item.user_id;
   }
 
@@ -85,6 +95,17 @@ export class DynamoApiKeyStore implements ApiKeyStore {
    */
   async revoke(userId: string): Promise<number> {
     const revokedAt = new Date(this.now()).toISOString();
+    // First the user-wide mark verify() checks, so that no key issued so far works, listed by the index or not.
+    await this.doc.send(
+      new UpdateCommand(
+        named({
+          TableName: this.tableName,
+          Key: itemKeys.keysIssued(userId),
+          UpdateExpression: 'SET #revoked_through = if_not_exists(#issued, :zero), #user_id = :user',
+          ExpressionAttributeValues: { ':zero': 0, ':user': userId },
+        }),
+      ),
+    );
     let revoked = 0;
     for await (const key of this.activeKeys(userId)) {
       try {
