@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SHEET_COLUMNS, tradeToRow, type AnalysisJob, type StoredTrade } from '@pecunia/core';
+import { failJobOfDeadLetter, SHEET_COLUMNS, tradeToRow, type AnalysisJob, type StoredTrade } from '@pecunia/core';
 import { FsMediaStore, LocalCoach, openDatabase, SqliteJobStore, SqliteJournal, type Database } from '@pecunia/core/local';
 import { lambdaContext, sqsRecord as record } from '@pecunia/core/testing';
 import { createAnalysisMessageHandler, type AnalysisWorkerDeps } from '@pecunia/core/worker';
@@ -119,7 +119,7 @@ describe('analysis Lambda handler', () => {
 
   it('builds once from configuration and then serves every invocation with the same handler', async () => {
     await createJob('job-2');
-    const build = jest.fn(async () => ({ onMessage: createAnalysisMessageHandler(deps), onSchedule: async () => ({ queued: 0 }) }));
+    const build = jest.fn(async () => ({ onMessage: createAnalysisMessageHandler(deps), onDeadLetter: failJobOfDeadLetter(jobs), onSchedule: async () => ({ queued: 0 }) }));
     const permissive = createLazyHandler(build);
 
     const first = await permissive({ Records: [sqsRecord(JSON.stringify({ job_id: 'job-2', user_id: OWNER }), 'm-1')] }, context);
@@ -135,7 +135,7 @@ describe('analysis Lambda handler', () => {
     const build = jest
       .fn<Promise<LambdaWorker>, []>()
       .mockRejectedValueOnce(new Error('parameter store unreachable'))
-      .mockImplementation(async () => ({ onMessage: createAnalysisMessageHandler(deps), onSchedule: async () => ({ queued: 0 }) }));
+      .mockImplementation(async () => ({ onMessage: createAnalysisMessageHandler(deps), onDeadLetter: failJobOfDeadLetter(jobs), onSchedule: async () => ({ queued: 0 }) }));
     const lazy = createLazyHandler(build);
 
     await expect(lazy({ Records: [] }, context)).rejects.toThrow('parameter store unreachable');
@@ -149,5 +149,15 @@ describe('analysis Lambda handler', () => {
     logger.info('hidden');
     logger.warn('shown', { job_id: 'j' });
     expect(lines.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ level: 'warn', message: 'shown', job_id: 'j' })]);
+  });
+
+  it('fails the job of a message the queue gave up on, when the dead-letter queue delivers it', async () => {
+    const job = await createJob('job-dead');
+    await jobs.start(job.job_id);
+    const lambda = createLazyHandler(async () => ({ onMessage: createAnalysisMessageHandler(deps), onDeadLetter: failJobOfDeadLetter(jobs), onSchedule: async () => ({}) }));
+    const record = { ...sqsRecord(JSON.stringify({ job_id: job.job_id, user_id: OWNER }), 'm-dead', 1), eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:pecunia-analysis-dlq' };
+
+    expect(await lambda({ Records: [record] }, context)).toEqual({ batchItemFailures: [] });
+    expect(await jobs.getById(job.job_id)).toMatchObject({ status: 'failed', error: { code: 'ANALYSIS.ABANDONED' } });
   });
 });

@@ -28,7 +28,11 @@ export async function setupFromEnv(source: NodeJS.ProcessEnv = process.env, entr
   const config = loadConfig({ ...source, ...secrets }, entry);
   const logger = createLogger(config.env.APP_LOG_LEVEL);
   const adapters = await compose(config, { logger });
-  return { onMessage: await adapters.analysisHandler(logger), onSchedule: () => adapters.runWeeklyAnalyses(logger) };
+  return {
+    onMessage: await adapters.analysisHandler(logger),
+    onDeadLetter: adapters.deadLetterHandler(logger),
+    onSchedule: () => adapters.runWeeklyAnalyses(logger),
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 // Subpath `@pecunia/core/aws`: the adapters that speak AWS — Lambda's events, DynamoDB, SQS (loaded only in AWS mode).
 export { createSqsBatchHandler, fromSqsRecord } from './adapters/aws/sqs-batch-handler';
 export type { SqsBatchHandler } from './adapters/aws/sqs-batch-handler';
-export { createLambdaEntry, isProactiveEvent, isSqsEvent, PROACTIVE_ACTION } from './adapters/aws/lambda-dispatch';
+export { createLambdaEntry, isDeadLetterBatch, isProactiveEvent, isSqsEvent, PROACTIVE_ACTION } from './adapters/aws/lambda-dispatch';
 export type { LambdaEntry, LambdaResult, LambdaWorker } from './adapters/aws/lambda-dispatch';
 export { createDocumentClient, createDynamoClient } from './adapters/aws/dynamo-client';
 export { createTableInput, timeToLiveInput, continuousBackupsInput, DEFAULT_TABLE_NAME, TABLE_PROTECTION, TTL_ATTRIBUTE } from './adapters/aws/dynamo-table';

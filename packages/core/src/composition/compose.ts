@@ -18,6 +18,7 @@ import type { TokenCipher } from '../security/token-cipher';
 import type { AdapterPlan, Family, PecuniaConfig, PortName } from './config';
 import { openGeminiFamily, openGoogleFamily, openSerpApi } from './google-family';
 import { AnalysisJobService } from '../services/analysis-jobs';
+import { failJobOfDeadLetter } from '../services/job-messages';
 import { runProactiveAnalyses, type ProactiveRunResult } from '../services/proactive-analysis';
 import { openAwsFamily, type AwsFamily } from './aws-family';
 import { openLocalFamily, type LocalFamily } from './local-family';
@@ -63,6 +64,8 @@ export interface Composition {
   readiness: ReadinessCheck[];
   /** The analysis worker core over these adapters (loads the workflow engine, so only where jobs are run). */
   analysisHandler(logger?: Logger): Promise<QueueMessageHandler>;
+  /** What becomes of a message the queue gave up on: its job is failed (`ANALYSIS.ABANDONED`) rather than left running. */
+  deadLetterHandler(logger?: Logger): QueueMessageHandler;
   /** The weekly run: one job per enabled schedule, at most one per user and ISO week (the EventBridge rule's work). */
   runWeeklyAnalyses(logger?: Logger): Promise<ProactiveRunResult>;
   /** The weekly run on this process's clock (WEEKLY_ANALYSIS_CRON): where no EventBridge rule starts it. */
@@ -186,6 +189,7 @@ export async function compose(config: PecuniaConfig, options: ComposeOptions = {
       const jobs = new AnalysisJobService({ jobs: ports.jobs, queue: ports.queue, defaultTimezone: env.DEFAULT_TIMEZONE });
       return runProactiveAnalyses({ schedules: ports.schedules, jobs, logger: logger ?? options.logger });
     },
+    deadLetterHandler: (logger) => failJobOfDeadLetter(ports.jobs, logger ?? options.logger),
     weeklySchedule: async (logger) => {
       const { WeeklyCron } = await import('../adapters/local/weekly-cron');
       const log = logger ?? options.logger;

@@ -1,109 +1,25 @@
-import type { GoogleConnection } from '../../ports/token-store.port';
-import { useDynamoEngine, type DynamoStandIn } from '../../testing/aws/dynalite';
+import { useEngineTable } from '../../testing/aws/dynalite';
 import { describeWithMoto } from '../../testing/aws/moto';
+import { openEach } from '../../testing/contracts/contract-suite';
+import { describeTokenStoreContract } from '../../testing/contracts/token-store.contract';
+import { manualClock } from '../../testing/manual-clock';
 import { DynamoTokenStore } from './dynamo-token-store';
-
-const connection = (userId: string, subject: string, ciphertext = `cipher-${userId}`): GoogleConnection => ({
-  user_id: userId,
-  subject,
-  email: `${userId}@example.com`,
-  ciphertext,
-  status: 'connected',
-  updated_at: '',
-});
 
 // On moto, not dynalite: the store writes a connection and its account lock in one TransactWriteItems, which dynalite lacks.
 describeWithMoto('DynamoTokenStore', (moto) => {
-  let dynamo: DynamoStandIn;
-  let clock: number;
-  let store: DynamoTokenStore;
+  const dynamo = useEngineTable(moto);
+  const open = async () => {
+    const clock = manualClock();
+    return { clock, store: new DynamoTokenStore(dynamo.doc, dynamo.tableName, { now: clock.now }) };
+  };
 
-  beforeAll(async () => {
-    dynamo = await useDynamoEngine(moto());
-  });
-  beforeEach(async () => {
-    clock = Date.parse('2026-04-01T12:00:00Z');
-    store = new DynamoTokenStore(dynamo.doc, await dynamo.newTable(), { now: () => clock });
-  });
+  describeTokenStoreContract('keeps the TokenStore contract', open);
 
-  it('is named dynamodb and ready', async () => {
-    expect(store.name).toBe('dynamodb');
-    await expect(store.ready()).resolves.toBeUndefined();
-  });
+  describe('on DynamoDB', () => {
+    const subject = openEach(open);
 
-  it('puts, replaces, finds by user and by Google account, and deletes', async () => {
-    expect(await store.get('alice')).toBeNull();
-    await store.put(connection('alice', 'sub-a'));
-    await store.put(connection('bob', 'sub-b'));
-    await store.put(connection('alice', 'sub-a', 'cipher-a2'));
-
-    expect(await store.get('alice')).toEqual({ ...connection('alice', 'sub-a', 'cipher-a2'), updated_at: '2026-04-01T12:00:00.000Z' });
-    expect((await store.findBySubject('sub-b'))?.user_id).toBe('bob');
-    await store.delete('alice');
-    expect(await store.get('alice')).toBeNull();
-    expect(await store.findBySubject('sub-a')).toBeNull();
-    await store.delete('alice');
-  });
-
-  it('binds one Google account to one user', async () => {
-    await store.put(connection('alice', 'sub-a'));
-    await expect(store.put(connection('mallory', 'sub-a'))).rejects.toMatchObject({ code: 'OAUTH.ACCOUNT_IN_USE', status: 409 });
-    expect(await store.get('mallory')).toBeNull();
-    expect((await store.findBySubject('sub-a'))?.user_id).toBe('alice');
-  });
-
-  it('gives one Google account to exactly one of two users connecting it at once', async () => {
-    const outcomes = await Promise.allSettled([store.put(connection('alice', 'sub-x')), store.put(connection('bob', 'sub-x'))]);
-
-    const winners = outcomes.filter((outcome) => outcome.status === 'fulfilled');
-    const losers = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-    expect(winners).toHaveLength(1);
-    expect(losers.map((loser) => (loser.reason as { code: string }).code)).toEqual(['OAUTH.ACCOUNT_IN_USE']);
-    const holder = (await store.findBySubject('sub-x'))?.user_id;
-    expect([await store.get('alice'), await store.get('bob')].filter(Boolean).map((c) => c?.user_id)).toEqual([holder]);
-  });
-
-  it('keeps a user bound to their first Google account until the connection is deleted', async () => {
-    await store.put(connection('alice', 'sub-a'));
-
-    await expect(store.put(connection('alice', 'sub-b'))).rejects.toMatchObject({ code: 'OAUTH.USER_BOUND_ELSEWHERE', status: 409 });
-    expect((await store.findBySubject('sub-a'))?.user_id).toBe('alice');
-    expect(await store.findBySubject('sub-b')).toBeNull();
-
-    // Deleting the connection frees the account for another user, and the user for another account.
-    await store.delete('alice');
-    await store.put(connection('bob', 'sub-a'));
-    await store.put(connection('alice', 'sub-b'));
-    expect((await store.findBySubject('sub-a'))?.user_id).toBe('bob');
-    expect((await store.findBySubject('sub-b'))?.user_id).toBe('alice');
-  });
-
-  it('updates the ciphertext of a connected user only, and marks a connection broken', async () => {
-    await store.put(connection('alice', 'sub-a'));
-    clock += 1000;
-    await store.updateCiphertext('alice', 'refreshed');
-    expect(await store.get('alice')).toMatchObject({ ciphertext: 'refreshed', updated_at: '2026-04-01T12:00:01.000Z' });
-
-    await store.markBroken('alice');
-    await store.updateCiphertext('alice', 'late refresh');
-    expect(await store.get('alice')).toMatchObject({ ciphertext: 'refreshed', status: 'broken' });
-    await store.updateCiphertext('nobody', 'x');
-    await store.markBroken('nobody');
-    expect(await store.get('nobody')).toBeNull();
-  });
-
-  it('keeps a connection without an email as one without an email', async () => {
-    const { email: _email, ...withoutEmail } = connection('alice', 'sub-a');
-
-    await store.put(withoutEmail);
-
-    expect(await store.get('alice')).toEqual({ ...withoutEmail, updated_at: '2026-04-01T12:00:00.000Z' });
-  });
-
-  it('refuses a connection without user, account or ciphertext', async () => {
-    await expect(store.put(connection('', 'sub'))).rejects.toMatchObject({ code: 'TOKEN.INVALID_CONNECTION' });
-    await expect(store.put(connection('alice', ''))).rejects.toMatchObject({ code: 'TOKEN.INVALID_CONNECTION' });
-    await expect(store.put(connection('alice', 'sub', ''))).rejects.toMatchObject({ code: 'TOKEN.INVALID_CONNECTION' });
-    await expect(store.updateCiphertext('alice', '')).rejects.toMatchObject({ code: 'TOKEN.INVALID_CONNECTION' });
+    it('is named dynamodb', () => {
+      expect(subject().store.name).toBe('dynamodb');
+    });
   });
 });

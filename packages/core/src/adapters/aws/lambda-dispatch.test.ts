@@ -4,16 +4,21 @@ import { createLambdaEntry, isProactiveEvent, isSqsEvent, PROACTIVE_ACTION } fro
 
 describe('createLambdaEntry', () => {
   const seen: QueueMessage[] = [];
+  const dead: QueueMessage[] = [];
   let runs = 0;
   const entry = createLambdaEntry({
     onMessage: async (message) => {
       seen.push(message);
       if (message.body === 'bad') throw new Error('bad message');
     },
+    onDeadLetter: async (message) => {
+      dead.push(message);
+    },
     onSchedule: async () => ({ queued: ++runs }),
   });
   beforeEach(() => {
     seen.splice(0);
+    dead.splice(0);
     runs = 0;
   });
 
@@ -23,6 +28,14 @@ describe('createLambdaEntry', () => {
 
     expect(await entry({ Records: [good, bad] }, lambdaContext())).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
     expect(seen.map((m) => m.body).sort()).toEqual(['bad', 'ok']);
+  });
+
+  it('hands a batch from the dead-letter queue to the dead-letter handler, not to the worker', async () => {
+    const record = { ...sqsRecord('{"job_id":"j","user_id":"u"}'), eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:pecunia-analysis-dlq' };
+
+    expect(await entry({ Records: [record] }, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(dead.map((m) => m.body)).toEqual(['{"job_id":"j","user_id":"u"}']);
+    expect(seen).toEqual([]);
   });
 
   it('runs the weekly analyses on the schedule event, as the rule target sends it or in EventBridge’s envelope', async () => {

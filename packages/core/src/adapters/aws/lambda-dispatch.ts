@@ -1,6 +1,7 @@
 // One Lambda, two triggers: an SQS batch of analysis jobs, or the weekly schedule's event — told apart by shape.
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { QueueMessageHandler } from '../../ports/job-queue.port';
+import { DEAD_LETTER_SUFFIX } from './queue-definition';
 import { createSqsBatchHandler } from './sqs-batch-handler';
 
 /** What the EventBridge rule's target sends (its constant input). */
@@ -9,6 +10,8 @@ export const PROACTIVE_ACTION = 'run_proactive_analysis';
 export interface LambdaWorker {
   /** The worker core: one queue message. */
   onMessage: QueueMessageHandler;
+  /** A message the queue gave up on (a batch from the dead-letter queue): its job is failed, not left running. */
+  onDeadLetter: QueueMessageHandler;
   /** The weekly run: queues one job per enabled schedule; resolves with what it did. */
   onSchedule: () => Promise<unknown>;
 }
@@ -33,11 +36,17 @@ export function isProactiveEvent(event: unknown): boolean {
   return envelope && (!isObject(event.detail) || event.detail.action === undefined || event.detail.action === PROACTIVE_ACTION);
 }
 
+/** Records from the dead-letter queue (a mapping on it delivers them here too), told by the source queue's name. */
+export function isDeadLetterBatch(event: SQSEvent): boolean {
+  return event.Records.length > 0 && event.Records.every((record) => record.eventSourceARN.endsWith(DEAD_LETTER_SUFFIX));
+}
+
 /** The handler the Lambda exports: SQS batches get partial batch responses; the schedule's event runs the week. */
 export function createLambdaEntry(worker: LambdaWorker): LambdaEntry {
   const batch = createSqsBatchHandler(worker.onMessage);
+  const deadLetters = createSqsBatchHandler(worker.onDeadLetter);
   return async (event, context) => {
-    if (isSqsEvent(event)) return batch(event, context);
+    if (isSqsEvent(event)) return (isDeadLetterBatch(event) ? deadLetters : batch)(event, context);
     if (isProactiveEvent(event)) return { action: PROACTIVE_ACTION, result: await worker.onSchedule() };
     // Thrown, not swallowed: a misrouted trigger shows up as a failed invocation in the Lambda's metrics.
     throw new Error('Unrecognised event: expected an SQS batch or {"action": "run_proactive_analysis"}');

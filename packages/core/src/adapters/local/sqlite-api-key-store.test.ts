@@ -1,93 +1,34 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { openDatabase, type Database } from './sqlite-database';
+import { openEach } from '../../testing/contracts/contract-suite';
+import { describeApiKeyStoreContract } from '../../testing/contracts/api-key-store.contract';
+import { openTempDatabase } from '../../testing/local/temp-database';
+import { manualClock } from '../../testing/manual-clock';
 import { SqliteApiKeyStore } from './sqlite-api-key-store';
 
+async function open() {
+  const sqlite = openTempDatabase();
+  const clock = manualClock();
+  return {
+    ...sqlite,
+    clock,
+    store: new SqliteApiKeyStore(sqlite.db, { now: clock.now }),
+    rawRecords: async () => sqlite.db.prepare('SELECT * FROM api_keys').all(),
+  };
+}
+
 describe('SqliteApiKeyStore', () => {
-  let dir: string;
-  let db: Database;
-  let store: SqliteApiKeyStore;
+  describeApiKeyStoreContract('keeps the ApiKeyStore contract', open);
 
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pecunia-'));
-    db = openDatabase(path.join(dir, 'pecunia.sqlite'));
-    store = new SqliteApiKeyStore(db, { now: () => Date.parse('2026-03-01T10:00:00Z') });
-  });
-  afterEach(() => {
-    db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  describe('on SQLite', () => {
+    const subject = openEach(open);
 
-  it('creates pk_ keys that verify to their user', async () => {
-    const { key, record } = await store.create('alice');
-    expect(key).toMatch(/^pk_[A-Za-z0-9_-]{43}$/);
-    expect(record).toEqual({ keyId: key.slice(3, 11), userId: 'alice', createdAt: '2026-03-01T10:00:00.000Z' });
-    expect(await store.verify(key)).toBe('alice');
-    expect(await store.count('alice')).toBe(1);
-  });
+    it('keeps a key as one row: its sha256, its user, not revoked', async () => {
+      const { store, rawRecords } = subject();
+      const { key } = await store.create('alice');
 
-  it('stores only the sha256 of a key, never the key', async () => {
-    const { key } = await store.create('alice');
-    const rows = db.prepare('SELECT * FROM api_keys').all();
-    expect(JSON.stringify(rows)).not.toContain(key);
-    expect(rows).toEqual([
-      expect.objectContaining({ key_hash: createHash('sha256').update(key).digest('hex'), user_id: 'alice', revoked_at: null }),
-    ]);
-  });
-
-  it('creates distinct keys', async () => {
-    const keys = await Promise.all(Array.from({ length: 20 }, () => store.create('alice')));
-    expect(new Set(keys.map(({ key }) => key)).size).toBe(20);
-    expect(await store.count('alice')).toBe(20);
-  });
-
-  it('revokes every active key of one user only', async () => {
-    const a1 = await store.create('alice');
-    const a2 = await store.create('alice');
-    const b1 = await store.create('bob');
-    expect(await store.revoke('alice')).toBe(2);
-    expect(await store.revoke('alice')).toBe(0);
-    expect(await store.verify(a1.key)).toBeNull();
-    expect(await store.verify(a2.key)).toBeNull();
-    expect(await store.verify(b1.key)).toBe('bob');
-    expect(await store.count('alice')).toBe(0);
-    expect(await store.count('bob')).toBe(1);
-    // The user still exists: every key ever issued counts when asked for.
-    expect(await store.count('alice', { includeRevoked: true })).toBe(2);
-    expect(await store.count('nobody', { includeRevoked: true })).toBe(0);
-
-    const a3 = await store.create('alice');
-    expect(await store.verify(a3.key)).toBe('alice');
-    expect(await store.count('alice')).toBe(1);
-  });
-
-  it('answers null, never throws, for unknown or junk keys', async () => {
-    const { key } = await store.create('alice');
-    const flipped = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
-    const junk: unknown[] = [
-      flipped,
-      `pk_${'A'.repeat(43)}`,
-      key.slice(3),
-      `${key} `,
-      `${key}A`,
-      '',
-      'pk_',
-      "pk_' OR 1=1 --",
-      'x'.repeat(100_000),
-      null,
-      undefined,
-      42,
-      {},
-      [key],
-    ];
-    for (const candidate of junk) await expect(store.verify(candidate as string)).resolves.toBeNull();
-    expect(await store.count('nobody')).toBe(0);
-    expect(await store.revoke('nobody')).toBe(0);
-  });
-
-  it('refuses an empty user id', async () => {
-    await expect(store.create('')).rejects.toMatchObject({ code: 'API_KEY.INVALID_USER' });
+      expect(await rawRecords()).toEqual([
+        expect.objectContaining({ key_hash: createHash('sha256').update(key).digest('hex'), user_id: 'alice', revoked_at: null }),
+      ]);
+    });
   });
 });

@@ -1,4 +1,4 @@
-// DynamoDB on loopback for tests: dynalite in-process with the table of `createTableInput`, or that table on moto.
+// DynamoDB on loopback for tests: dynalite in-process with the table of `createTableInput`, or that table on moto; a fresh table per test.
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
@@ -66,4 +66,57 @@ export async function startDynalite(): Promise<DynamoStandIn> {
     throw new Error('dynalite did not report a TCP port.');
   }
   return useDynamoEngine({ endpoint: `http://127.0.0.1:${address.port}`, region: REGION, credentials: CREDENTIALS }, close);
+}
+
+/** The engine of a suite and the table of the running test; read it inside tests and hooks, not while collecting. */
+export interface DynamoTestTable {
+  readonly engine: DynamoStandIn;
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+/**
+ * Registers, in the calling describe block, dynalite for the block (started in beforeAll, stopped in afterAll) and a
+ * fresh empty table before each test, so that no test sees another's items.
+ */
+export function useDynaliteTable(): DynamoTestTable {
+  return useTablePerTest(startDynalite);
+}
+
+/**
+ * The same on an engine that someone else runs and stops — moto from `describeWithMoto(name, (moto) => …)`, passed
+ * as `moto` — for code that needs what dynalite lacks (transactions).
+ */
+export function useEngineTable(engine: () => DynamoEngine): DynamoTestTable {
+  return useTablePerTest(() => useDynamoEngine(engine()));
+}
+
+function useTablePerTest(start: () => Promise<DynamoStandIn>): DynamoTestTable {
+  let standIn: DynamoStandIn | undefined;
+  let tableName: string | undefined;
+  const running = (): DynamoStandIn => {
+    if (!standIn) throw new Error('No DynamoDB engine is running: use the table inside tests and hooks, not while collecting them.');
+    return standIn;
+  };
+  beforeAll(async () => {
+    standIn = await start();
+  });
+  afterAll(async () => {
+    await standIn?.close();
+  });
+  beforeEach(async () => {
+    tableName = await running().newTable();
+  });
+  return {
+    get engine() {
+      return running();
+    },
+    get doc() {
+      return running().doc;
+    },
+    get tableName() {
+      if (tableName === undefined) throw new Error('No table yet: the table is made before each test.');
+      return tableName;
+    },
+  };
 }
