@@ -14,3 +14,4 @@ export { startDynalite, useDynamoEngine } from './testing/aws/dynalite';
 export type { DynamoStandIn, DynamoEngine } from './testing/aws/dynalite';
 export { startMoto, describeWithMoto, isSkipped } from './testing/aws/moto';
 export type { Moto, MotoSkipped } from './testing/aws/moto';
+export { describePythonInterop, pythonFernet, pythonFernetMissing, PYTHON_TIMEOUT_MS } from './testing/python-fernet';

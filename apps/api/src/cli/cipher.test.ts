@@ -1,6 +1,6 @@
 // The `cipher` operator command: round trip, refusals, and tokens the earlier Python service sealed.
-import { spawnSync } from 'node:child_process';
 import { runCipherCommand } from './cipher';
+import { describePythonInterop, pythonFernet, PYTHON_TIMEOUT_MS } from '@pecunia/core/testing';
 
 const SECRET = 'operator-secret-0123456789abcdefghijklmnop';
 const OLD_SECRET = 'retired-secret-0123456789abcdefghijklmnopq';
@@ -100,42 +100,11 @@ describe('cipher command', () => {
   });
 });
 
-// Python's `cryptography` is the earlier service's Fernet: values go through stdin, never a file.
-// Starting python3 and importing cryptography can take seconds on a busy machine, hence the long timeouts.
-const PYTHON_TIMEOUT_MS = 30_000;
-const PYTHON_FERNET = `
-import base64, hashlib, json, sys
-from cryptography.fernet import Fernet
-request = json.load(sys.stdin)
-fernet = Fernet(base64.urlsafe_b64encode(hashlib.sha256(request["secret"].encode("utf-8")).digest()))
-if request["op"] == "encrypt":
-    print(fernet.encrypt(request["value"].encode("utf-8")).decode("ascii"))
-else:
-    print(fernet.decrypt(request["value"].encode("ascii")).decode("utf-8"))
-`;
-
-function python(op: 'encrypt' | 'decrypt', secret: string, value: string): string {
-  const result = spawnSync('python3', ['-c', PYTHON_FERNET], { input: JSON.stringify({ op, secret, value }), encoding: 'utf8', timeout: PYTHON_TIMEOUT_MS });
-  if (result.status !== 0) throw new Error(`python3 ${op} failed: ${result.stderr || result.error?.message}`);
-  return result.stdout.trimEnd();
-}
-
-// Detected at load time, so that a local run without Python reports the tests as skipped (with the reason in the
-// title) rather than as passed; under CI the block runs and its beforeAll fails instead.
-const pythonCheck = spawnSync('python3', ['-c', 'import cryptography.fernet'], { encoding: 'utf8', timeout: PYTHON_TIMEOUT_MS });
-const pythonMissing = pythonCheck.status === 0 ? undefined : (pythonCheck.error?.message ?? pythonCheck.stderr.trim().split('\n').at(-1));
-const describeInterop = pythonMissing === undefined || process.env.CI === 'true' ? describe : describe.skip;
-
-describeInterop(`cipher command interop with Python cryptography${pythonMissing ? ` (python3 unavailable: ${pythonMissing})` : ''}`, () => {
-  beforeAll(() => {
-    if (pythonMissing !== undefined && process.env.CI === 'true') {
-      throw new Error(`CI must run the Python interop tests: python3 with the cryptography module is required (${pythonMissing})`);
-    }
-  });
+describePythonInterop('cipher command interop with Python cryptography', () => {
 
   it('decrypts a token Python sealed with the key derived from TOKEN_ENCRYPTION_SECRET', async () => {
     // Arrange
-    const token = python('encrypt', SECRET, REFRESH_TOKEN);
+    const token = pythonFernet('encrypt', SECRET, REFRESH_TOKEN);
 
     // Act
     const opened = await run(['decrypt'], `${token}\n`);
@@ -149,7 +118,7 @@ describeInterop(`cipher command interop with Python cryptography${pythonMissing 
     const sealed = await run(['encrypt'], `${REFRESH_TOKEN}\n`);
 
     // Act
-    const opened = python('decrypt', SECRET, sealed.out.at(-1)!);
+    const opened = pythonFernet('decrypt', SECRET, sealed.out.at(-1)!);
 
     // Assert
     expect(opened).toBe(REFRESH_TOKEN);

@@ -1,8 +1,8 @@
 // TokenCipher: round trip, rotation, secrecy, and interop with the earlier Python service's `cryptography` Fernet.
-import { spawnSync } from 'node:child_process';
 import { inspect } from 'node:util';
 import { ValidationError } from '../errors';
 import { TokenCipher } from './token-cipher';
+import { describePythonInterop, pythonFernet, PYTHON_TIMEOUT_MS } from '../testing/python-fernet';
 
 const NEW_SECRET = 'new-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 const OLD_SECRET = 'old-secret-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -93,41 +93,11 @@ describe('TokenCipher', () => {
 });
 
 // Python's `cryptography` is the earlier service's Fernet: values go through stdin, never a file.
-// Starting python3 and importing cryptography can take seconds on a busy machine, hence the long timeouts.
-const PYTHON_TIMEOUT_MS = 30_000;
-const PYTHON_FERNET = `
-import base64, hashlib, json, sys
-from cryptography.fernet import Fernet
-request = json.load(sys.stdin)
-fernet = Fernet(base64.urlsafe_b64encode(hashlib.sha256(request["secret"].encode("utf-8")).digest()))
-if request["op"] == "encrypt":
-    print(fernet.encrypt(request["value"].encode("utf-8")).decode("ascii"))
-else:
-    print(fernet.decrypt(request["value"].encode("ascii")).decode("utf-8"))
-`;
-
-function python(op: 'encrypt' | 'decrypt', secret: string, value: string): string {
-  const run = spawnSync('python3', ['-c', PYTHON_FERNET], { input: JSON.stringify({ op, secret, value }), encoding: 'utf8', timeout: PYTHON_TIMEOUT_MS });
-  if (run.status !== 0) throw new Error(`python3 ${op} failed: ${run.stderr || run.error?.message}`);
-  return run.stdout.trimEnd();
-}
-
-// Detected at load time, so that a local run without Python reports the tests as skipped (with the reason in the
-// title) rather than as passed; under CI the block runs and its beforeAll fails instead.
-const pythonCheck = spawnSync('python3', ['-c', 'import cryptography.fernet'], { encoding: 'utf8', timeout: PYTHON_TIMEOUT_MS });
-const pythonMissing = pythonCheck.status === 0 ? undefined : (pythonCheck.error?.message ?? pythonCheck.stderr.trim().split('\n').at(-1));
-const describeInterop = pythonMissing === undefined || process.env.CI === 'true' ? describe : describe.skip;
-
-describeInterop(`TokenCipher interop with Python cryptography${pythonMissing ? ` (python3 unavailable: ${pythonMissing})` : ''}`, () => {
-  beforeAll(() => {
-    if (pythonMissing !== undefined && process.env.CI === 'true') {
-      throw new Error(`CI must run the Python interop tests: python3 with the cryptography module is required (${pythonMissing})`);
-    }
-  });
+describePythonInterop('TokenCipher interop with Python cryptography', () => {
 
   it('opens a token Python sealed with the key derived from the same secret', () => {
     // Arrange
-    const token = python('encrypt', NEW_SECRET, REFRESH_TOKEN);
+    const token = pythonFernet('encrypt', NEW_SECRET, REFRESH_TOKEN);
 
     // Act
     const opened = new TokenCipher([NEW_SECRET]).decrypt(token);
@@ -141,7 +111,7 @@ describeInterop(`TokenCipher interop with Python cryptography${pythonMissing ? `
     const token = new TokenCipher([NEW_SECRET]).encrypt(REFRESH_TOKEN);
 
     // Act
-    const opened = python('decrypt', NEW_SECRET, token);
+    const opened = pythonFernet('decrypt', NEW_SECRET, token);
 
     // Assert
     expect(opened).toBe(REFRESH_TOKEN);
