@@ -1,4 +1,5 @@
-// The API's way in: an Application Load Balancer on port 80 and the security groups that let only it reach the tasks.
+// The API's way in: an Application Load Balancer (HTTP on 80, or HTTPS on 443 with 80 redirecting to it when a
+// certificate is configured) and the security groups that let only it reach the tasks.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 
@@ -9,12 +10,24 @@ export interface ApiLoadBalancerOptions {
   /** The port the container listens on. */
   targetPort: number;
   healthCheckPath: string;
+  /**
+   * An ACM certificate in the stack's region. With it the load balancer serves HTTPS on 443 and port 80 only redirects
+   * there; without it, plain HTTP on 80 (Google then accepts no redirect URI on this host).
+   */
+  certificateArn?: pulumi.Input<string>;
 }
+
+/** TLS 1.3, and 1.2 with forward-secret ciphers only. */
+export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 
 export class ApiLoadBalancer extends pulumi.ComponentResource {
   readonly loadBalancer: aws.lb.LoadBalancer;
   readonly targetGroup: aws.lb.TargetGroup;
+  /** The listener that forwards to the target group: HTTPS on 443 with a certificate, else HTTP on 80. */
   readonly listener: aws.lb.Listener;
+  /** Port 80: forwards without a certificate, redirects to 443 with one. */
+  readonly httpListener: aws.lb.Listener;
+  readonly httpsListener?: aws.lb.Listener;
   /** For the tasks: reachable from the load balancer only. */
   readonly taskSecurityGroup: aws.ec2.SecurityGroup;
   readonly dnsName: pulumi.Output<string>;
@@ -31,6 +44,13 @@ export class ApiLoadBalancer extends pulumi.ComponentResource {
       { securityGroupId: albGroup.id, ipProtocol: 'tcp', fromPort: 80, toPort: 80, cidrIpv4: '0.0.0.0/0', description: 'HTTP from anywhere' },
       child,
     );
+    if (options.certificateArn !== undefined) {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-alb-https`,
+        { securityGroupId: albGroup.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0', description: 'HTTPS from anywhere' },
+        child,
+      );
+    }
     new aws.vpc.SecurityGroupEgressRule(
       `${name}-alb-to-task`,
       {
@@ -88,11 +108,29 @@ export class ApiLoadBalancer extends pulumi.ComponentResource {
       },
       child,
     );
-    this.listener = new aws.lb.Listener(
-      name,
-      { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP', defaultActions: [{ type: 'forward', targetGroupArn: this.targetGroup.arn }] },
-      child,
-    );
+    const forward = { type: 'forward', targetGroupArn: this.targetGroup.arn };
+    if (options.certificateArn === undefined) {
+      this.httpListener = new aws.lb.Listener(name, { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP', defaultActions: [forward] }, child);
+      this.listener = this.httpListener;
+    } else {
+      this.httpsListener = new aws.lb.Listener(
+        `${name}-https`,
+        { loadBalancerArn: this.loadBalancer.arn, port: 443, protocol: 'HTTPS', sslPolicy: TLS_POLICY, certificateArn: options.certificateArn, defaultActions: [forward] },
+        child,
+      );
+      // Same name as the plain-HTTP listener, so adding a certificate to a stack updates it in place.
+      this.httpListener = new aws.lb.Listener(
+        name,
+        {
+          loadBalancerArn: this.loadBalancer.arn,
+          port: 80,
+          protocol: 'HTTP',
+          defaultActions: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
+        },
+        child,
+      );
+      this.listener = this.httpsListener;
+    }
     this.dnsName = this.loadBalancer.dnsName;
     this.registerOutputs({ dnsName: this.dnsName });
   }

@@ -1,5 +1,6 @@
 // The HTTP API on ECS Fargate behind a load balancer: Lambda's 6 MB request limit cannot carry 15 MB attachments.
 import * as aws from '@pulumi/aws';
+import * as dockerBuild from '@pulumi/docker-build';
 import * as pulumi from '@pulumi/pulumi';
 import { API_CONTAINER_NAME, API_HEALTH_PATH, API_PORT, apiContainerDefinitions, type ContainerSecret } from './api-container';
 import { ApiLoadBalancer } from './api-load-balancer';
@@ -13,12 +14,22 @@ import {
   type TableAccess,
 } from './iam-statements';
 
+/** Where `pulumi up` builds the API image from, on the deployer's Docker engine. */
+export interface ApiImageBuild {
+  /** The build context: the repository root, since the Dockerfile copies the workspace's packages. */
+  context: string;
+  dockerfile: string;
+}
+
+/** The tag a build pushes; the task names the image by digest, so each new build rolls the service anyway. */
+export const BUILT_IMAGE_TAG = 'latest';
+
 export interface ApiServiceOptions {
   /**
-   * The tag of the image in this stack's ECR repository. The image is built from `apps/api/Dockerfile` and pushed
-   * before `pulumi up` (see the README); no Docker engine runs inside the Pulumi program.
+   * The image to build and push during `pulumi up`, unless `tag` names an image already pushed to this stack's ECR
+   * repository (a CI pipeline that builds elsewhere): then nothing is built.
    */
-  imageTag: string;
+  image: { build: ApiImageBuild; tag?: string };
   table: TableAccess & { name: pulumi.Input<string> };
   queue: { arn: pulumi.Input<string>; url: pulumi.Input<string>; maxReceiveCount: number };
   /** Parameters ECS injects as environment variables at start (name → parameter ARN). */
@@ -32,10 +43,16 @@ export interface ApiServiceOptions {
   /** Fargate size: 0.5 vCPU and 1 GB by default, room for a few 15 MB uploads at once. */
   cpu?: number;
   memoryMb?: number;
+  /** An ACM certificate in the stack's region: HTTPS on 443, with port 80 redirecting to it. */
+  certificateArn?: string;
+  /** The host name DNS points at the load balancer, for the public URL; the load balancer's own name otherwise. */
+  domainName?: string;
 }
 
 export class ApiService extends pulumi.ComponentResource {
   readonly repository: aws.ecr.Repository;
+  /** The image `pulumi up` built and pushed; absent when the configuration names a pushed tag. */
+  readonly image?: dockerBuild.Image;
   readonly taskDefinition: aws.ecs.TaskDefinition;
   readonly service: aws.ecs.Service;
   readonly loadBalancer: ApiLoadBalancer;
@@ -52,12 +69,29 @@ export class ApiService extends pulumi.ComponentResource {
       { filters: [{ name: 'vpc-id', values: [vpc.id] }, { name: 'default-for-az', values: ['true'] }] },
       child,
     );
-    this.loadBalancer = new ApiLoadBalancer(name, { vpcId: vpc.id, subnetIds: subnets.ids, targetPort: API_PORT, healthCheckPath: API_HEALTH_PATH }, child);
+    this.loadBalancer = new ApiLoadBalancer(
+      name,
+      {
+        vpcId: vpc.id,
+        subnetIds: subnets.ids,
+        targetPort: API_PORT,
+        healthCheckPath: API_HEALTH_PATH,
+        ...(options.certificateArn === undefined ? {} : { certificateArn: options.certificateArn }),
+      },
+      child,
+    );
+    // What users and Google's redirects reach: the certificate's host over HTTPS when there is one.
+    this.url =
+      options.certificateArn === undefined
+        ? pulumi.interpolate`http://${this.loadBalancer.dnsName}`
+        : options.domainName === undefined
+          ? pulumi.interpolate`https://${this.loadBalancer.dnsName}`
+          : pulumi.output(`https://${options.domainName}`);
 
     this.repository = new aws.ecr.Repository(
       name,
       {
-        // Mutable because the default tag is `latest`; a release tag (a commit SHA) is what a rollback names.
+        // Mutable because each build moves `latest`; a release tag pushed by CI (a commit SHA) is what a rollback names.
         imageTagMutability: 'MUTABLE',
         imageScanningConfiguration: { scanOnPush: true },
       },
@@ -74,6 +108,35 @@ export class ApiService extends pulumi.ComponentResource {
       },
       child,
     );
+
+    let imageRef: pulumi.Output<string>;
+    if (options.image.tag !== undefined) {
+      imageRef = pulumi.interpolate`${this.repository.repositoryUrl}:${options.image.tag}`;
+    } else {
+      // Built on the deployer's Docker engine during `pulumi up` and pushed with a short-lived ECR token.
+      const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: this.repository.registryId }, child);
+      this.image = new dockerBuild.Image(
+        name,
+        {
+          context: { location: options.image.build.context },
+          dockerfile: { location: options.image.build.dockerfile },
+          // Graviton, as the task's runtime platform below.
+          platforms: [dockerBuild.Platform.Linux_arm64],
+          push: true,
+          tags: [pulumi.interpolate`${this.repository.repositoryUrl}:${BUILT_IMAGE_TAG}`],
+          registries: [
+            {
+              address: this.repository.repositoryUrl.apply((url) => url.split('/')[0] ?? url),
+              username: auth.userName,
+              password: pulumi.secret(auth.password),
+            },
+          ],
+        },
+        child,
+      );
+      // `<repository>:<tag>@sha256:…`: pinned to the digest, so every new build changes the task definition.
+      imageRef = this.image.ref;
+    }
 
     const logGroup = new aws.cloudwatch.LogGroup(name, { name: options.logGroupName, retentionInDays: options.logRetentionDays ?? 30 }, child);
 
@@ -109,12 +172,12 @@ export class ApiService extends pulumi.ComponentResource {
         networkMode: 'awsvpc',
         cpu: String(options.cpu ?? 512),
         memory: String(options.memoryMb ?? 1024),
-        // Graviton, as the Lambda: build the image with `--platform linux/arm64` (README).
+        // Graviton, as the Lambda: the image is built for linux/arm64 (here, or by CI with `--platform linux/arm64`).
         runtimePlatform: { cpuArchitecture: 'ARM64', operatingSystemFamily: 'LINUX' },
         executionRoleArn: executionRole.arn,
         taskRoleArn: taskRole.arn,
         containerDefinitions: apiContainerDefinitions({
-          image: pulumi.interpolate`${this.repository.repositoryUrl}:${options.imageTag}`,
+          image: imageRef,
           environment: {
             // The worker runs in Lambda; the API must not also consume the queue.
             WORKER_ENABLED: 'false',
@@ -124,7 +187,7 @@ export class ApiService extends pulumi.ComponentResource {
             AWS_REGION: options.region,
             PORT: String(API_PORT),
             APP_ENV: options.appEnv ?? 'production',
-            PUBLIC_BASE_URL: pulumi.interpolate`http://${this.loadBalancer.dnsName}`,
+            PUBLIC_BASE_URL: this.url,
           },
           secrets: options.secrets,
           logGroupName: logGroup.name,
@@ -154,7 +217,6 @@ export class ApiService extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.loadBalancer.listener] },
     );
 
-    this.url = pulumi.interpolate`http://${this.loadBalancer.dnsName}`;
     this.registerOutputs({ url: this.url, repositoryUrl: this.repository.repositoryUrl });
   }
 }

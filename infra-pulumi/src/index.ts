@@ -34,8 +34,15 @@ new AnalysisWorker('analysis-worker', {
   logGroupName: `/pecunia/${config.stack}/analysis-worker`,
 });
 
+// The repository root: the Dockerfile copies the workspace's packages, as the Lambda bundle path above assumes.
+const repositoryRoot = path.resolve(__dirname, '../..');
 const api = new ApiService('api', {
-  imageTag: config.apiImageTag,
+  image: {
+    build: { context: repositoryRoot, dockerfile: path.join(repositoryRoot, 'apps/api/Dockerfile') },
+    ...(config.apiImageTag === undefined ? {} : { tag: config.apiImageTag }),
+  },
+  ...(config.certificateArn === undefined ? {} : { certificateArn: config.certificateArn }),
+  ...(config.domainName === undefined ? {} : { domainName: config.domainName }),
   table: tableAccess,
   queue: queueAccess,
   secrets: secrets.parameters.map((p) => ({ name: p.name, valueFrom: p.arn })),
@@ -46,5 +53,5 @@ const api = new ApiService('api', {
 export const apiUrl = api.url;
 export const queueUrl = queue.queue.url;
 export const tableName = table.name;
-// Where to push the API image before `pulumi up` deploys a new tag (README, first deploy).
+// Where `pulumi up` pushes the API image it builds, and where CI pushes a tag for `pecunia:apiImageTag` (README).
 export const apiImageRepository = api.repository.repositoryUrl;

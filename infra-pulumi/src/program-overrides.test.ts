@@ -1,8 +1,10 @@
 // The program with every optional setting overridden and the optional secret left out.
 import { visibilityTimeoutFor } from '@pecunia/core/aws';
-import { BASE_CONFIG, installMocks, ofType, settle, single, type RecordedResource } from './testing/pulumi-mocks';
+import { ACCOUNT_ID, BASE_CONFIG, CERTIFICATE_ARN, installMocks, ofType, REGION, settle, single, value, type RecordedResource } from './testing/pulumi-mocks';
+import type * as Program from './index';
 
 let resources: RecordedResource[];
+let program: typeof Program;
 
 beforeAll(async () => {
   const { serpapiApiKey: _left, ...config } = BASE_CONFIG;
@@ -12,8 +14,10 @@ beforeAll(async () => {
     workerMemoryMb: '2048',
     workerTimeoutSeconds: '120',
     apiImageTag: 'v1.4.2',
+    // A certificate without a domain name: HTTPS on the load balancer's own name.
+    certificateArn: CERTIFICATE_ARN,
   });
-  await import('./index');
+  program = await import('./index');
   await settle();
 });
 
@@ -31,10 +35,15 @@ it('sizes the worker from config and keeps the queue’s visibility timeout at s
   expect(queue?.inputs.visibilityTimeoutSeconds).toBe(720);
 });
 
-it('deploys the configured image tag', () => {
+it('deploys the configured, already pushed image tag and builds nothing', () => {
   const [container] = JSON.parse(single(resources, 'aws:ecs/taskDefinition:TaskDefinition').inputs.containerDefinitions as string) as { image: string }[];
 
-  expect(container?.image).toMatch(/\/api:v1\.4\.2$/);
+  expect(container?.image).toBe(`${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com/api:v1.4.2`);
+  expect(ofType(resources, 'docker-build:index:Image')).toEqual([]);
+});
+
+it('serves HTTPS on the load balancer’s own name when only a certificate is set', async () => {
+  await expect(value(program.apiUrl)).resolves.toBe(`https://api-123.${REGION}.elb.amazonaws.com`);
 });
 
 it('creates no parameter and injects no secret for an unset optional key', () => {

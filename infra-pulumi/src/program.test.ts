@@ -5,6 +5,8 @@ import { DEFAULT_MAX_RECEIVE_COUNT } from '@pecunia/core';
 import { createTableInput, DEFAULT_LAMBDA_TIMEOUT_SECONDS, PROACTIVE_ACTION, TTL_ATTRIBUTE, visibilityTimeoutFor } from '@pecunia/core/aws';
 import {
   ACCOUNT_ID,
+  ECR_PASSWORD,
+  IMAGE_DIGEST,
   installMocks,
   ofType,
   REGION,
@@ -229,11 +231,32 @@ describe('API service', () => {
     );
   });
 
-  it('runs the ECR image with the API’s plain settings, the worker off', () => {
+  it('builds apps/api/Dockerfile from the repository root for linux/arm64 and pushes it to the stack’s repository', () => {
+    const image = single(resources, 'docker-build:index:Image');
+    const root = path.resolve(__dirname, '../..');
+    const registries = image.inputs.registries as { [specialSigKey]: string; value: unknown };
+
+    expect(image.inputs).toMatchObject({
+      context: { location: root },
+      dockerfile: { location: path.join(root, 'apps/api/Dockerfile') },
+      platforms: ['linux/arm64'],
+      push: true,
+      tags: [`${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com/api:latest`],
+    });
+    // The ECR token reaches the build as a Pulumi secret (which makes the whole registry list secret), and nothing
+    // else holds it.
+    expect(registries).toEqual({
+      [specialSigKey]: specialSecretSig,
+      value: [{ address: `${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com`, username: 'AWS', password: ECR_PASSWORD }],
+    });
+    expect(resources.filter((r) => JSON.stringify(r.inputs).includes(ECR_PASSWORD)).map((r) => r.type)).toEqual(['docker-build:index:Image']);
+  });
+
+  it('runs the built image by digest, with the API’s plain settings, the worker off', () => {
     const container = containerOf();
     const environment = Object.fromEntries(container.environment.map((e) => [e.name, e.value]));
 
-    expect(container.image).toBe(`${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com/api:latest`);
+    expect(container.image).toBe(`${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com/api:latest@${IMAGE_DIGEST}`);
     expect(environment).toMatchObject({
       WORKER_ENABLED: 'false',
       DYNAMODB_TABLE_NAME: 'pecunia-test',
@@ -241,6 +264,7 @@ describe('API service', () => {
       AWS_REGION: REGION,
       PORT: '8000',
       APP_ENV: 'production',
+      PUBLIC_BASE_URL: `http://api-123.${REGION}.elb.amazonaws.com`,
     });
     expect(container.portMappings).toEqual([{ containerPort: 8000, protocol: 'tcp' }]);
     expect(container.logConfiguration).toEqual({
@@ -272,7 +296,9 @@ describe('API service', () => {
     expect(ingress.find((rule) => rule.name === 'api-alb-http')?.inputs).toMatchObject({ fromPort: 80, toPort: 80, cidrIpv4: '0.0.0.0/0' });
     expect(taskIngress?.inputs).toMatchObject({ fromPort: 8000, toPort: 8000 });
     expect(taskIngress?.inputs.cidrIpv4).toBeUndefined();
-    expect(single(resources, 'aws:lb/listener:Listener').inputs).toMatchObject({ port: 80, protocol: 'HTTP' });
+    expect(single(resources, 'aws:lb/listener:Listener').inputs).toMatchObject({ port: 80, protocol: 'HTTP', defaultActions: [{ type: 'forward' }] });
+    // No certificate configured: nothing listens on 443.
+    expect(ingress.map((rule) => rule.inputs.fromPort)).not.toContain(443);
   });
 });
 

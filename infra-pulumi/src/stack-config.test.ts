@@ -34,8 +34,11 @@ it('fills in the defaults and the stack’s parameters path', () => {
     weeklySchedule: 'cron(0 0 ? * SUN *)',
     workerMemoryMb: 1024,
     workerTimeoutSeconds: DEFAULT_LAMBDA_TIMEOUT_SECONDS,
-    apiImageTag: 'latest',
   });
+  // Unset: `pulumi up` builds the image itself, and the load balancer speaks plain HTTP.
+  expect(config.apiImageTag).toBeUndefined();
+  expect(config.certificateArn).toBeUndefined();
+  expect(config.domainName).toBeUndefined();
   expect(Object.keys(config.parameters).sort()).toEqual(['GEMINI_API_KEY', 'GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_REDIRECT_URI', 'TOKEN_ENCRYPTION_SECRET']);
   expect(config.parameters.GOOGLE_CLIENT_SECRET?.secret).toBe(true);
   expect(config.parameters.GOOGLE_CLIENT_ID).toEqual({ value: 'client-id', secret: false });
@@ -63,6 +66,8 @@ it('refuses what the apps would refuse, and bad sizes and schedules, without ech
     workerTimeoutSeconds: '901',
     weeklySchedule: '0 0 * * 0',
     apiImageTag: 'bad tag',
+    certificateArn: 'arn:aws:iam::123456789012:server-certificate/x',
+    domainName: 'https://pecunia.example.com/',
   });
 
   expect(problems.map((p) => p.split(' ')[0])).toEqual([
@@ -70,8 +75,23 @@ it('refuses what the apps would refuse, and bad sizes and schedules, without ech
     'pecunia:tokenEncryptionSecret',
     'pecunia:weeklySchedule',
     'pecunia:apiImageTag',
+    'pecunia:certificateArn',
+    'pecunia:domainName',
     'pecunia:workerMemoryMb',
     'pecunia:workerTimeoutSeconds',
   ]);
   expect(problems.join('\n')).not.toContain(shortSecret);
+});
+
+it('reads the pushed image tag, the certificate and the domain when set', () => {
+  const certificateArn = 'arn:aws:acm:eu-west-1:123456789012:certificate/11112222-3333-4444-5555-666677778888';
+  const config = readStackConfig(lookup({ ...VALID, apiImageTag: 'abc1234', certificateArn, domainName: 'pecunia.example.com' }), 'prod');
+
+  expect(config).toMatchObject({ apiImageTag: 'abc1234', certificateArn, domainName: 'pecunia.example.com' });
+});
+
+it('refuses a domain name without a certificate to serve it', () => {
+  expect(problemsOf({ ...VALID, domainName: 'pecunia.example.com' })).toEqual([
+    expect.stringMatching(/^pecunia:domainName needs pecunia:certificateArn/),
+  ]);
 });

@@ -6,7 +6,6 @@ import { DEFAULT_LAMBDA_TIMEOUT_SECONDS } from '@pecunia/core/aws';
 
 export const DEFAULT_WEEKLY_SCHEDULE = 'cron(0 0 ? * SUN *)';
 export const DEFAULT_WORKER_MEMORY_MB = 1024;
-export const DEFAULT_API_IMAGE_TAG = 'latest';
 
 /**
  * Every value the apps read from Parameter Store, by the environment variable it stands for (the Lambda turns each
@@ -40,7 +39,15 @@ export interface StackConfig {
   weeklySchedule: string;
   workerMemoryMb: number;
   workerTimeoutSeconds: number;
-  apiImageTag: string;
+  /**
+   * A tag already pushed to the stack's repository (by a CI pipeline that builds elsewhere). Unset, `pulumi up` builds
+   * and pushes the API image itself.
+   */
+  apiImageTag?: string;
+  /** An ACM certificate in the stack's region: the load balancer then serves HTTPS on 443 and redirects 80 to it. */
+  certificateArn?: string;
+  /** The host name the certificate covers and DNS points at the load balancer; only with `certificateArn`. */
+  domainName?: string;
 }
 
 /** Reads one key of the `pecunia` namespace; a test passes a plain lookup. */
@@ -49,6 +56,9 @@ export type ConfigLookup = (key: string) => string | undefined;
 const SCHEDULE = /^(cron|rate)\(.+\)$/;
 // Docker's tag grammar: what `docker tag` accepts is what the task definition may name.
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
+// A DNS host name: labels of letters, digits and hyphens, at least one dot, no scheme, port or path.
+const DOMAIN_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 function wholeNumber(lookup: ConfigLookup, key: string, fallback: number, min: number, max: number, problems: string[]): number {
   const raw = lookup(key)?.trim();
@@ -86,8 +96,13 @@ export function readStackConfig(lookup: ConfigLookup = defaultLookup(), stack: s
 
   const weeklySchedule = lookup('weeklySchedule')?.trim() || DEFAULT_WEEKLY_SCHEDULE;
   if (!SCHEDULE.test(weeklySchedule)) problems.push('pecunia:weeklySchedule must be an EventBridge expression such as cron(0 0 ? * SUN *) or rate(7 days)');
-  const apiImageTag = lookup('apiImageTag')?.trim() || DEFAULT_API_IMAGE_TAG;
-  if (!IMAGE_TAG.test(apiImageTag)) problems.push('pecunia:apiImageTag must be a Docker image tag (letters, digits, _ . -, at most 128)');
+  const apiImageTag = lookup('apiImageTag')?.trim() || undefined;
+  if (apiImageTag !== undefined && !IMAGE_TAG.test(apiImageTag)) problems.push('pecunia:apiImageTag must be a Docker image tag (letters, digits, _ . -, at most 128)');
+  const certificateArn = lookup('certificateArn')?.trim() || undefined;
+  if (certificateArn !== undefined && !CERTIFICATE_ARN.test(certificateArn)) problems.push('pecunia:certificateArn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)');
+  const domainName = lookup('domainName')?.trim() || undefined;
+  if (domainName !== undefined && !DOMAIN_NAME.test(domainName)) problems.push('pecunia:domainName must be a host name such as pecunia.example.com (no scheme, port or path)');
+  else if (domainName !== undefined && certificateArn === undefined) problems.push('pecunia:domainName needs pecunia:certificateArn: without a certificate the API is served over HTTP on the load balancer\'s own name');
   // Lambda's own limits: 128 MB to 10 GB of memory, at most 15 minutes.
   const workerMemoryMb = wholeNumber(lookup, 'workerMemoryMb', DEFAULT_WORKER_MEMORY_MB, 128, 10_240, problems);
   const workerTimeoutSeconds = wholeNumber(lookup, 'workerTimeoutSeconds', DEFAULT_LAMBDA_TIMEOUT_SECONDS, 1, 900, problems);
@@ -106,7 +121,9 @@ export function readStackConfig(lookup: ConfigLookup = defaultLookup(), stack: s
     weeklySchedule,
     workerMemoryMb,
     workerTimeoutSeconds,
-    apiImageTag,
+    ...(apiImageTag === undefined ? {} : { apiImageTag }),
+    ...(certificateArn === undefined ? {} : { certificateArn }),
+    ...(domainName === undefined ? {} : { domainName }),
   };
 }
 

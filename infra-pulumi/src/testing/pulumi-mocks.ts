@@ -6,6 +6,11 @@ export const REGION = 'eu-west-1';
 export const STACK = 'test';
 export const SSM_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/0000aaaa-11bb-22cc-33dd-444444eeeeee`;
 export const SUBNET_IDS = ['subnet-aaa', 'subnet-bbb'];
+export const REGISTRY = `${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com`;
+/** The short-lived ECR token the build logs in with; it must reach the build only as a secret. */
+export const ECR_PASSWORD = 'ecr-token-password-4b1e';
+export const IMAGE_DIGEST = `sha256:${'ab12'.repeat(16)}`;
+export const CERTIFICATE_ARN = `arn:aws:acm:${REGION}:${ACCOUNT_ID}:certificate/11112222-3333-4444-5555-666677778888`;
 
 export interface RecordedResource {
   type: string;
@@ -34,7 +39,12 @@ function computed(args: pulumi.runtime.MockResourceArgs): Record<string, unknown
   const state: Record<string, unknown> = { name, arn: `arn:aws:${service}:${REGION}:${ACCOUNT_ID}:${args.type.split(':')[2]}/${name}` };
   if (args.type === 'aws:sqs/queue:Queue') state.url = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/${name}`;
   if (args.type === 'aws:lb/loadBalancer:LoadBalancer') state.dnsName = `${name}-123.${REGION}.elb.amazonaws.com`;
-  if (args.type === 'aws:ecr/repository:Repository') state.repositoryUrl = `${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com/${name}`;
+  if (args.type === 'aws:ecr/repository:Repository') Object.assign(state, { repositoryUrl: `${REGISTRY}/${name}`, registryId: ACCOUNT_ID });
+  // docker-build's ref is the first tag pinned to the pushed digest.
+  if (args.type === 'docker-build:index:Image') {
+    const [tag] = (args.inputs.tags as string[] | undefined) ?? [];
+    Object.assign(state, { digest: IMAGE_DIGEST, ref: `${tag}@${IMAGE_DIGEST}` });
+  }
   if (args.type === 'aws:cloudwatch/logGroup:LogGroup') state.arn = `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:${name}`;
   if (args.type === 'aws:ssm/parameter:Parameter') state.arn = `arn:aws:ssm:${REGION}:${ACCOUNT_ID}:parameter${name}`;
   if (args.type === 'aws:dynamodb/table:Table') state.arn = `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${name}`;
@@ -48,6 +58,13 @@ const LOOKUPS: Record<string, Record<string, unknown>> = {
   'aws:kms/getKey:getKey': { arn: SSM_KEY_ARN },
   'aws:ec2/getVpc:getVpc': { id: 'vpc-default' },
   'aws:ec2/getSubnets:getSubnets': { ids: SUBNET_IDS },
+  'aws:ecr/getAuthorizationToken:getAuthorizationToken': {
+    userName: 'AWS',
+    password: ECR_PASSWORD,
+    proxyEndpoint: `https://${REGISTRY}`,
+    authorizationToken: Buffer.from(`AWS:${ECR_PASSWORD}`).toString('base64'),
+    expiresAt: '2030-01-01T00:00:00Z',
+  },
 };
 
 /**
