@@ -118,15 +118,28 @@ describe('packageLambda', () => {
     expect(required).toEqual(['@aws-sdk/signature-v4-crt', 'better-sqlite3', 'bufferutil', 'utf-8-validate']);
   });
 
-  it('answers an empty SQS batch in a bare node process, with no node_modules on the path', async () => {
-    // Arrange
+  it('answers an SQS event in a bare node process, with no node_modules on the path', async () => {
+    // Arrange: a record the worker core refuses without calling AWS (not a job message), beside an empty batch.
     const withModules = ancestorsOf(unzipped).filter((dir) => existsSync(path.join(dir, 'node_modules')));
+    const record = {
+      messageId: 'm-1',
+      receiptHandle: 'r-1',
+      body: 'not a job',
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:q',
+      awsRegion: 'us-east-1',
+    };
     // Act
-    const answer = await invoke(unzipped, { Records: [] }, awsGoogleEnv());
+    const empty = await invoke(unzipped, { Records: [] }, awsGoogleEnv());
+    const poison = await invoke(unzipped, { Records: [record] }, awsGoogleEnv());
     // Assert
     expect(withModules).toEqual([]);
-    expect(answer).toEqual({ batchItemFailures: [] });
-  }, 30_000);
+    expect(empty).toEqual({ batchItemFailures: [] });
+    expect(poison).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+  }, 60_000);
 
   it('loads with a malformed configuration and rejects each invocation with the config message', async () => {
     // Arrange: no table, no Google client, a short secret.
