@@ -1,9 +1,9 @@
 // Shared Gemini call: JSON out of `generateContent`, checked against a zod schema and repaired once, with model fallback and backoff.
 import { ApiError, type Content, type GenerateContentConfig, type GenerateContentResponse, GoogleGenAI } from '@google/genai';
-import pRetry from 'p-retry';
 import { z } from 'zod';
 import { UpstreamError } from '../../errors';
 import { parseRetryAfter } from '../../domain/retry-after';
+import { withUpstreamBackoff } from '../upstream-backoff';
 
 export const DEFAULT_GEMINI_TIMEOUT_MS = 30_000;
 export const DEFAULT_GEMINI_DEADLINE_MS = 90_000;
@@ -169,28 +169,7 @@ export class GeminiClient {
 
   /** 429, 5xx, timeouts and network failures are tried again; a `Retry-After` longer than `maxDelayMs` is passed up. */
   private withBackoff<R>(operation: () => Promise<R>, deadline: number): Promise<R> {
-    const { tries, minDelayMs, maxDelayMs } = this.retry;
-    const willRetry = (error: Error) =>
-      Date.now() + minDelayMs < deadline &&
-      error instanceof UpstreamError &&
-      (error.code === 'GEMINI.RATE_LIMITED' || error.code === 'GEMINI.UNAVAILABLE') &&
-      (error.retryAfterMs ?? 0) <= maxDelayMs;
-    return pRetry(operation, {
-      retries: Math.max(1, Math.trunc(tries)) - 1,
-      factor: 2,
-      minTimeout: minDelayMs,
-      maxTimeout: maxDelayMs,
-      randomize: true,
-      unref: true,
-      shouldRetry: ({ error }) => willRetry(error),
-      // p-retry's own wait is at least minDelay × 2^n; wait out the rest of what the service asked for first.
-      onFailedAttempt: async ({ error, retriesConsumed, retriesLeft }) => {
-        if (retriesLeft === 0 || !willRetry(error) || !(error instanceof UpstreamError)) return;
-        const ownWait = Math.min(minDelayMs * 2 ** retriesConsumed, maxDelayMs);
-        const extra = (error.retryAfterMs ?? 0) - ownWait;
-        if (extra > 0) await new Promise((resolve) => setTimeout(resolve, extra).unref());
-      },
-    });
+    return withUpstreamBackoff(operation, { ...this.retry, retryable: ['GEMINI.RATE_LIMITED', 'GEMINI.UNAVAILABLE'], deadline });
   }
 
   private toError(error: unknown, model: string, retryAfterHeader: string | null): Error {

@@ -1,8 +1,8 @@
 // SerpAPI WebResearcher: Google's organic results for a query as research findings, with bounded retries and a timeout.
-import pRetry from 'p-retry';
 import { UpstreamError } from '../../errors';
 import type { ResearchFinding, WebResearcher } from '../../ports/media-analysis.port';
 import { parseRetryAfter } from '../../domain/retry-after';
+import { withUpstreamBackoff } from '../upstream-backoff';
 
 export const DEFAULT_SERPAPI_BASE_URL = 'https://serpapi.com';
 export const DEFAULT_SERPAPI_TIMEOUT_MS = 15_000;
@@ -98,26 +98,7 @@ export class SerpApiResearcher implements WebResearcher {
   }
 
   private withBackoff<R>(operation: () => Promise<R>): Promise<R> {
-    const { tries, minDelayMs, maxDelayMs } = this.retry;
-    const willRetry = (error: Error) =>
-      error instanceof UpstreamError &&
-      (error.code === 'SERPAPI.RATE_LIMITED' || error.code === 'SERPAPI.UNAVAILABLE') &&
-      (error.retryAfterMs ?? 0) <= maxDelayMs;
-    return pRetry(operation, {
-      retries: Math.max(1, Math.trunc(tries)) - 1,
-      factor: 2,
-      minTimeout: minDelayMs,
-      maxTimeout: maxDelayMs,
-      randomize: true,
-      unref: true,
-      shouldRetry: ({ error }) => willRetry(error),
-      // p-retry's own wait is at least minDelay × 2^n; wait out the rest of a `Retry-After` first.
-      onFailedAttempt: async ({ error, retriesConsumed, retriesLeft }) => {
-        if (retriesLeft === 0 || !willRetry(error) || !(error instanceof UpstreamError)) return;
-        const extra = (error.retryAfterMs ?? 0) - Math.min(minDelayMs * 2 ** retriesConsumed, maxDelayMs);
-        if (extra > 0) await new Promise((resolve) => setTimeout(resolve, extra).unref());
-      },
-    });
+    return withUpstreamBackoff(operation, { ...this.retry, retryable: ['SERPAPI.RATE_LIMITED', 'SERPAPI.UNAVAILABLE'] });
   }
 
   /** The key travels in the query string, so any text that might echo the URL is scrubbed of it. */
