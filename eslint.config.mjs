@@ -29,10 +29,11 @@ const barrels = ['index', 'composition', 'local', 'aws', 'google', 'serpapi', 's
 // Layers of core, lowest first: each may import the ones before it, never one after it.
 const layer = (target, forbidden, message) => ({ target: `${core}/${target}`, from: [...forbidden, ...barrels].map((f) => `${core}/${f}`), message });
 const coreLayers = [
-  layer('domain', ['ports', 'analysis', 'services', 'adapters', 'composition', 'security', 'testing'], 'domain/ depends on nothing of ours.'),
-  layer('security', ['ports', 'analysis', 'services', 'adapters', 'composition', 'testing'], 'security/ (Fernet, signed state) depends on domain/ only.'),
-  layer('ports', ['analysis', 'services', 'adapters', 'composition', 'security', 'testing'], 'ports/ depend on domain/ only.'),
-  layer('analysis', ['ports', 'services', 'adapters', 'composition', 'security', 'testing'], 'Pure analysis depends on domain/ only.'),
+  layer('domain', ['ports', 'analysis', 'imports', 'services', 'adapters', 'composition', 'security', 'testing'], 'domain/ depends on nothing of ours.'),
+  layer('security', ['ports', 'analysis', 'imports', 'services', 'adapters', 'composition', 'testing'], 'security/ (Fernet, signed state) depends on domain/ only.'),
+  layer('ports', ['analysis', 'imports', 'services', 'adapters', 'composition', 'security', 'testing'], 'ports/ depend on domain/ only.'),
+  layer('analysis', ['ports', 'imports', 'services', 'adapters', 'composition', 'security', 'testing'], 'Pure analysis depends on domain/ only.'),
+  layer('imports', ['ports', 'analysis', 'services', 'adapters', 'composition', 'security', 'testing'], 'Broker file parsing is pure: it depends on domain/ only.'),
   layer('services', ['adapters', 'composition', 'testing'], 'Orchestration depends on ports and the pure parts, never on an adapter.'),
   layer('adapters', ['services', 'composition', 'testing'], 'Adapters implement ports; they never call services or the composition.'),
   // The composition is the one place that loads the family barrels (`../local`, `../google`…); test helpers never.

@@ -17,11 +17,19 @@ export const sheetQuerySchema = z.object({
   timezone: timezoneSchema.optional(),
 });
 
+const accountFilterSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .meta({ description: 'Only trades of this broker account (exact match).' });
+
 export const listTradesQuerySchema = sheetQuerySchema.extend({
   from: z.string().optional(),
   to: z.string().optional(),
   limit: pageSizeSchema(500).optional(),
   cursor: z.string().max(200).optional(),
+  account: accountFilterSchema.optional(),
 });
 
 const attachmentsSchema = z.array(attachmentInputSchema.strict()).max(MAX_ATTACHMENTS, `must hold at most ${MAX_ATTACHMENTS} files`);
@@ -49,6 +57,27 @@ export const createJobBodySchema = z
     start_date: dateSchema.optional(),
     end_date: dateSchema.optional(),
     timezone: timezoneSchema.optional(),
+    account: accountFilterSchema.optional(),
+  })
+  .strict();
+
+const booleanFlag = z.enum(['true', 'false'], { message: 'must be true or false' });
+
+export const importQuerySchema = sheetQuerySchema.extend({
+  format: z.string().max(32).optional().meta({ description: 'The broker format; detected from the headers when absent.' }),
+  account: accountFilterSchema.optional().meta({ description: 'Account for trades whose file names none.' }),
+  dry_run: booleanFlag.optional().meta({ description: 'true: answer what would be imported, write nothing.' }),
+  strict: booleanFlag.optional().meta({ description: 'true: any rejected row refuses the whole file (nothing written).' }),
+});
+
+export const importJsonBodySchema = z
+  .object({
+    filename: z.string({ message: 'is required' }).trim().min(1).max(255),
+    data: z.string({ message: 'is required: the file as base64' }).min(1, 'must be the file as base64'),
+    format: z.string().max(32).optional(),
+    timezone: timezoneSchema.optional(),
+    account: accountFilterSchema.optional(),
+    mapping: z.unknown().optional().meta({ description: 'generic format: our field name → your header, e.g. {"symbol":"Instrument"}.' }),
   })
   .strict();
 

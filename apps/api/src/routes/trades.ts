@@ -12,7 +12,7 @@ export interface TradeRoutesDeps {
   idempotency: RequestHandler;
 }
 
-function targetOf(query: unknown, bodyTimezone: string | undefined, defaultTimezone: string): CaptureTarget {
+export function targetOf(query: unknown, bodyTimezone: string | undefined, defaultTimezone: string): CaptureTarget {
   const raw = (query ?? {}) as Record<string, unknown>;
   // The sheet is checked first so that a missing or unsafe sheet_id gets its own code.
   const ref = parseSheetRef(raw['sheet_id'], raw['sheet_range']);
@@ -51,7 +51,7 @@ export function tradeRoutes({ trades, defaultTimezone, idempotency }: TradeRoute
     const target = targetOf(req.query, undefined, defaultTimezone);
     const query = parseWith(listTradesQuerySchema, req.query, 'REQUEST.INVALID_QUERY', 'query');
     const range = parseDateRange(query.from, query.to, target.timezone, { start: 'from', end: 'to' });
-    const page = await trades.listTrades(callerOf(req), target, { range, limit: query.limit, cursor: query.cursor });
+    const page = await trades.listTrades(callerOf(req), target, { range, limit: query.limit, cursor: query.cursor, account: query.account });
     res.json(page);
   });
 

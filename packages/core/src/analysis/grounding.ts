@@ -44,7 +44,7 @@ export function groundedNumbers(metrics: Metrics, patterns: readonly Behavioural
   for (const value of Object.values(rounded)) {
     if (typeof value === 'number') addValue(value);
   }
-  for (const rows of [rounded.by_ticker, rounded.by_position_type, rounded.by_weekday, rounded.by_hour, rounded.by_tag]) {
+  for (const rows of [rounded.by_ticker, rounded.by_position_type, rounded.by_weekday, rounded.by_hour, rounded.by_tag, rounded.by_account ?? []]) {
     for (const row of rows) {
       addText(row.key);
       [row.trade_count, row.net_pnl, row.win_rate].forEach(addValue);
@@ -117,6 +117,7 @@ export function ungroundedNumbers(
   const names = function* () {
     for (const row of metrics.by_ticker) yield row.key;
     for (const row of metrics.by_tag) yield row.key;
+    for (const row of metrics.by_account ?? []) yield row.key;
     yield metrics.timezone;
     for (const pattern of patterns) yield* pattern.trade_ids;
   };

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { type StoredTrade } from '../domain/trade';
 import { makeTrade, tradeSeries, utcAt } from '../testing/make-trade';
 import type { Metrics } from '../domain/metrics';
-import { MAX_EQUITY_POINTS, computeMetrics } from './metrics';
+import { MAX_EQUITY_POINTS, NO_ACCOUNT, computeMetrics } from './metrics';
 import { roundMetrics } from './round-metrics';
 
 const sumCounts = (rows: readonly { trade_count: number }[]) => rows.reduce((total, row) => total + row.trade_count, 0);
@@ -108,6 +108,7 @@ describe('computeMetrics', () => {
       by_weekday: [],
       by_hour: [],
       by_tag: [],
+      by_account: [],
       equity_curve: [],
       first_exit: null,
       last_exit: null,
@@ -186,6 +187,20 @@ describe('computeMetrics', () => {
     expect(metrics.by_tag).toEqual([
       { key: 'breakout', trade_count: 2, net_pnl: 40, win_rate: 1 },
       { key: 'fomo', trade_count: 2, net_pnl: 10, win_rate: 0.5 },
+    ]);
+  });
+
+  it('breaks down by broker account, trades without one under "(no account)"', () => {
+    const accounts = ['U123', 'U456', undefined, 'U123'];
+    const trades = tradeSeries([10, -20, 7, 0], { extra: (i) => (accounts[i] ? { account: accounts[i] } : {}) });
+
+    const metrics = computeMetrics(trades);
+
+    // U123: +10 and a break-even 0 → net 10, one win of two.
+    expect(metrics.by_account).toEqual([
+      { key: 'U123', trade_count: 2, net_pnl: 10, win_rate: 0.5 },
+      { key: NO_ACCOUNT, trade_count: 1, net_pnl: 7, win_rate: 1 },
+      { key: 'U456', trade_count: 1, net_pnl: -20, win_rate: 0 },
     ]);
   });
 

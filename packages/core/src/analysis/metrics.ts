@@ -12,6 +12,8 @@ import { createZonedClock, MS_PER_MINUTE, WEEKDAYS } from './zoned-clock';
 // bindings made once at module level keep the hot path fast everywhere.
 const { isFinite, isNaN } = Number;
 const NAN = Number.NaN;
+/** Breakdown key for trades logged without a broker account. */
+export const NO_ACCOUNT = '(no account)';
 
 
 export interface MetricsOptions {
@@ -43,6 +45,7 @@ export function computeMetrics(trades: readonly StoredTrade[], options: MetricsO
   let holdCount = 0;
   const byTicker = new Map<string, Bucket>();
   const byTag = new Map<string, Bucket>();
+  const byAccount = new Map<string, Bucket>();
   const bySide = new Map<string, Bucket>();
   // Seven weekdays / 24 hours, plus a last slot for unreadable timestamps.
   const byWeekday = Array.from({ length: 8 }, newBucket);
@@ -78,6 +81,7 @@ export function computeMetrics(trades: readonly StoredTrade[], options: MetricsO
 
     addToKey(byTicker, trade.ticker, units, win);
     addToKey(bySide, trade.position_type, units, win);
+    addToKey(byAccount, trade.account ?? NO_ACCOUNT, units, win);
     const weekday = clock.weekdayIndex(exitMs);
     addTo(byWeekday[isNaN(weekday) ? 7 : weekday]!, units, win);
     const hour = clock.hour(entryMs);
@@ -175,6 +179,7 @@ export function computeMetrics(trades: readonly StoredTrade[], options: MetricsO
     by_weekday: rowsBySlot(byWeekday, (slot) => WEEKDAYS[slot]!),
     by_hour: rowsBySlot(byHour, (slot) => String(slot).padStart(2, '0')),
     by_tag: rowsByCount(byTag),
+    by_account: rowsByCount(byAccount),
     equity_curve: equityCurve,
     first_exit: count === 0 ? null : trades[order[0]!]!.exit_timestamp,
     last_exit: count === 0 ? null : trades[order[count - 1]!]!.exit_timestamp,

@@ -37,6 +37,7 @@ export function roundMetrics(metrics: Metrics): Metrics {
     by_weekday: metrics.by_weekday.map(roundRow),
     by_hour: metrics.by_hour.map(roundRow),
     by_tag: metrics.by_tag.map(roundRow),
+    by_account: (metrics.by_account ?? []).map(roundRow),
     equity_curve: metrics.equity_curve.map((point) => ({
       ...point,
       cumulative_pnl: roundMoney(point.cumulative_pnl),

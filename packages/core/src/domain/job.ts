@@ -15,6 +15,7 @@ export const jobRequestSchema = z
     start_date: z.string().optional().meta({ description: 'Inclusive, yyyy-mm-dd, compared with each exit date in `timezone`.' }),
     end_date: z.string().optional().meta({ description: 'Inclusive, yyyy-mm-dd.' }),
     timezone: z.string(),
+    account: z.string().optional().meta({ description: 'Only trades of this broker account (exact match); every account when absent.' }),
   })
   .meta({ id: 'JobRequest', description: 'What the job was asked to analyse, as stored.' });
 

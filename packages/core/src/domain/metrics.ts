@@ -10,7 +10,7 @@ export const breakdownRowSchema = z
     net_pnl: z.number(),
     win_rate: z.number().meta({ description: 'Wins / trades in the bucket.' }),
   })
-  .meta({ id: 'BreakdownRow', description: 'One bucket of a breakdown (a ticker, a side, a weekday, an hour, a tag).' });
+  .meta({ id: 'BreakdownRow', description: 'One bucket of a breakdown (a ticker, a side, a weekday, an hour, a tag, an account).' });
 
 export const equityPointSchema = z
   .object({
@@ -52,6 +52,9 @@ export const metricsSchema = z
     by_weekday: z.array(breakdownRowSchema).meta({ description: 'By exit day in `timezone`, Monday first.' }),
     by_hour: z.array(breakdownRowSchema).meta({ description: 'By entry hour in `timezone`, keys `00`–`23`.' }),
     by_tag: z.array(breakdownRowSchema).meta({ description: 'A trade counts once under each of its tags.' }),
+    by_account: z
+      .array(breakdownRowSchema)
+      .meta({ description: 'By broker account; trades without one are under `(no account)`. Absent from results computed before accounts were tracked.' }),
     equity_curve: z.array(equityPointSchema),
     first_exit: z.string().nullable(),
     last_exit: z.string().nullable(),

@@ -13,6 +13,7 @@ export interface NewAnalysisJob {
   prompt: string;
   start_date?: string;
   end_date?: string;
+  account?: string;
   timezone?: string;
 }
 
@@ -58,6 +59,7 @@ export class AnalysisJobService {
     const timezone = canonicalTimezone(requested);
     const range = parseDateRange(input.start_date, input.end_date, timezone);
     const prompt = input.prompt.trim();
+    const account = input.account?.trim();
     if (prompt.length === 0) throw new ValidationError('ANALYSIS.INVALID_PROMPT', 'prompt must not be empty: ask the coach a question', { field: 'prompt' });
 
     const at = this.now().toISOString();
@@ -76,6 +78,7 @@ export class AnalysisJobService {
         timezone,
         ...(range.start ? { start_date: range.start } : {}),
         ...(range.end ? { end_date: range.end } : {}),
+        ...(account ? { account } : {}),
       },
     };
     await this.deps.jobs.create(job);

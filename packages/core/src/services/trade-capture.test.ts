@@ -33,6 +33,26 @@ describe('TradeCaptureService', () => {
 
   const blobs = () => (fs.existsSync(path.join(dir, 'media')) ? fs.readdirSync(path.join(dir, 'media'), { recursive: true }).filter((f) => String(f).length > 2) : []);
 
+  it('lists only the trades of the account asked for', async () => {
+    const service = new TradeCaptureService({ journal, media, extractor: new RuleBasedExtractor() });
+    const trade = (account: string | undefined, pnl: number) => ({
+      ticker: 'ES',
+      position_type: 'long',
+      pnl,
+      entry_timestamp: '2026-03-02T09:30:00Z',
+      exit_timestamp: '2026-03-02T09:45:00Z',
+      ...(account ? { account } : {}),
+    });
+    for (const [account, pnl] of [['U1', 10], ['U2', -5], [undefined, 3], ['U1', 0]] as const) await service.logTrade('alice', TARGET, trade(account, pnl));
+
+    const page = await service.listTrades('alice', TARGET, { range: { timezone: 'UTC' }, account: 'U1' });
+
+    expect(page.trades.map((t) => [t.account, t.pnl])).toEqual([
+      ['U1', 10],
+      ['U1', 0],
+    ]);
+  });
+
   it('hands the attachments, decoded, to the extractor with the narrative', async () => {
     const seen: ExtractionInput[] = [];
     const rules = new RuleBasedExtractor();

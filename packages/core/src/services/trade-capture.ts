@@ -131,13 +131,15 @@ export class TradeCaptureService {
   }
 
   /** The owner's trades in one tab, oldest first, filtered by exit date and paged by an opaque cursor. */
-  async listTrades(owner: string, target: CaptureTarget, options: { range: DateRange; limit?: number; cursor?: string }): Promise<TradePage> {
+  async listTrades(owner: string, target: CaptureTarget, options: { range: DateRange; limit?: number; cursor?: string; account?: string }): Promise<TradePage> {
     const rows = await this.deps.journal.read(owner, target);
     if (rows === null) {
       throw new NotFoundError('SHEET.NOT_FOUND', `No journal "${target.sheetId}" with a tab "${target.tab}" for this user`);
     }
     const { trades, problems } = readTrades(rows, target.timezone);
-    const filtered = trades.filter((trade) => inDateRange(trade.exit_timestamp, options.range));
+    const filtered = trades.filter(
+      (trade) => inDateRange(trade.exit_timestamp, options.range) && (options.account === undefined || trade.account === options.account),
+    );
     const start = decodeCursor(options.cursor);
     const limit = Math.min(Math.max(options.limit ?? 100, 1), MAX_PAGE);
     const page = filtered.slice(start, start + limit);

@@ -54,6 +54,7 @@ export function metricsAsText(metrics: Metrics): Record<string, unknown> {
   text.by_weekday = m.by_weekday.map((row) => rowText(row));
   text.by_hour = m.by_hour.map((row) => rowText(row, formatHour(row.key)));
   text.by_tag = m.by_tag.map((row) => rowText(row));
+  text.by_account = (m.by_account ?? []).map((row) => rowText(row));
   return text;
 }
 

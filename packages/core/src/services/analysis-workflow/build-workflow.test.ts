@@ -267,6 +267,27 @@ describe('analysis workflow', () => {
     expect(result.metrics.net_pnl).toBeCloseTo(handComputed(inRange).net_pnl, 2);
   });
 
+  it('analyses only the account asked for, and breaks the metrics down by account', async () => {
+    const trades = generateTrades(30, { timezone: ZONE, firstDay: '2026-02-02', seed: 5 }).map((t, i) => ({ ...t, account: i % 3 === 0 ? 'IRA' : 'MARGIN' }));
+    await appendTrades(fx.journal, trades);
+    const all = await createJob(fx.jobs, { timezone: ZONE });
+    const ira = await createJob(fx.jobs, { timezone: ZONE, account: 'IRA' });
+
+    await run(all);
+    await run(ira);
+
+    const iraTrades = trades.filter((t) => t.account === 'IRA');
+    const { result: whole } = await stored(all);
+    const { job: iraJob, result: iraResult } = await stored(ira);
+    expect(iraJob.request.account).toBe('IRA');
+    expect(iraResult.trade_count).toBe(iraTrades.length);
+    expect(iraResult.metrics.net_pnl).toBeCloseTo(handComputed(iraTrades).net_pnl, 2);
+    expect(whole.metrics.by_account.map((row) => [row.key, row.trade_count])).toEqual([
+      ['MARGIN', 20],
+      ['IRA', 10],
+    ]);
+  });
+
   it('completes an empty range with a "no trades in range" report instead of failing', async () => {
     await appendTrades(fx.journal, generateTrades(20, { timezone: ZONE, firstDay: '2026-01-05' }));
     const job = await createJob(fx.jobs, { timezone: ZONE, start_date: '2030-01-01', end_date: '2030-01-31' });

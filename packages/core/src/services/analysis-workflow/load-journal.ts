@@ -43,7 +43,9 @@ export function loadJournalNode(deps: AnalysisWorkflowDeps, progress: ProgressTr
       });
     }
     const { trades, problems } = readTrades(rows, range.timezone);
-    const inRange = trades.filter((trade) => inDateRange(trade.exit_timestamp, range));
+    const inRange = trades.filter(
+      (trade) => inDateRange(trade.exit_timestamp, range) && (request.account === undefined || trade.account === request.account),
+    );
     const warnings: WorkflowWarning[] = [];
     if (problems.length > 0) {
       const listed = problems

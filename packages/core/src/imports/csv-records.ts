@@ -1,0 +1,93 @@
+// CSV reading for broker files: a stream of records with their line numbers, BOM and delimiter handled, nothing
+// buffered beyond the record being parsed (csv-parse does the quoting rules).
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import type { CsvRecord } from './import-types';
+
+export type CsvSource = string | Buffer | Uint8Array | AsyncIterable<Buffer | Uint8Array | string>;
+
+/**
+ * Guesses the delimiter from the first lines: `;` when it outnumbers `,` (European NinjaTrader exports, decimal
+ * commas), tab for TSV, `,` otherwise.
+ */
+export function guessDelimiter(sample: string): ',' | ';' | '\t' {
+  const lines = sample.replace(/^\uFEFF/, '').split(/\r?\n/).filter((line) => line.trim() !== '').slice(0, 5);
+  const count = (char: string) => lines.reduce((sum, line) => sum + line.split(char).length - 1, 0);
+  const commas = count(',');
+  const semicolons = count(';');
+  const tabs = count('\t');
+  if (tabs > commas && tabs > semicolons) return '\t';
+  if (semicolons > commas) return ';';
+  return ',';
+}
+
+async function* chunksOf(source: CsvSource): AsyncIterable<Buffer> {
+  if (typeof source === 'string') {
+    yield Buffer.from(source, 'utf8');
+    return;
+  }
+  if (source instanceof Uint8Array) {
+    yield Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+    return;
+  }
+  for await (const chunk of source) yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
+}
+
+const SAMPLE_BYTES = 64 * 1024;
+
+/**
+ * Records of a CSV file in order. Blank lines are skipped, rows may have differing column counts (multi-section
+ * statements), cells are trimmed of surrounding spaces only where they are unquoted. `delimiter` is guessed from the
+ * first 64 KB when not given.
+ */
+export async function* csvRecords(source: CsvSource, options: { delimiter?: string } = {}): AsyncGenerator<CsvRecord> {
+  const iterator = chunksOf(source)[Symbol.asyncIterator]();
+  // Peek enough of the file to guess the delimiter, then replay it into the parser.
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let done = false;
+  while (headBytes < SAMPLE_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    head.push(next.value);
+    headBytes += next.value.length;
+  }
+  const delimiter = options.delimiter ?? guessDelimiter(Buffer.concat(head).toString('utf8', 0, Math.min(headBytes, SAMPLE_BYTES)));
+  async function* replay(): AsyncIterable<Buffer> {
+    yield* head;
+    if (done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  const parser = Readable.from(replay()).pipe(
+    parse({
+      bom: true,
+      delimiter,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      info: true,
+    }),
+  );
+  for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    // `info.lines` is the line the record ended on; a record spanning lines (a quoted newline) is rare in exports.
+    yield { line: item.info.lines, cells: item.record };
+  }
+}
+
+/** The first `count` records of a file, for format detection. */
+export async function headRecords(records: AsyncIterable<CsvRecord>, count = 40): Promise<CsvRecord[]> {
+  const out: CsvRecord[] = [];
+  for await (const record of records) {
+    out.push(record);
+    if (out.length >= count) break;
+  }
+  return out;
+}
