@@ -182,6 +182,28 @@ describe('Google mode, end to end on loopback stand-ins', () => {
       expect(api.logs.join('')).not.toContain(token);
     }
     expect(api.logs.join('')).not.toContain(secret);
+
+    // 5. Import a broker export: three round trips reach the Sheet in one append; importing it again appends nothing.
+    const fills = [
+      'Account,Symbol,Side,Qty,Price,Time,Commission',
+      ...[0, 1, 2].flatMap((i) => [`U1,MSFT,Buy,10,400,2026-03-0${3 + i} 10:00:00,1`, `U1,MSFT,Sell,10,401,2026-03-0${3 + i} 10:30:00,1`]),
+    ].join('\n');
+    const upload = () => {
+      const form = new FormData();
+      form.append('file', new Blob([fills], { type: 'text/csv' }), 'fills.csv');
+      return api.request(`/api/imports?sheet_id=${spreadsheetId}&timezone=America/New_York`, { key, method: 'POST', body: form });
+    };
+    const importStart = google.calls.length;
+    const imported = await upload();
+    expect(imported.status).toBe(201);
+    expect(await imported.json()).toMatchObject({ imported: 3, duplicates_skipped: 0 });
+    const importCalls = google.calls.slice(importStart);
+    expect(count(importCalls, 'POST', /:append$/)).toBe(1);
+    // Two reads: the tab (what is already imported) and the append's own look at row 1 (is the header there?).
+    expect(count(importCalls, 'GET', /^\/v4\/spreadsheets\/[^/]+\/values\//)).toBe(2);
+    const again = await upload();
+    expect(await again.json()).toMatchObject({ imported: 0, duplicates_skipped: 3 });
+    expect(count(google.calls.slice(importStart), 'POST', /:append$/)).toBe(1);
   });
 
   it('refuses a replayed, tampered or malformed state and a refused code, each with its own code', async () => {
@@ -244,6 +266,8 @@ describe('Google mode, end to end on loopback stand-ins', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await page.text()).toContain('Google account connected');
+    // The page's own policy (its inline stylesheet) replaces the app-wide one, which allows no style at all.
+    expect(page.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
 
     const declined = await api.request('/api/auth/google/callback?error=access_denied&state=x', { key: null });
     expect(declined.status).toBe(400);

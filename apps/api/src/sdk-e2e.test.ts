@@ -29,7 +29,7 @@ async function sh(file: string, args: string[], cwd: string, env: NodeJS.Process
 }
 
 const CONSUMER = `
-import { createClient, PecuniaApiError, type CompletedJob, type SubmitResult } from '@pecunia/sdk';
+import { createClient, PecuniaApiError, type CompletedJob, type ImportResult, type SubmitResult } from '@pecunia/sdk';
 
 const baseUrl = process.env['PECUNIA_API_URL'];
 const apiKey = process.env['PECUNIA_API_KEY'];
@@ -48,6 +48,15 @@ const submitted: SubmitResult = await pecunia.submitTrade(
 if (submitted.status !== 'created') throw new Error('expected the trade to be stored, got ' + JSON.stringify(submitted));
 const ticker: string = submitted.trade.ticker;
 
+// A broker export, streamed as multipart with progress: 10 MSFT +1.00 each, 1.00 fee per fill → +8.
+const fills = 'Account,Symbol,Side,Qty,Price,Time,Commission\\nU1,MSFT,Buy,10,400,2026-03-03 10:00:00,1\\nU1,MSFT,Sell,10,401,2026-03-03 10:30:00,1\\n';
+const sent: number[] = [];
+const imported: ImportResult = await pecunia.importFile(
+  { data: new TextEncoder().encode(fills), filename: 'fills.csv' },
+  { sheetId: 'e2e-imports', timezone: 'America/New_York', onProgress: (bytes) => sent.push(bytes) },
+);
+const importSummary = { imported: imported.imported, pnl: imported.trades[0]?.pnl, account: imported.trades[0]?.account, bytesSent: sent.at(-1), fileBytes: fills.length };
+
 let problemCode = '';
 try {
   await pecunia.getAnalysisJob('no-such-job');
@@ -63,7 +72,7 @@ const job: CompletedJob = await pecunia.waitForJob(created.job_id, {
   onProgress: (p) => stages.push(p.stage),
 });
 const netPnl: number = job.metrics.net_pnl;
-console.log(JSON.stringify({ ticker, jobId: job.job_id, status: job.status, reportMarkdown: job.report_markdown, tradeCount: job.metrics.trade_count, netPnl, problemCode, stages }));
+console.log(JSON.stringify({ ticker, jobId: job.job_id, status: job.status, reportMarkdown: job.report_markdown, tradeCount: job.metrics.trade_count, netPnl, problemCode, stages, importSummary }));
 `;
 
 // The CommonJS entry point, through require() after compilation.
@@ -132,12 +141,19 @@ describe('@pecunia/sdk as a consumer installs it', () => {
     const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
     expect(result).toMatchObject({ ticker: 'AAPL', status: 'completed', problemCode: 'ANALYSIS.JOB_NOT_FOUND', tradeCount: 1, netPnl: 185 });
     expect(result['reportMarkdown']).toEqual(expect.stringMatching(/\S/));
+    expect(result['importSummary']).toEqual({ imported: 1, pnl: 8, account: 'U1', bytesSent: 129, fileBytes: 129 });
 
     // The installed CLI reads the same report.
     const cli = path.join(project, 'node_modules/.bin/pecunia');
     const env = { ...quiet, PECUNIA_API_URL: api.url, PECUNIA_API_KEY: api.key };
     const markdown = await sh(cli, ['report', String(result['jobId']), '--markdown'], project, env);
     expect(markdown.stdout.trim()).toBe(String(result['reportMarkdown']).trim());
+
+    // The CLI imports the same export again: nothing new is written.
+    writeFileSync(path.join(project, 'fills.csv'), 'Account,Symbol,Side,Qty,Price,Time,Commission\nU1,MSFT,Buy,10,400,2026-03-03 10:00:00,1\nU1,MSFT,Sell,10,401,2026-03-03 10:30:00,1\n');
+    const again = await sh(cli, ['import', 'fills.csv', '--sheet', 'e2e-imports', '--timezone', 'America/New_York'], project, env);
+    expect(JSON.parse(again.stdout)).toMatchObject({ format: 'generic', imported: 0, duplicates_skipped: 1 });
+    expect(again.stderr).toContain('Imported 0 trade(s) from generic (2 fills); 1 already in the journal.');
 
     const missing = await exec(cli, ['report', 'no-such-job'], { cwd: project, env }).then(
       () => ({ code: 0, stderr: '' }),

@@ -1,6 +1,7 @@
 // Cell readers shared by the broker parsers: money as brokers print it, naive local times, header lookup.
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { formatTimestamp } from '../domain/timestamps';
+import { isoWithOffset, readWallClock, wallClockToInstant } from './local-time';
 
 /** Strips Excel's text escape (`="5512300011"`) and surrounding spaces. */
 export function unexcel(cell: string | undefined): string {
@@ -44,6 +45,13 @@ export interface LocalTime {
 export function parseLocalTime(text: string, formats: readonly string[], zone: string): LocalTime | null {
   const trimmed = text.trim().replace(/\s+/g, ' ');
   for (const format of formats) {
+    // The fast path knows IANA zones; a fixed offset (`UTC-04:00`) or a format naming a zone is luxon's.
+    const clock = fastZone(zone) ? readWallClock(trimmed, format) : undefined;
+    if (clock === null) continue;
+    if (clock !== undefined) {
+      const instant = wallClockToInstant(clock, zone);
+      return instant ? { timestamp: isoWithOffset(instant.epoch_ms, instant.offset, zone), epoch_ms: instant.epoch_ms } : null;
+    }
     const parsed = DateTime.fromFormat(trimmed, format, { zone, locale: 'en-US', setZone: /Z/.test(format) });
     if (!parsed.isValid) continue;
     // Luxon moves a gap time forward silently; read the wall clock back and refuse when it moved.
@@ -52,6 +60,16 @@ export function parseLocalTime(text: string, formats: readonly string[], zone: s
     return { timestamp: formatTimestamp(parsed), epoch_ms: parsed.toMillis() };
   }
   return null;
+}
+
+const fastZones = new Map<string, boolean>();
+function fastZone(zone: string): boolean {
+  let known = fastZones.get(zone);
+  if (known === undefined) {
+    known = zone === 'UTC' || (IANAZone.isValidZone(zone) && !/^(UTC|GMT)[+-]/i.test(zone));
+    fastZones.set(zone, known);
+  }
+  return known;
 }
 
 /** Position of each header (trimmed, case-insensitive) in a header record. */

@@ -40,6 +40,8 @@ export interface Fill {
   /** The broker's execution id (IBKR TradeID, NinjaTrader ID…), stable across exports: the idempotency key. */
   execution_id?: string;
   order_id?: string;
+  /** Execution order among fills of the same second, when it differs from file order (set by `readBrokerFile`). */
+  sequence?: number;
 }
 
 export interface RejectedRow {
@@ -94,6 +96,12 @@ export interface FormatParser {
   parse(records: AsyncIterable<CsvRecord>, options: ParseOptions): Promise<ParsedFile>;
 }
 
+/** A parser that can name the required headers a file lacks, for `IMPORT.HEADERS_MISSING` when a format is forced. */
+export interface HeaderAwareParser extends FormatParser {
+  /** [] when the first records hold a usable header; else the missing columns as a person would name them. */
+  missingHeaders(head: readonly CsvRecord[], options?: Pick<ParseOptions, 'mapping'>): string[];
+}
+
 /** A flat → flat position cycle, ready to become a journal trade. */
 export interface RoundTrip {
   account: string;
@@ -101,11 +109,11 @@ export interface RoundTrip {
   ticker: string;
   asset_class: AssetClass;
   position_type: PositionType;
-  /** Total entry quantity. */
-  quantity: number;
-  /** Quantity-weighted averages. */
-  entry_price: number;
-  exit_price: number;
+  /** Total entry quantity. Absent only for a closed-trades file row that does not state it. */
+  quantity?: number;
+  /** Quantity-weighted averages. Absent only for a closed-trades file row that does not state them. */
+  entry_price?: number;
+  exit_price?: number;
   /** Net of every fee in the cycle, × multiplier, rounded to 1/10,000. */
   pnl: number;
   gross_pnl: number;
@@ -114,6 +122,7 @@ export interface RoundTrip {
   currency?: string;
   entry_timestamp: string;
   exit_timestamp: string;
+  /** Fills that made the trade (a fill split at zero counts in both trades); 0 for a closed-trades file row. */
   fill_count: number;
   /** Stable across exports: from the fills' execution ids, else from the fills themselves. */
   fingerprint: string;

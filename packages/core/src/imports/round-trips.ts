@@ -1,0 +1,211 @@
+// The round-trip engine: fills of one file → flat-to-flat position cycles (trades) and the positions still open.
+import { divRound, rescale, toUnits, unitsToNumber, unitsToText, UNIT_DIGITS } from './exact';
+import { FingerprintBook } from './fingerprint';
+import type { Fill, OpenPosition, RoundTrip } from './import-types';
+
+// Every amount below is a bigint count of 10^-8 (`toUnits`); products carry their scale in the name:
+// a notional (price × quantity) is at 10^-16, a gross P&L (price × quantity × multiplier) at 10^-24.
+const D = UNIT_DIGITS;
+const PNL_DECIMALS = 4;
+const PRICE_DECIMALS = 8;
+
+interface Lot {
+  quantity: bigint;
+  price: bigint;
+}
+
+/** What one fill put into one cycle: all of it, or one side of a fill that crossed zero. */
+interface Part {
+  fill: Fill;
+  quantity: bigint;
+}
+
+interface Cycle {
+  sign: 1n | -1n;
+  multiplier: bigint;
+  /** FIFO queue of open lots; `head` skips the ones fully matched. */
+  lots: Lot[];
+  head: number;
+  open: bigint;
+  entryQuantity: bigint;
+  entryNotional16: bigint;
+  exitQuantity: bigint;
+  exitNotional16: bigint;
+  gross24: bigint;
+  fees: bigint;
+  first: Fill;
+  lastExit: Fill | undefined;
+  parts: Part[];
+}
+
+export interface PairedFills {
+  trades: RoundTrip[];
+  open_positions: OpenPosition[];
+}
+
+// Same-second fills go in execution order: `sequence` when the reader set it (files listed newest first, where the
+// line would reverse them), else the file line.
+const byTimeThenLine = (a: Fill, b: Fill): number =>
+  a.epoch_ms - b.epoch_ms || (a.sequence ?? a.line) - (b.sequence ?? b.line) || (a.execution_id ?? '').localeCompare(b.execution_id ?? '');
+
+function groupByPosition(fills: readonly Fill[]): Fill[][] {
+  const groups = new Map<string, Fill[]>();
+  for (const fill of fills) {
+    const key = `${fill.account}\u0000${fill.contract}`;
+    const group = groups.get(key);
+    if (group) group.push(fill);
+    else groups.set(key, [fill]);
+  }
+  return [...groups.values()].map((group) => group.sort(byTimeThenLine));
+}
+
+function openCycle(fill: Fill, sign: 1n | -1n): Cycle {
+  return {
+    sign,
+    multiplier: toUnits(fill.multiplier),
+    lots: [],
+    head: 0,
+    open: 0n,
+    entryQuantity: 0n,
+    entryNotional16: 0n,
+    exitQuantity: 0n,
+    exitNotional16: 0n,
+    gross24: 0n,
+    fees: 0n,
+    first: fill,
+    lastExit: undefined,
+    parts: [],
+  };
+}
+
+/** Matches `quantity` against the oldest lots first and returns the gross P&L of the match at 10^-24. */
+function matchFifo(cycle: Cycle, quantity: bigint, price: bigint): bigint {
+  let remaining = quantity;
+  let gross24 = 0n;
+  while (remaining > 0n) {
+    const lot = cycle.lots[cycle.head]!;
+    const take = lot.quantity < remaining ? lot.quantity : remaining;
+    gross24 += (price - lot.price) * take * cycle.multiplier * cycle.sign;
+    lot.quantity -= take;
+    remaining -= take;
+    if (lot.quantity === 0n) cycle.head += 1;
+  }
+  return gross24;
+}
+
+function fingerprintText(account: string, contract: string, parts: readonly Part[]): string {
+  const keyed = parts.every((part) => part.fill.execution_id !== undefined && part.fill.execution_id !== '');
+  const items = parts.map(({ fill, quantity }) =>
+    keyed
+      ? `${fill.execution_id}:${unitsToText(quantity)}`
+      : `${fill.epoch_ms}|${fill.side}|${unitsToText(quantity)}|${unitsToText(toUnits(fill.price))}`,
+  );
+  // Sorted so that the order rows happen to have in a re-export (same-second fills) does not matter.
+  return `${account}|${contract}|${items.sort().join(',')}`;
+}
+
+function toRoundTrip(cycle: Cycle, book: FingerprintBook): RoundTrip {
+  const { first } = cycle;
+  const lastExit = cycle.lastExit!;
+  const fees24 = rescale(cycle.fees, D, 3 * D);
+  const trip: RoundTrip = {
+    account: first.account,
+    contract: first.contract,
+    ticker: first.root,
+    asset_class: first.asset_class,
+    position_type: cycle.sign === 1n ? 'long' : 'short',
+    quantity: unitsToNumber(cycle.entryQuantity, D, D),
+    entry_price: unitsToNumber(divRound(cycle.entryNotional16, cycle.entryQuantity), D, PRICE_DECIMALS),
+    exit_price: unitsToNumber(divRound(cycle.exitNotional16, cycle.exitQuantity), D, PRICE_DECIMALS),
+    pnl: unitsToNumber(cycle.gross24 - fees24, 3 * D, PNL_DECIMALS),
+    gross_pnl: unitsToNumber(cycle.gross24, 3 * D, PNL_DECIMALS),
+    fees: unitsToNumber(cycle.fees, D, PNL_DECIMALS),
+    multiplier: first.multiplier,
+    entry_timestamp: first.timestamp,
+    exit_timestamp: lastExit.timestamp,
+    fill_count: cycle.parts.length,
+    fingerprint: book.fingerprint(fingerprintText(first.account, first.contract, cycle.parts)),
+    line: cycle.parts.reduce((min, part) => Math.min(min, part.fill.line), Number.POSITIVE_INFINITY),
+  };
+  if (first.currency !== undefined) trip.currency = first.currency;
+  return trip;
+}
+
+function toOpenPosition(cycle: Cycle): OpenPosition {
+  const { first } = cycle;
+  // FIFO: what is still open is the newest entries, so their average is the position's cost basis.
+  const remaining = cycle.lots.slice(cycle.head);
+  const notional16 = remaining.reduce((sum, lot) => sum + lot.quantity * lot.price, 0n);
+  const position: OpenPosition = {
+    account: first.account,
+    contract: first.contract,
+    ticker: first.root,
+    position_type: cycle.sign === 1n ? 'long' : 'short',
+    quantity: unitsToNumber(cycle.open, D, D),
+    average_entry_price: unitsToNumber(divRound(notional16, cycle.open), D, PRICE_DECIMALS),
+    entry_timestamp: first.timestamp,
+    fees: unitsToNumber(cycle.fees, D, PNL_DECIMALS),
+    multiplier: first.multiplier,
+  };
+  if (first.currency !== undefined) position.currency = first.currency;
+  return position;
+}
+
+/** Runs one account+contract's fills (sorted) through position cycles; closed ones go to `trades`. */
+function pairGroup(fills: readonly Fill[], book: FingerprintBook, out: PairedFills, exitMs: Map<RoundTrip, number>): void {
+  let cycle: Cycle | undefined;
+  for (const fill of fills) {
+    const sign: 1n | -1n = fill.side === 'buy' ? 1n : -1n;
+    const price = toUnits(fill.price);
+    let quantity = toUnits(fill.quantity);
+    let fee = toUnits(fill.fees);
+    while (quantity > 0n) {
+      if (cycle === undefined) cycle = openCycle(fill, sign);
+      if (cycle.sign === sign) {
+        cycle.lots.push({ quantity, price });
+        cycle.open += quantity;
+        cycle.entryQuantity += quantity;
+        cycle.entryNotional16 += quantity * price;
+        cycle.fees += fee;
+        cycle.parts.push({ fill, quantity });
+        break;
+      }
+      const take = quantity < cycle.open ? quantity : cycle.open;
+      // A fill that crosses zero pays the closing part's share of its fee here, in whole 1/10,000s so that the
+      // two trades' fees (reported at 4 decimals) still add up to the fill's fee; the rest opens the next cycle.
+      const feeShare = take === quantity ? fee : rescale(rescale(divRound(fee * take, quantity), D, PNL_DECIMALS), PNL_DECIMALS, D);
+      cycle.gross24 += matchFifo(cycle, take, price);
+      cycle.open -= take;
+      cycle.exitQuantity += take;
+      cycle.exitNotional16 += take * price;
+      cycle.fees += feeShare;
+      cycle.lastExit = fill;
+      cycle.parts.push({ fill, quantity: take });
+      quantity -= take;
+      fee -= feeShare;
+      if (cycle.open === 0n) {
+        const trip = toRoundTrip(cycle, book);
+        out.trades.push(trip);
+        exitMs.set(trip, fill.epoch_ms);
+        cycle = undefined;
+      }
+    }
+  }
+  if (cycle !== undefined) out.open_positions.push(toOpenPosition(cycle));
+}
+
+/**
+ * Pairs fills into round trips: per account and exact contract, in time order (file order breaks ties), one trade
+ * per flat → flat cycle with FIFO gross × multiplier, `pnl` net of every fee on the cycle's fills. A fill that
+ * crosses zero is split, fee pro rata. Trades come back ordered by exit time.
+ */
+export function pairRoundTrips(fills: readonly Fill[]): PairedFills {
+  const out: PairedFills = { trades: [], open_positions: [] };
+  const book = new FingerprintBook();
+  const exitMs = new Map<RoundTrip, number>();
+  // Groups in the order of their first fill, so open positions come out in the order they were opened.
+  const groups = groupByPosition(fills).sort((a, b) => byTimeThenLine(a[0]!, b[0]!));
+  for (const group of groups) pairGroup(group, book, out, exitMs);
+  out.trades.sort((a, b) => exitMs.get(a)! - exitMs.get(b)! || a.line - b.line);
+  return out;
+}
