@@ -1,11 +1,11 @@
 // The built API: one file and a package.json naming only its externals, and a server that starts from them and is healthy.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { API_EXTERNALS, buildApi, type BuiltApi } from './build-api';
+import { API_EXTERNALS, buildApi, SWAGGER_UI_FILES, type BuiltApi } from './build-api';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -81,7 +81,15 @@ describe('buildApi', () => {
     expect(required).toEqual(['@aws-sdk/signature-v4-crt', 'better-sqlite3', 'bufferutil', 'utf-8-validate']);
   });
 
-  it('starts from dist/api/main.js in local mode and answers /api/health with 200', async () => {
+  it('copies the Swagger UI files the docs page loads, with their licence, beside main.js', async () => {
+    // Act
+    const copied = await readdir(built.swaggerUiDir);
+    // Assert
+    expect(path.dirname(built.swaggerUiDir)).toBe(path.dirname(built.mainPath));
+    expect(copied.sort()).toEqual([...SWAGGER_UI_FILES].sort());
+  });
+
+  it('starts from dist/api/main.js in local mode, answers /api/health with 200 and serves the docs page with its files', async () => {
     // Arrange: the repository's node_modules stand in for the image's `npm install` of the externals.
     const dataDir = await tempDir('pecunia-api-data-');
     const child = spawn(process.execPath, [built.mainPath], {
@@ -93,8 +101,14 @@ describe('buildApi', () => {
       const port = await listeningPort(child, 20_000);
       // Act
       const response = await fetch(`http://127.0.0.1:${port}/api/health`);
+      const docs = await fetch(`http://127.0.0.1:${port}/api/docs`);
+      const linked = [...(await docs.text()).matchAll(/\s(?:src|href)="(docs\/[^"]+)"/g)].map((match) => match[1]!);
+      const files = await Promise.all(linked.map(async (url) => [url, (await fetch(`http://127.0.0.1:${port}/api/${url}`)).status]));
       // Assert
       expect(response.status).toBe(200);
+      expect(docs.status).toBe(200);
+      expect(linked).toContain('docs/assets/swagger-ui-bundle.js');
+      expect(files).toEqual(linked.map((url) => [url, 200]));
     } finally {
       await stop(child);
     }

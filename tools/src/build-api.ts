@@ -1,5 +1,5 @@
 // `npm run -s build:api`: the API as one file, dist/api/main.js, plus a package.json naming only what stays external.
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -19,6 +19,13 @@ export const API_EXTERNALS = ['better-sqlite3'];
  */
 export const API_TARGET = 'node20';
 
+/**
+ * The files of swagger-ui-dist the docs page loads (apps/api/src/openapi/docs-page.ts lists them; the build test loads
+ * every one the built page links), copied to dist/api/swagger-ui where the bundled API looks first, with the package's
+ * licence and notice (Apache-2.0). Copied rather than installed: the package is 10 MB of which the page needs 1.5.
+ */
+export const SWAGGER_UI_FILES = ['swagger-ui.css', 'swagger-ui-bundle.js', 'favicon-32x32.png', 'favicon-16x16.png', 'LICENSE', 'NOTICE'];
+
 export interface BuildApiOptions {
   outDir?: string;
 }
@@ -27,6 +34,8 @@ export interface BuiltApi {
   mainPath: string;
   packageJsonPath: string;
   bundleBytes: number;
+  /** Where the docs page's Swagger UI files were copied. */
+  swaggerUiDir: string;
   /** What `npm install` in the image fetches: each external at the range core declares. */
   dependencies: Record<string, string>;
 }
@@ -68,7 +77,8 @@ export async function buildApi({ outDir = DEFAULT_API_OUT_DIR }: BuildApiOptions
     outfile: mainPath,
     // `@pecunia/*` resolve to source as the workspace maps them.
     tsconfig: path.join(ROOT, 'tsconfig.base.json'),
-    external: API_EXTERNALS,
+    // swagger-ui-dist is only ever `require.resolve`d, for its files, which are copied beside main.js (copySwaggerUi).
+    external: [...API_EXTERNALS, 'swagger-ui-dist'],
     logLevel: 'warning',
   });
   const bundleBytes = (await stat(mainPath)).size;
@@ -86,7 +96,16 @@ export async function buildApi({ outDir = DEFAULT_API_OUT_DIR }: BuildApiOptions
   const packageJsonPath = path.join(outDir, 'package.json');
   await mkdir(outDir, { recursive: true });
   await writeFile(packageJsonPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  return { mainPath, packageJsonPath, bundleBytes, dependencies };
+  const swaggerUiDir = await copySwaggerUi(outDir);
+  return { mainPath, packageJsonPath, bundleBytes, swaggerUiDir, dependencies };
+}
+
+async function copySwaggerUi(outDir: string): Promise<string> {
+  const from = path.dirname(require.resolve('swagger-ui-dist/package.json', { paths: [path.join(ROOT, 'apps/api')] }));
+  const to = path.join(outDir, 'swagger-ui');
+  await mkdir(to, { recursive: true });
+  await Promise.all(SWAGGER_UI_FILES.map((file) => copyFile(path.join(from, file), path.join(to, file))));
+  return to;
 }
 
 async function main(): Promise<void> {
