@@ -5,6 +5,9 @@ import { createLambdaEntry, readParameters, type LambdaEntry, type LambdaWorker 
 import { compose } from '@pecunia/core/composition';
 import { loadConfig } from './config';
 
+/** A queued job untouched this long lost its message to a crash between DynamoDB and SQS (or SQS is far behind). */
+const RECONCILE_AFTER_MS = 15 * 60 * 1000;
+
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 const RANK: Record<Level, number> = { silent: 0, fatal: 1, error: 2, warn: 3, info: 4, debug: 5, trace: 6 };
@@ -32,6 +35,8 @@ export async function setupFromEnv(source: NodeJS.ProcessEnv = process.env, entr
     onMessage: await adapters.analysisHandler(logger),
     onDeadLetter: adapters.deadLetterHandler(logger),
     onSchedule: () => adapters.runWeeklyAnalyses(logger),
+    // SQS lists no messages, so only queued jobs untouched for this long are sent again (the job id keeps it idempotent).
+    onReconcile: () => adapters.reconcileJobs({ olderThanMs: RECONCILE_AFTER_MS, logger }),
   };
 }
 

@@ -5,25 +5,32 @@ import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
 import { openDatabase, SqliteIdempotencyStore, type Database } from '@pecunia/core/local';
+import { manualClock } from '@pecunia/core/testing';
 import { idempotent } from './idempotency';
-import { sendProblem } from './problem';
+import { verifyJsonBody } from './json-body';
+import { errorHandler, sendProblem } from './problem';
+
+const LEASE_MS = 60_000;
 
 let dir: string;
 let db: Database;
 let server: Server;
 let base: string;
-const calls = { failing: 0, rejected: 0 };
+const clock = manualClock(Date.parse('2026-03-01T10:00:00Z'));
+const calls = { failing: 0, rejected: 0, created: 0 };
+let store: SqliteIdempotencyStore;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'pecunia-idem-'));
   db = openDatabase(path.join(dir, 'db.sqlite'));
+  store = new SqliteIdempotencyStore(db, { now: clock.now, leaseMs: LEASE_MS });
   const app = express();
-  app.use(express.json());
+  app.use(express.json({ limit: '1mb', verify: verifyJsonBody }));
   app.use((req, _res, next) => {
     req.userId = 'u1';
     next();
   });
-  const keyed = idempotent(new SqliteIdempotencyStore(db));
+  const keyed = idempotent(store, { retryDelayMs: 1 });
   // An upstream failure after the write may have happened: the answer is kept for the key.
   app.post('/upstream', keyed, (_req, res) => {
     calls.failing++;
@@ -34,6 +41,11 @@ beforeAll(async () => {
     calls.rejected++;
     sendProblem(res, 400, 'TRADE.INVALID', 'pnl must be a number');
   });
+  app.post('/created', keyed, (_req, res) => {
+    calls.created++;
+    res.status(201).location(`/things/${calls.created}`).json({ id: calls.created });
+  });
+  app.use(errorHandler);
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -46,8 +58,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const post = (route: string, key: string) =>
-  fetch(`${base}${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key }, body: '{"a":1}' });
+const codeOf = async (res: Response): Promise<string> => ((await res.json()) as { code: string }).code;
+
+const post = (route: string, key: string, body = '{"a":1}') =>
+  fetch(`${base}${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key }, body });
 
 describe('idempotent()', () => {
   it('replays a server error for the same key instead of running the write again', async () => {
@@ -66,5 +80,69 @@ describe('idempotent()', () => {
     await post('/rejected', 'k-400');
 
     expect(calls.rejected).toBe(2);
+  });
+
+  it('replays the Location of the created resource', async () => {
+    const first = await post('/created', 'k-location');
+    const second = await post('/created', 'k-location');
+
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.headers.get('location')).toBe(first.headers.get('location'));
+    expect(await second.json()).toEqual(await first.json());
+  });
+
+  it('fingerprints the bytes received: the same key with other bytes is refused, even for equal JSON', async () => {
+    await post('/created', 'k-bytes', '{"a":1}');
+
+    const spaced = await post('/created', 'k-bytes', '{ "a": 1 }');
+
+    expect(spaced.status).toBe(422);
+    expect(await codeOf(spaced)).toBe('IDEMPOTENCY.KEY_REUSED');
+  });
+
+  it('lets a retry run once the claim of a request that never finished has outlived its lease', async () => {
+    // A request that died with the process: its claim is taken, nothing ever completes or releases it.
+    await store.claim('u1', 'k-crashed', 'fp-of-the-crashed-request');
+    const before = calls.created;
+
+    const blocked = await post('/created', 'k-crashed');
+    clock.advance(LEASE_MS);
+    const retried = await post('/created', 'k-crashed');
+
+    expect(blocked.status).toBe(409);
+    expect(await codeOf(blocked)).toBe('IDEMPOTENCY.IN_PROGRESS');
+    expect(retried.status).toBe(201);
+    expect(calls.created).toBe(before + 1);
+  });
+
+  it('answers a retry 409 OUTCOME_UNKNOWN, never a second write, when the first response could not be stored', async () => {
+    // A real storage failure: SQLite refuses every stored response from now on (marking the key unknown still works).
+    db.exec(`
+      CREATE TRIGGER refuse_done_insert BEFORE INSERT ON idempotency_keys WHEN NEW.state = 'done' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END;
+      CREATE TRIGGER refuse_done_update BEFORE UPDATE ON idempotency_keys WHEN NEW.state = 'done' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END;
+    `);
+    const before = calls.created;
+    try {
+      const first = await post('/created', 'k-unknown');
+      const retry = await post('/created', 'k-unknown');
+
+      expect(first.status).toBe(201);
+      expect(retry.status).toBe(409);
+      expect(await codeOf(retry)).toBe('IDEMPOTENCY.OUTCOME_UNKNOWN');
+      expect(calls.created).toBe(before + 1);
+    } finally {
+      db.exec('DROP TRIGGER refuse_done_insert; DROP TRIGGER refuse_done_update;');
+    }
+  });
+
+  it('refuses JSON nested deeper than 64 levels with 400 before parsing it', async () => {
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+
+    const res = await post('/created', 'k-deep', deep);
+
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await codeOf(res)).toBe('BODY.TOO_DEEP');
   });
 });

@@ -1,13 +1,27 @@
 // Idempotency-Key support: a retried write is answered with the first response and nothing is written twice.
 import { createHash } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { IdempotencyStore } from '@pecunia/core';
 import { callerOf } from './auth';
+import { bodyDigest } from './json-body';
 import { sendProblem } from './problem';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
-export function idempotent(store: IdempotencyStore): RequestHandler {
+/** Response headers a replay repeats: where the created resource is. */
+const REPLAYED_HEADERS = ['location'] as const;
+
+export interface IdempotentOptions {
+  /** Tries at storing a response before the key is marked `outcome_unknown` (default 3). */
+  completeAttempts?: number;
+  /** Pause before the second try, doubled for each further one (default 50 ms). */
+  retryDelayMs?: number;
+}
+
+export function idempotent(store: IdempotencyStore, options: IdempotentOptions = {}): RequestHandler {
+  const attempts = Math.max(1, options.completeAttempts ?? 3);
+  const retryDelayMs = options.retryDelayMs ?? 50;
+
   return async (req, res, next) => {
     const key = req.get('Idempotency-Key');
     if (key === undefined) return next();
@@ -15,21 +29,30 @@ export function idempotent(store: IdempotencyStore): RequestHandler {
       return sendProblem(res, 400, 'IDEMPOTENCY.INVALID_KEY', 'Idempotency-Key must be 1–255 visible ASCII characters');
     }
     const owner = callerOf(req);
-    const fingerprint = createHash('sha256')
-      .update(`${req.method} ${req.originalUrl}\n`)
-      .update(JSON.stringify(req.body ?? null))
-      .digest('hex');
+    const fingerprint = fingerprintOf(req);
     const claim = await store.claim(owner, key, fingerprint);
     if (claim.state === 'in_progress') {
       res.setHeader('Retry-After', '1');
       return sendProblem(res, 409, 'IDEMPOTENCY.IN_PROGRESS', 'A request with this Idempotency-Key is still being processed');
     }
-    if (claim.state === 'done') {
-      if (claim.response.fingerprint !== fingerprint) {
+    if (claim.state === 'outcome_unknown' || claim.state === 'done') {
+      const stored = claim.state === 'done' ? claim.response.fingerprint : claim.fingerprint;
+      if (stored !== fingerprint) {
         return sendProblem(res, 422, 'IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used with a different request');
       }
+    }
+    if (claim.state === 'outcome_unknown') {
+      return sendProblem(
+        res,
+        409,
+        'IDEMPOTENCY.OUTCOME_UNKNOWN',
+        'A request with this Idempotency-Key ran, but its answer could not be recorded: it may have been written. Check before sending it again with a new key.',
+      );
+    }
+    if (claim.state === 'done') {
       res.setHeader('Idempotent-Replayed', 'true');
-      const { status, body } = claim.response;
+      const { status, body, headers } = claim.response;
+      for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
       if (status >= 400) return res.status(status).type('application/problem+json').send(JSON.stringify(body));
       return res.status(status).json(body);
     }
@@ -52,17 +75,60 @@ export function idempotent(store: IdempotencyStore): RequestHandler {
           .finally(() => send(body));
         return res;
       }
-      store.complete(owner, key, { status, body: parseBody(body), fingerprint }).then(
-        () => send(body),
-        (error: unknown) => {
-          void store.release(owner, key).catch(() => undefined);
-          next(error);
-        },
-      );
+      const response = { status, body: parseBody(body), fingerprint, headers: replayedHeaders(res) };
+      void remember(store, owner, key, response, { attempts, retryDelayMs, log: req.log }).finally(() => send(body));
       return res;
     };
     next();
   };
+}
+
+/**
+ * Stores the response, trying a few times. When it cannot be stored the write may well have happened, so the key is
+ * never released (a retry would write again): it is marked `outcome_unknown`, and retries get a 409 saying so. The
+ * answer itself still goes to this client — it is the truth about this request.
+ */
+async function remember(
+  store: IdempotencyStore,
+  owner: string,
+  key: string,
+  response: Parameters<IdempotencyStore['complete']>[2],
+  { attempts, retryDelayMs, log }: { attempts: number; retryDelayMs: number; log: Request['log'] | undefined },
+): Promise<void> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 1)));
+    try {
+      await store.complete(owner, key, response);
+      return;
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  try {
+    await store.abandon(owner, key, response.fingerprint);
+    log?.error({ err: lastError, status: response.status }, 'idempotent response not stored; key marked outcome_unknown');
+  } catch (error) {
+    // Nothing more to do here: the claim stays in progress until its lease runs out.
+    log?.error({ err: lastError, abandon_error: error instanceof Error ? error.message : String(error) }, 'idempotent response not stored; key left to its lease');
+  }
+}
+
+/** Method, path with query and the exact body bytes: the same key with any other request is a conflict. */
+function fingerprintOf(req: Request): string {
+  const digest = bodyDigest(req);
+  // A parsed body that was not hashed means a JSON parser without `verifyJsonBody`: a wiring bug, not a client's.
+  if (digest === undefined && req.body !== undefined) throw new Error('idempotent() needs the JSON body parser with verifyJsonBody');
+  return createHash('sha256').update(`${req.method} ${req.originalUrl}\n${digest ?? ''}`).digest('hex');
+}
+
+function replayedHeaders(res: Response): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  for (const name of REPLAYED_HEADERS) {
+    const value = res.getHeader(name);
+    if (value !== undefined) headers[name] = String(value);
+  }
+  return Object.keys(headers).length > 0 ? headers : undefined;
 }
 
 /** Bodies reach `send` as the JSON text `res.json` made; they are stored as values. */

@@ -20,6 +20,7 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
@@ -61,21 +62,31 @@ export function sendProblem(res: Response, status: number, code: string, detail:
  * problem+json answer with a code, like every other error of this API. Used as the server's `clientError` listener.
  */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (!socket.writable) {
+  // Node's own rule: once a response has started on this socket, writing another would corrupt it for the peer.
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent) {
     socket.destroy();
     return;
   }
-  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? 431 : 400;
-  const body = JSON.stringify(
-    tooLarge
-      ? problemBody(status, 'REQUEST.HEADERS_TOO_LARGE', 'The request headers are larger than this server accepts')
-      : problemBody(status, 'REQUEST.MALFORMED', 'The request could not be parsed as HTTP'),
-  );
+  const { status, code, detail } = clientProblem(error.code);
+  const body = JSON.stringify(problemBody(status, code, detail));
   socket.end(
     `HTTP/1.1 ${status} ${titleOf(status)}\r\n` +
       `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/** What a request Node refused before routing gets: a timeout is the client being slow, not its request being wrong. */
+function clientProblem(errorCode: string | undefined): { status: number; code: string; detail: string } {
+  switch (errorCode) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, code: 'REQUEST.HEADERS_TOO_LARGE', detail: 'The request headers are larger than this server accepts' };
+    // The server's requestTimeout/headersTimeout ran out before the whole request arrived.
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { status: 408, code: 'REQUEST.TIMEOUT', detail: 'The request was not received in time; send it again' };
+    default:
+      return { status: 400, code: 'REQUEST.MALFORMED', detail: 'The request could not be parsed as HTTP' };
+  }
 }
 
 interface BodyParserError {

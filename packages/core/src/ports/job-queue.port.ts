@@ -25,5 +25,10 @@ export type QueueMessageHandler = (message: QueueMessage) => Promise<void>;
 export interface JobQueue {
   readonly name: string;
   enqueue(message: AnalysisJobMessage): Promise<{ messageId: string }>;
+  /**
+   * The job ids of every message waiting or in flight (dead letters excluded). Only a queue that can list its messages
+   * has it — the local one; SQS cannot — and the reconciliation then knows which unfinished jobs lost theirs.
+   */
+  pendingJobIds?(): Promise<ReadonlySet<string>>;
   ready(): Promise<void>;
 }

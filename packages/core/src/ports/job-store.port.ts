@@ -23,5 +23,10 @@ export interface JobStore {
   fail(jobId: string, error: JobError): Promise<void>;
   /** Puts a job that failed with `errorCode` back to `queued` (its error cleared); false when it is not such a job. */
   reopen(jobId: string, errorCode: string): Promise<boolean>;
+  /**
+   * Jobs still `queued` or `running` whose `updated_at` is before `updatedBefore` (ISO 8601), least recently updated
+   * first, at most `limit`: what a crash may have left behind, for the reconciliation. Without results.
+   */
+  listUnfinished(updatedBefore: string, limit: number): Promise<AnalysisJob[]>;
   ready(): Promise<void>;
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { PecuniaError } from '../errors';
 import { DEFAULT_MAX_RECEIVE_COUNT, type AnalysisJobMessage, type QueueMessage, type QueueMessageHandler } from '../ports/job-queue.port';
-import type { JobStore } from '../ports/job-store.port';
+import type { JobError, JobStore } from '../ports/job-store.port';
 import type { Logger } from '../ports/logger.port';
 
 export { DEFAULT_MAX_RECEIVE_COUNT };
@@ -41,6 +41,14 @@ export function parseJobMessage(delivery: Pick<QueueMessage, 'body' | 'messageId
   return parsed.data;
 }
 
+/** The error a job gets when its message is given up on after `receiveCount` deliveries. */
+export function abandonedJobError(receiveCount: number): JobError {
+  return {
+    code: 'ANALYSIS.ABANDONED',
+    message: `The analysis stopped without finishing ${receiveCount} times and was abandoned; start a new job.`,
+  };
+}
+
 /**
  * What to do with a message the queue gave up on: the job it names is marked failed, so its owner sees an answer
  * instead of a job left `running` forever (a worker that crashed on every delivery never got to fail it itself).
@@ -56,10 +64,7 @@ export function failJobOfDeadLetter(jobs: JobStore, logger?: Logger): QueueMessa
     }
     const job = await jobs.getById(parsed.job_id);
     if (!job || job.user_id !== parsed.user_id || job.status === 'completed' || job.status === 'failed') return;
-    await jobs.fail(job.job_id, {
-      code: 'ANALYSIS.ABANDONED',
-      message: `The analysis stopped without finishing ${message.receiveCount} times and was abandoned; start a new job.`,
-    });
+    await jobs.fail(job.job_id, abandonedJobError(message.receiveCount));
     logger?.error('job abandoned after repeated failed deliveries', { job_id: job.job_id, receive_count: message.receiveCount });
   };
 }

@@ -1,7 +1,7 @@
-// Idempotency store of AWS mode: per-owner Idempotency-Key claims and their responses in DynamoDB, kept 24 hours by TTL.
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// Idempotency store of AWS mode: per-owner Idempotency-Key claims (leased) and their responses in DynamoDB, kept 24 hours by TTL.
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../errors';
-import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../ports/idempotency-store.port';
+import { DEFAULT_IDEMPOTENCY_LEASE_MS, type IdempotencyClaim, type IdempotencyStore, type StoredResponse } from '../../ports/idempotency-store.port';
 import { describeTable, isConditionFailed, named, ttlSeconds, type DynamoStoreOptions } from './dynamo-client';
 import { itemKeys, TTL_ATTRIBUTE } from './dynamo-table';
 
@@ -12,14 +12,18 @@ export const DYNAMO_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const CLAIM_ROUNDS = 3;
 
 export interface DynamoIdempotencyStoreOptions extends DynamoStoreOptions {
+  /** How long a response (or an unknown outcome) is remembered. */
   ttlMs?: number;
+  /** How long an in-progress claim holds its key before a retry may take it over. */
+  leaseMs?: number;
 }
 
 interface ClaimItem {
   fingerprint: string;
-  state: 'in_progress' | 'done';
+  state: 'in_progress' | 'done' | 'outcome_unknown';
   response_status?: number;
   response_body?: string;
+  response_headers?: string;
   expires_at_ms: number;
 }
 
@@ -28,6 +32,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
 
   private readonly now: () => number;
   private readonly ttlMs: number;
+  private readonly leaseMs: number;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -36,6 +41,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
   ) {
     this.now = options.now ?? Date.now;
     this.ttlMs = options.ttlMs ?? DYNAMO_IDEMPOTENCY_TTL_MS;
+    this.leaseMs = options.leaseMs ?? DEFAULT_IDEMPOTENCY_LEASE_MS;
   }
 
   async claim(owner: string, key: string, fingerprint: string): Promise<IdempotencyClaim> {
@@ -45,12 +51,13 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     for (let round = 0; round < CLAIM_ROUNDS; round++) {
       const now = this.now();
       try {
-        // One conditional put decides between racing claims; an expired entry (TTL sweeps lazily) counts as absent.
+        // One conditional put decides between racing claims; an expired entry (a response past its TTL, a claim past
+        // its lease; TTL sweeps lazily) counts as absent.
         await this.doc.send(
           new PutCommand(
             named({
               TableName: this.tableName,
-              Item: { ...this.key(owner, key), fingerprint, state: 'in_progress', created_at: new Date(now).toISOString(), ...this.expiry(now) },
+              Item: { ...this.key(owner, key), fingerprint, state: 'in_progress', created_at: new Date(now).toISOString(), ...this.expiry(now, this.leaseMs) },
               ConditionExpression: 'attribute_not_exists(#pk) OR #expires_at_ms <= :now',
               ExpressionAttributeValues: { ':now': now },
             }),
@@ -76,47 +83,52 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       throw new ValidationError('IDEMPOTENCY.INVALID_STATUS', 'A stored response needs an HTTP status (100–599).', { status: response.status });
     }
     const now = this.now();
-    // JSON.stringify(undefined) is undefined: no attribute, read back as undefined.
-    const body = JSON.stringify(response.body) as string | undefined;
+    // Unconditional: the response is kept whether the claim is live, past its lease or was never taken, and it is
+    // remembered for the TTL from now (the claim's expiry was only its lease). JSON.stringify(undefined) is
+    // undefined: no attribute, read back as undefined.
+    const headers = response.headers && Object.keys(response.headers).length > 0 ? JSON.stringify(response.headers) : undefined;
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...this.key(owner, key),
+          fingerprint: response.fingerprint,
+          state: 'done',
+          response_status: response.status,
+          response_body: JSON.stringify(response.body) as string | undefined,
+          response_headers: headers,
+          created_at: new Date(now).toISOString(),
+          ...this.expiry(now, this.ttlMs),
+        },
+      }),
+    );
+  }
+
+  async abandon(owner: string, key: string, fingerprint: string): Promise<void> {
+    assertText('owner', owner);
+    assertText('key', key);
+    assertText('fingerprint', fingerprint);
+    const now = this.now();
     try {
-      // A live claim keeps its expiry: a retry is answered for 24 hours from the first request, as in SQLite.
       await this.doc.send(
-        new UpdateCommand(
+        new PutCommand(
           named({
             TableName: this.tableName,
-            Key: this.key(owner, key),
-            UpdateExpression:
-              'SET #fingerprint = :fingerprint, #state = :done, #response_status = :status' +
-              (body === undefined ? ' REMOVE #response_body' : ', #response_body = :body'),
-            ConditionExpression: 'attribute_exists(#pk) AND #expires_at_ms > :now',
-            ExpressionAttributeValues: {
-              ':fingerprint': response.fingerprint,
-              ':done': 'done',
-              ':status': response.status,
-              ':now': now,
-              ...(body === undefined ? {} : { ':body': body }),
-            },
+            Item: { ...this.key(owner, key), fingerprint, state: 'outcome_unknown', created_at: new Date(now).toISOString(), ...this.expiry(now, this.ttlMs) },
+            // A stored response is never downgraded to unknown.
+            ConditionExpression: 'attribute_not_exists(#pk) OR #state <> :done OR #expires_at_ms <= :now',
+            ExpressionAttributeValues: { ':done': 'done', ':now': now },
           }),
         ),
       );
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
-      // The claim expired (or was never taken) while the request ran: the response is kept all the same.
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...this.key(owner, key),
-            fingerprint: response.fingerprint,
-            state: 'done',
-            response_status: response.status,
-            response_body: body,
-            created_at: new Date(now).toISOString(),
-            ...this.expiry(now),
-          },
-        }),
-      );
     }
+  }
+
+  /** Nothing to do: the table's TTL deletes expired items (lazily; claims treat them as absent meanwhile). */
+  async purgeExpired(): Promise<number> {
+    return 0;
   }
 
   async release(owner: string, key: string): Promise<void> {
@@ -145,8 +157,8 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     return itemKeys.idempotency(owner, key);
   }
 
-  private expiry(now: number) {
-    const expiresAt = now + this.ttlMs;
+  private expiry(now: number, forMs: number) {
+    const expiresAt = now + forMs;
     return { [TTL_ATTRIBUTE]: ttlSeconds(expiresAt), expires_at_ms: expiresAt };
   }
 }
@@ -159,12 +171,14 @@ function assertText(field: string, value: unknown): void {
 
 function toClaim(item: ClaimItem): IdempotencyClaim {
   if (item.state === 'in_progress') return { state: 'in_progress' };
+  if (item.state === 'outcome_unknown') return { state: 'outcome_unknown', fingerprint: item.fingerprint };
   return {
     state: 'done',
     response: {
       status: item.response_status ?? 0,
       body: item.response_body === undefined ? undefined : (JSON.parse(item.response_body) as unknown),
       fingerprint: item.fingerprint,
+      ...(item.response_headers === undefined ? {} : { headers: JSON.parse(item.response_headers) as Record<string, string> }),
     },
   };
 }

@@ -1,5 +1,5 @@
 // Job store of AWS mode: analysis jobs in DynamoDB with the SQLite store's rules, each state change a conditional write.
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, ValidationError } from '../../errors';
 import type { AnalysisResult } from '../../domain/analysis-result';
 import { assertStorableJob, clampJobListLimit, MAX_JOB_LIST, type AnalysisJob, type AnalysisJobRequest, type JobError, type JobStatus } from '../../domain/job';
@@ -167,6 +167,34 @@ export class DynamoJobStore implements JobStore {
       ConditionExpression: 'attribute_exists(#pk) AND #status = :failed AND #error.#code = :code',
       ExpressionAttributeValues: { ':queued': 'queued', ':zero': 0, ':failed': 'failed', ':code': errorCode, ':now': this.timestamp() },
     });
+  }
+
+  /**
+   * A filtered scan of the whole table: the reconciliation runs it now and then (minutes apart, not per request), and
+   * unfinished jobs are few, so no index is kept for it. Summary fields only; results stay where they are.
+   */
+  async listUnfinished(updatedBefore: string, limit: number): Promise<AnalysisJob[]> {
+    const found: JobItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand(
+          named({
+            TableName: this.tableName,
+            FilterExpression: 'begins_with(#pk, :job) AND #sk = :jobSk AND #status IN (:queued, :running) AND #updated_at < :before',
+            ProjectionExpression: '#job_id, #user_id, #status, #stage, #progress, #created_at, #updated_at, #request, #error',
+            ExpressionAttributeValues: { ':job': 'JOB#', ':jobSk': 'JOB', ':queued': 'queued', ':running': 'running', ':before': updatedBefore },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        ),
+      );
+      found.push(...((page.Items ?? []) as JobItem[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return found
+      .sort((a, b) => a.updated_at.localeCompare(b.updated_at) || a.job_id.localeCompare(b.job_id))
+      .slice(0, Math.max(1, Math.trunc(limit)))
+      .map(summaryOf);
   }
 
   async ready(): Promise<void> {

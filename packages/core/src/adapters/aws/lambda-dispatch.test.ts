@@ -1,6 +1,6 @@
 import { lambdaContext, sqsRecord } from '../../testing/aws-events';
 import type { QueueMessage } from '../../ports/job-queue.port';
-import { createLambdaEntry, isProactiveEvent, isSqsEvent, PROACTIVE_ACTION } from './lambda-dispatch';
+import { createLambdaEntry, isProactiveEvent, isSqsEvent, PROACTIVE_ACTION, RECONCILE_ACTION } from './lambda-dispatch';
 
 describe('createLambdaEntry', () => {
   const seen: QueueMessage[] = [];
@@ -15,6 +15,7 @@ describe('createLambdaEntry', () => {
       dead.push(message);
     },
     onSchedule: async () => ({ queued: ++runs }),
+    onReconcile: async () => ({ requeued: ['j1'], failed: [] }),
   });
   beforeEach(() => {
     seen.splice(0);
@@ -43,6 +44,11 @@ describe('createLambdaEntry', () => {
     const envelope = { version: '0', id: 'e1', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '1', time: '2026-11-29T00:00:00Z', region: 'us-east-1', resources: [], detail: {} };
     expect(await entry(envelope, lambdaContext())).toMatchObject({ result: { queued: 2 } });
     expect(seen).toEqual([]);
+  });
+
+  it('runs the jobs reconciliation on its action', async () => {
+    expect(await entry({ action: RECONCILE_ACTION }, lambdaContext())).toEqual({ action: RECONCILE_ACTION, result: { requeued: ['j1'], failed: [] } });
+    expect(runs).toBe(0);
   });
 
   it('refuses an event of another shape instead of guessing', async () => {

@@ -6,6 +6,8 @@ import { createSqsBatchHandler } from './sqs-batch-handler';
 
 /** What the EventBridge rule's target sends (its constant input). */
 export const PROACTIVE_ACTION = 'run_proactive_analysis';
+/** Asks the Lambda to re-send the messages of queued jobs a crash left without one (a schedule, or an operator). */
+export const RECONCILE_ACTION = 'reconcile_jobs';
 
 export interface LambdaWorker {
   /** The worker core: one queue message. */
@@ -14,9 +16,11 @@ export interface LambdaWorker {
   onDeadLetter: QueueMessageHandler;
   /** The weekly run: queues one job per enabled schedule; resolves with what it did. */
   onSchedule: () => Promise<unknown>;
+  /** The jobs reconciliation (`reconcileJobs`); resolves with what it did. */
+  onReconcile?: () => Promise<unknown>;
 }
 
-export type LambdaResult = SQSBatchResponse | { action: typeof PROACTIVE_ACTION; result: unknown };
+export type LambdaResult = SQSBatchResponse | { action: typeof PROACTIVE_ACTION | typeof RECONCILE_ACTION; result: unknown };
 export type LambdaEntry = (event: unknown, context: Context) => Promise<LambdaResult>;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -48,7 +52,10 @@ export function createLambdaEntry(worker: LambdaWorker): LambdaEntry {
   return async (event, context) => {
     if (isSqsEvent(event)) return (isDeadLetterBatch(event) ? deadLetters : batch)(event, context);
     if (isProactiveEvent(event)) return { action: PROACTIVE_ACTION, result: await worker.onSchedule() };
+    if (isObject(event) && event.action === RECONCILE_ACTION && worker.onReconcile) {
+      return { action: RECONCILE_ACTION, result: await worker.onReconcile() };
+    }
     // Thrown, not swallowed: a misrouted trigger shows up as a failed invocation in the Lambda's metrics.
-    throw new Error('Unrecognised event: expected an SQS batch or {"action": "run_proactive_analysis"}');
+    throw new Error('Unrecognised event: expected an SQS batch, {"action": "run_proactive_analysis"} or {"action": "reconcile_jobs"}');
   };
 }

@@ -40,6 +40,24 @@ describe('FsMediaStore', () => {
     expect(fs.statSync(mediaDir).isDirectory()).toBe(true);
   });
 
+  it('keeps the media folders 0700 and the files 0600, even where an older version left them open', async () => {
+    // What a version before this fix left: folders at 0755 under a DATA_DIR that already existed.
+    const old = png('from an older version');
+    const oldShard = path.join(mediaDir, sha256(old).slice(0, 2));
+    fs.mkdirSync(oldShard, { recursive: true, mode: 0o755 });
+    fs.chmodSync(mediaDir, 0o755);
+    fs.chmodSync(oldShard, 0o755);
+    const mode = (file: string) => fs.statSync(file).mode & 0o777;
+
+    const stored = await store.put('alice', { filename: 'chart.png', mimeType: 'image/png', data: png('new') });
+
+    const blob = path.join(mediaDir, stored.id.slice(0, 2), stored.id);
+    expect(mode(mediaDir)).toBe(0o700);
+    expect(mode(oldShard)).toBe(0o700);
+    expect(mode(path.dirname(blob))).toBe(0o700);
+    expect(mode(blob)).toBe(0o600);
+  });
+
   it('stores bytes under their sha256 and reads them back with metadata and link', async () => {
     const data = png('one');
     const id = sha256(data);

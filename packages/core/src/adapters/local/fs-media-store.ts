@@ -5,7 +5,7 @@ import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { ValidationError } from '../../errors';
 import type { MediaContent, MediaStore, MediaUpload, PutMedia, StoredMedia } from '../../ports/media-store.port';
-import type { Database } from './sqlite-database';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, type Database } from './sqlite-database';
 
 export interface FsMediaStoreOptions {
   /** Directory of the blobs (`$DATA_DIR/media`). */
@@ -38,6 +38,7 @@ export class FsMediaStore implements MediaStore {
   private readonly selectStatement: BetterSqlite3.Statement<[string, string], MediaRow>;
   private readonly deleteStatement: BetterSqlite3.Statement<[string, string]>;
   private readonly holdersStatement: BetterSqlite3.Statement<[string], number>;
+  private prepared: Promise<void> | null = null;
 
   constructor(options: FsMediaStoreOptions) {
     this.dir = path.resolve(options.dir);
@@ -104,7 +105,27 @@ export class FsMediaStore implements MediaStore {
   }
 
   async ready(): Promise<void> {
-    await fsp.mkdir(this.dir, { recursive: true });
+    // Re-checked on every probe: a folder that went missing (or was replaced) is reported, not assumed.
+    this.prepared = null;
+    await this.prepare();
+  }
+
+  /**
+   * The media folder and its shard folders 0700, whatever the umask and whatever an older version left: attachments
+   * are the traders' alone. Done once per store (and on each readiness probe); blobs are written 0600.
+   */
+  private prepare(): Promise<void> {
+    this.prepared ??= (async () => {
+      await fsp.mkdir(this.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+      await fsp.chmod(this.dir, PRIVATE_DIR_MODE);
+      for (const entry of await fsp.readdir(this.dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) await fsp.chmod(path.join(this.dir, entry.name), PRIVATE_DIR_MODE);
+      }
+    })().catch((error: unknown) => {
+      this.prepared = null;
+      throw error;
+    });
+    return this.prepared;
   }
 
   private blobPath(id: string): string {
@@ -117,14 +138,16 @@ export class FsMediaStore implements MediaStore {
 
   /** Writes the blob so that a reader sees either no file or the complete file, never a partial one. */
   private async writeBlob(id: string, data: Uint8Array): Promise<void> {
+    await this.prepare();
     const target = this.blobPath(id);
     if (await exists(target)) return;
     const folder = path.dirname(target);
-    await fsp.mkdir(folder, { recursive: true });
+    await fsp.mkdir(folder, { recursive: true, mode: PRIVATE_DIR_MODE });
+    // mkdir's mode is narrowed by the umask only, never widened: a shard folder made by this call is 0700 already.
     // Same directory as the target so that rename is atomic (one filesystem); random suffix for concurrent writers.
     const temp = path.join(folder, `.${id}.${randomBytes(8).toString('hex')}.tmp`);
     try {
-      const handle = await fsp.open(temp, 'wx', 0o600);
+      const handle = await fsp.open(temp, 'wx', PRIVATE_FILE_MODE);
       try {
         await handle.writeFile(data);
         await handle.sync();

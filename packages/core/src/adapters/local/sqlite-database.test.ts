@@ -29,6 +29,20 @@ describe('openDatabase', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
+  it('makes the database file and its -wal and -shm readable by this user only, even when they existed wider', () => {
+    const file = path.join(dir, 'pecunia.sqlite');
+    const mode = (name: string) => fs.statSync(name).mode & 0o777;
+    const fresh = track(openDatabase(file));
+    fresh.prepare("INSERT INTO api_keys (key_hash, key_id, user_id, created_at) VALUES ('h', 'k', 'u1', 't')").run();
+    expect([mode(file), mode(`${file}-wal`), mode(`${file}-shm`)]).toEqual([0o600, 0o600, 0o600]);
+    // What an older version left behind (SQLite's default 0644).
+    for (const name of [file, `${file}-wal`, `${file}-shm`]) fs.chmodSync(name, 0o644);
+
+    track(openDatabase(file));
+
+    expect([mode(file), mode(`${file}-wal`), mode(`${file}-shm`)]).toEqual([0o600, 0o600, 0o600]);
+  });
+
   it('creates every table of the local adapters at the latest version', () => {
     const db = track(openDatabase(path.join(dir, 'pecunia.sqlite')));
     expect(schemaVersion(db)).toBe(MIGRATIONS.length);
@@ -36,7 +50,7 @@ describe('openDatabase', () => {
       .prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
       .pluck()
       .all();
-    expect(tables).toEqual(['api_keys', 'google_connections', 'idempotency_keys', 'jobs', 'journal_rows', 'media', 'oauth_nonces', 'queue_messages', 'weekly_schedules']);
+    expect(tables).toEqual(['api_keys', 'google_connections', 'idempotency_keys', 'jobs', 'journal_rows', 'media', 'oauth_nonces', 'queue_messages', 'share_links', 'weekly_schedules']);
   });
 
   it('does not migrate again when reopened, and keeps the data', () => {

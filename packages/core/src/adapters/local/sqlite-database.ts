@@ -10,17 +10,23 @@ export type Database = BetterSqlite3.Database;
 /** Milliseconds a writer waits for another connection's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
 
+/** The file and the folders holding traders' data are readable by this user only, whatever the umask. */
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+
 /**
  * Opens (creating it and its directory when missing) the database file and runs pending migrations.
  * `:memory:` is accepted for throwaway databases.
  */
 export function openDatabase(file: string, migrations: readonly string[] = MIGRATIONS): Database {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') preparePrivateFile(file);
   const db = new BetterSqlite3(file, { timeout: BUSY_TIMEOUT_MS });
   try {
     // busy_timeout first: switching to WAL needs a lock another process may be holding.
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');
+    // SQLite gives -wal and -shm the main file's mode; files left by an older version may be wider, so set it anyway.
+    if (file !== ':memory:') for (const suffix of ['-wal', '-shm']) chmodIfPresent(`${file}${suffix}`, PRIVATE_FILE_MODE);
     // NORMAL is durable across application crashes in WAL mode; only a power loss may drop the last commits.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -29,6 +35,29 @@ export function openDatabase(file: string, migrations: readonly string[] = MIGRA
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/**
+ * Creates the database file 0600 before SQLite does (SQLite would create it 0644 less the umask), and narrows an
+ * existing one: the journal, API key hashes and encrypted tokens are this user's alone. The parent folder is created
+ * 0700 when missing; an existing one is the operator's choice and left as it is.
+ */
+function preparePrivateFile(file: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: PRIVATE_DIR_MODE });
+  try {
+    fs.closeSync(fs.openSync(file, 'wx', PRIVATE_FILE_MODE));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  fs.chmodSync(file, PRIVATE_FILE_MODE);
+}
+
+function chmodIfPresent(file: string, mode: number): void {
+  try {
+    fs.chmodSync(file, mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }
 

@@ -15,8 +15,14 @@ export interface SqliteJobQueueOptions {
   maxReceiveCount?: number;
   now?: () => number;
   /**
+   * Runs inside the transaction that dead-letters each message, synchronously: what it writes (the job failed) commits
+   * together with the move or not at all, so no crash leaves a job running whose message is gone. It must write to
+   * this queue's database only.
+   */
+  inDeadLetterTransaction?: (message: DeadLetteredMessage) => void;
+  /**
    * Told of each message as it is dead-lettered, after the move is committed. SQS has a dead-letter queue for this;
-   * locally the owner of the queue learns it here (e.g. to mark the job failed instead of leaving it running).
+   * locally the owner of the queue learns it here (to log it, or to fail a job stored elsewhere).
    */
   onDeadLetter?: (message: DeadLetteredMessage) => void | Promise<void>;
 }
@@ -96,6 +102,8 @@ export class SqliteJobQueue implements JobQueue {
   private readonly redriveStatement: BetterSqlite3.Statement<[number]>;
   private readonly probeStatement: BetterSqlite3.Statement<[], number>;
   private readonly onDeadLetter: SqliteJobQueueOptions['onDeadLetter'];
+  private readonly inDeadLetterTransaction: SqliteJobQueueOptions['inDeadLetterTransaction'];
+  private readonly pendingStatement: BetterSqlite3.Statement<[], string | null>;
   private readonly releaseStatement: BetterSqlite3.Statement<[number, number]>;
   private readonly receiveTransaction: BetterSqlite3.Transaction<
     (max: number, visibilityTimeoutMs: number) => { received: ReceivedMessage[]; deadLettered: DeadLetteredMessage[] }
@@ -111,6 +119,13 @@ export class SqliteJobQueue implements JobQueue {
     this.maxReceiveCount = maxReceiveCount;
     this.now = options.now ?? Date.now;
     this.onDeadLetter = options.onDeadLetter;
+    this.inDeadLetterTransaction = options.inDeadLetterTransaction;
+    // A body that is not JSON (a poison message) names no job: json_extract would raise on it, so it is skipped.
+    this.pendingStatement = db
+      .prepare<[], string | null>(
+        "SELECT DISTINCT CASE WHEN json_valid(body) THEN json_extract(body, '$.job_id') END FROM queue_messages WHERE dead_lettered_at IS NULL",
+      )
+      .pluck();
     this.releaseStatement = db.prepare(
       'UPDATE queue_messages SET visible_at = ?, receipt_handle = NULL WHERE dead_lettered_at IS NULL AND visible_at > ?',
     );
@@ -159,6 +174,11 @@ export class SqliteJobQueue implements JobQueue {
   }
 
   async enqueue(message: AnalysisJobMessage): Promise<{ messageId: string }> {
+    return this.send(message);
+  }
+
+  /** `enqueue`, synchronously: for a transaction that queues the message together with its job. */
+  send(message: AnalysisJobMessage): { messageId: string } {
     if (typeof message?.job_id !== 'string' || typeof message.user_id !== 'string') {
       throw new ValidationError('QUEUE.INVALID_MESSAGE', 'A job message needs a job_id and a user_id.');
     }
@@ -184,6 +204,10 @@ export class SqliteJobQueue implements JobQueue {
     // Told only once the move is committed.
     for (const message of deadLettered) await this.onDeadLetter?.(message);
     return received;
+  }
+
+  async pendingJobIds(): Promise<ReadonlySet<string>> {
+    return new Set(this.pendingStatement.all().filter((id): id is string => typeof id === 'string'));
   }
 
   /** Deletes a message by its latest receipt; false for a stale, unknown or dead-lettered receipt. */
@@ -246,7 +270,9 @@ export class SqliteJobQueue implements JobQueue {
         after = candidate.seq;
         if (candidate.receive_count >= this.maxReceiveCount) {
           this.deadLetterStatement.run(now, candidate.seq);
-          deadLettered.push({ messageId: candidate.message_id, body: candidate.body, receiveCount: candidate.receive_count });
+          const dead = { messageId: candidate.message_id, body: candidate.body, receiveCount: candidate.receive_count };
+          this.inDeadLetterTransaction?.(dead);
+          deadLettered.push(dead);
           continue;
         }
         const receiptHandle = randomBytes(24).toString('base64url');

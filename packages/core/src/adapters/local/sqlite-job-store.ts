@@ -42,6 +42,8 @@ export class SqliteJobStore implements JobStore {
   private readonly completeStatement: BetterSqlite3.Statement<[string, string, string]>;
   private readonly failStatement: BetterSqlite3.Statement<[string, string, string]>;
   private readonly reopenStatement: BetterSqlite3.Statement<[string, string, string]>;
+  private readonly failUnfinishedStatement: BetterSqlite3.Statement<[string, string, string, string]>;
+  private readonly unfinishedStatement: BetterSqlite3.Statement<[string, number], JobRow>;
   private readonly probeStatement: BetterSqlite3.Statement<[], number>;
 
   constructor(db: Database, options: SqliteJobStoreOptions = {}) {
@@ -77,10 +79,21 @@ export class SqliteJobStore implements JobStore {
     this.failStatement = db.prepare(
       "UPDATE jobs SET status = 'failed', error = ?, updated_at = ? WHERE job_id = ? AND status != 'completed'",
     );
+    this.failUnfinishedStatement = db.prepare(
+      "UPDATE jobs SET status = 'failed', error = ?, updated_at = ? WHERE job_id = ? AND user_id = ? AND status IN ('queued', 'running')",
+    );
+    this.unfinishedStatement = db.prepare(
+      `SELECT ${COLUMNS} FROM jobs WHERE status IN ('queued', 'running') AND updated_at < ? ORDER BY updated_at, rowid LIMIT ?`,
+    );
     this.probeStatement = db.prepare<[], number>('SELECT 1').pluck();
   }
 
   async create(job: AnalysisJob): Promise<void> {
+    this.insert(job);
+  }
+
+  /** `create`, synchronously: for a transaction that writes the job together with something else (its queue message). */
+  insert(job: AnalysisJob): void {
     assertStorableJob(job);
     const inserted = this.insertStatement.run({
       job_id: job.job_id,
@@ -134,6 +147,18 @@ export class SqliteJobStore implements JobStore {
 
   async reopen(jobId: string, errorCode: string): Promise<boolean> {
     return this.reopenStatement.run(this.timestamp(), jobId, errorCode).changes > 0;
+  }
+
+  async listUnfinished(updatedBefore: string, limit: number): Promise<AnalysisJob[]> {
+    return this.unfinishedStatement.all(updatedBefore, Math.max(1, Math.trunc(limit))).map(toJob);
+  }
+
+  /**
+   * Fails `jobId` of `userId` if it is still queued or running, synchronously: for the transaction that dead-letters
+   * its message. True when it was failed.
+   */
+  failIfUnfinished(jobId: string, userId: string, error: JobError): boolean {
+    return this.failUnfinishedStatement.run(JSON.stringify({ code: error.code, message: error.message }), this.timestamp(), jobId, userId).changes > 0;
   }
 
   async ready(): Promise<void> {

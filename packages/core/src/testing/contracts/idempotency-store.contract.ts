@@ -3,8 +3,10 @@ import type { IdempotencyStore } from '../../ports/idempotency-store.port';
 import { describeContract, type ClockedStoreSubject } from './contract-suite';
 
 export interface IdempotencyStoreSubject extends ClockedStoreSubject<IdempotencyStore> {
-  /** How long the adapter keeps an entry (24 hours in both). */
+  /** How long the adapter keeps a response (24 hours in both). */
   ttlMs: number;
+  /** How long an in-progress claim holds its key (the port's default lease in both). */
+  leaseMs: number;
   /** A second store on the same storage through its own connection or client, as a second API instance has. */
   another(): Promise<IdempotencyStore>;
 }
@@ -49,20 +51,63 @@ export function describeIdempotencyStoreContract(name: string, open: () => Promi
       await store.release('alice', 'never-claimed');
     });
 
-    it('treats entries older than 24 hours as absent, whether or not storage has dropped them yet', async () => {
+    it('treats responses older than 24 hours as absent, whether or not storage has dropped them yet', async () => {
       const { store, clock, ttlMs } = subject();
-      await store.claim('alice', 'stuck', 'fp');
       await store.claim('alice', 'done', 'fp-1');
       await store.complete('alice', 'done', response);
 
       clock.advance(ttlMs - 1);
-      expect(await store.claim('alice', 'stuck', 'fp')).toEqual({ state: 'in_progress' });
       expect((await store.claim('alice', 'done', 'fp-1')).state).toBe('done');
 
       clock.advance(1);
-      expect(await store.claim('alice', 'stuck', 'fp')).toEqual({ state: 'new' });
       expect(await store.claim('alice', 'done', 'fp-2')).toEqual({ state: 'new' });
       expect(await store.claim('alice', 'done', 'fp-2')).toEqual({ state: 'in_progress' });
+    });
+
+    it('lets a retry take over a claim whose lease ran out (its request died with the process)', async () => {
+      const { store, clock, leaseMs } = subject();
+      await store.claim('alice', 'stuck', 'fp');
+
+      clock.advance(leaseMs - 1);
+      expect(await store.claim('alice', 'stuck', 'fp')).toEqual({ state: 'in_progress' });
+      clock.advance(1);
+      expect(await store.claim('alice', 'stuck', 'fp')).toEqual({ state: 'new' });
+    });
+
+    it('remembers a response for 24 hours from its completion, not from the claim', async () => {
+      const { store, clock, ttlMs, leaseMs } = subject();
+      await store.claim('alice', 'slow', 'fp-1');
+      clock.advance(leaseMs - 1);
+      await store.complete('alice', 'slow', response);
+
+      clock.advance(ttlMs - 1);
+      expect(await store.claim('alice', 'slow', 'fp-1')).toEqual({ state: 'done', response });
+    });
+
+    it('keeps the headers a replay repeats', async () => {
+      const { store } = subject();
+      const located = { ...response, headers: { location: '/api/trades/t1?sheet_id=j' } };
+      await store.claim('alice', 'k1', 'fp-1');
+      await store.complete('alice', 'k1', located);
+      expect(await store.claim('alice', 'k1', 'fp-1')).toEqual({ state: 'done', response: located });
+    });
+
+    it('answers an abandoned claim as an unknown outcome for 24 hours, and never downgrades a stored response', async () => {
+      const { store, clock, ttlMs, leaseMs } = subject();
+      await store.claim('alice', 'lost', 'fp-1');
+      await store.abandon('alice', 'lost', 'fp-1');
+
+      clock.advance(leaseMs);
+      expect(await store.claim('alice', 'lost', 'fp-1')).toEqual({ state: 'outcome_unknown', fingerprint: 'fp-1' });
+      await store.release('alice', 'lost');
+      expect(await store.claim('alice', 'lost', 'fp-1')).toEqual({ state: 'outcome_unknown', fingerprint: 'fp-1' });
+      clock.advance(ttlMs - leaseMs);
+      expect(await store.claim('alice', 'lost', 'fp-1')).toEqual({ state: 'new' });
+
+      await store.claim('alice', 'kept', 'fp-1');
+      await store.complete('alice', 'kept', response);
+      await store.abandon('alice', 'kept', 'fp-1');
+      expect(await store.claim('alice', 'kept', 'fp-1')).toEqual({ state: 'done', response });
     });
 
     it('keeps a response completed without a live claim, and bodies of any JSON shape', async () => {

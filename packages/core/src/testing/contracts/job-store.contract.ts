@@ -143,6 +143,27 @@ export function describeJobStoreContract(name: string, open: () => Promise<JobSt
       expect(await store.reopen('missing', 'QUEUE.UNAVAILABLE')).toBe(false);
     });
 
+    it('lists the unfinished jobs not updated since a time, least recently updated first, without results', async () => {
+      const { store, clock } = subject();
+      await store.create(job('queued-old', 'alice', '2026-03-01T09:00:00.000Z'));
+      await store.create(job('running-old', 'bob', '2026-03-01T08:00:00.000Z'));
+      await store.start('running-old'); // updated_at: noon
+      await store.create(job('queued-recent', 'alice', '2026-03-01T11:59:00.000Z'));
+      await store.create(job('done', 'alice', '2026-03-01T07:00:00.000Z'));
+      await store.complete('done', analysisResult('done'));
+      await store.create(job('failed', 'alice', '2026-03-01T07:00:00.000Z'));
+      await store.fail('failed', { code: 'X', message: 'x' });
+      clock.advance(60_000);
+
+      const before = (at: string, limit = 10) => store.listUnfinished(at, limit).then((jobs) => jobs.map((j) => [j.job_id, j.status]));
+
+      expect(await before('2026-03-01T11:59:30.000Z')).toEqual([['queued-old', 'queued'], ['queued-recent', 'queued']]);
+      expect(await before('2026-03-01T12:00:30.000Z')).toEqual([['queued-old', 'queued'], ['queued-recent', 'queued'], ['running-old', 'running']]);
+      expect(await before('2026-03-01T12:00:30.000Z', 1)).toEqual([['queued-old', 'queued']]);
+      expect(await before('2026-03-01T09:00:00.000Z')).toEqual([]);
+      expect((await store.listUnfinished('2026-03-02T00:00:00.000Z', 10))[0]).toEqual(job('queued-old', 'alice', '2026-03-01T09:00:00.000Z'));
+    });
+
     it('records progress only for a running job', async () => {
       const { store } = subject();
       await store.create(job('j1', 'alice'));
