@@ -50,7 +50,7 @@ it('creates no parameter and injects no secret for an unset optional key', () =>
   const names = ofType(resources, 'aws:ssm/parameter:Parameter').map((p) => p.inputs.name);
   const taskDefinition = single(resources, 'aws:ecs/taskDefinition:TaskDefinition').inputs.containerDefinitions as string;
 
-  expect(names).toHaveLength(5);
+  expect(names).toHaveLength(6);
   expect(names).not.toContain('/pecunia/test/SERPAPI_API_KEY');
   expect(taskDefinition).not.toContain('SERPAPI_API_KEY');
 });

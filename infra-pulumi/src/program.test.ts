@@ -187,6 +187,7 @@ describe('secrets', () => {
       [`/pecunia/${STACK}/GOOGLE_CLIENT_SECRET`]: 'SecureString',
       [`/pecunia/${STACK}/GOOGLE_REDIRECT_URI`]: 'String',
       [`/pecunia/${STACK}/TOKEN_ENCRYPTION_SECRET`]: 'SecureString',
+      [`/pecunia/${STACK}/SHARE_LINK_SECRET`]: 'SecureString',
       [`/pecunia/${STACK}/GEMINI_API_KEY`]: 'SecureString',
       [`/pecunia/${STACK}/SERPAPI_API_KEY`]: 'SecureString',
     });
@@ -212,7 +213,7 @@ describe('secrets', () => {
       expect(lambdaEnvironment).not.toContain(secret);
       expect(containerEnvironment).not.toContain(secret);
     }
-    for (const name of ['GOOGLE_CLIENT_SECRET', 'TOKEN_ENCRYPTION_SECRET', 'GEMINI_API_KEY', 'SERPAPI_API_KEY']) {
+    for (const name of ['GOOGLE_CLIENT_SECRET', 'TOKEN_ENCRYPTION_SECRET', 'SHARE_LINK_SECRET', 'GEMINI_API_KEY', 'SERPAPI_API_KEY']) {
       expect(lambdaEnvironment).not.toContain(name);
       expect(containerEnvironment).not.toContain(name);
     }
@@ -224,7 +225,7 @@ describe('API service', () => {
     const { secrets } = containerOf();
 
     expect(secrets).toEqual(
-      ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_REDIRECT_URI', 'TOKEN_ENCRYPTION_SECRET', 'GEMINI_API_KEY', 'SERPAPI_API_KEY'].map((name) => ({
+      ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_REDIRECT_URI', 'TOKEN_ENCRYPTION_SECRET', 'SHARE_LINK_SECRET', 'GEMINI_API_KEY', 'SERPAPI_API_KEY'].map((name) => ({
         name,
         valueFrom: `arn:aws:ssm:${REGION}:${ACCOUNT_ID}:parameter/pecunia/${STACK}/${name}`,
       })),
@@ -352,7 +353,7 @@ describe('IAM', () => {
     expect(statements.StackParameters?.Resource).toEqual([
       parameter,
       `${parameter}/`,
-      ...['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_REDIRECT_URI', 'TOKEN_ENCRYPTION_SECRET', 'GEMINI_API_KEY', 'SERPAPI_API_KEY'].map((name) => `${parameter}/${name}`),
+      ...['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_REDIRECT_URI', 'TOKEN_ENCRYPTION_SECRET', 'SHARE_LINK_SECRET', 'GEMINI_API_KEY', 'SERPAPI_API_KEY'].map((name) => `${parameter}/${name}`),
     ]);
     expect(statements.StackParametersKey).toMatchObject({
       Action: ['kms:Decrypt'],
@@ -370,7 +371,7 @@ describe('IAM', () => {
     expect(task.AnalysisQueue?.Action).toEqual(['sqs:SendMessage', 'sqs:GetQueueAttributes']);
     expect(Object.keys(execution).sort()).toEqual(['ApiImage', 'InjectedParameters', 'OwnLogGroup', 'RegistryLogin']);
     expect(execution.InjectedParameters).toMatchObject({ Action: ['ssm:GetParameters'] });
-    expect(execution.InjectedParameters?.Resource).toHaveLength(6);
+    expect(execution.InjectedParameters?.Resource).toHaveLength(7);
     expect(execution.OwnLogGroup?.Resource).toEqual([`arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:/pecunia/${STACK}/api:*`]);
   });
 });

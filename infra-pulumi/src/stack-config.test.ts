@@ -8,6 +8,7 @@ const VALID: Record<string, string> = {
   googleClientSecret: 'client-secret',
   googleRedirectUri: 'https://pecunia.example.com/api/auth/google/callback',
   tokenEncryptionSecret: 'x'.repeat(32),
+  shareLinkSecret: 's'.repeat(32),
   geminiApiKey: 'gemini-key',
 };
 
@@ -39,7 +40,8 @@ it('fills in the defaults and the stack’s parameters path', () => {
   expect(config.apiImageTag).toBeUndefined();
   expect(config.certificateArn).toBeUndefined();
   expect(config.domainName).toBeUndefined();
-  expect(Object.keys(config.parameters).sort()).toEqual(['GEMINI_API_KEY', 'GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_REDIRECT_URI', 'TOKEN_ENCRYPTION_SECRET']);
+  expect(Object.keys(config.parameters).sort()).toEqual(['GEMINI_API_KEY', 'GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_REDIRECT_URI', 'SHARE_LINK_SECRET', 'TOKEN_ENCRYPTION_SECRET']);
+  expect(config.parameters.SHARE_LINK_SECRET?.secret).toBe(true);
   expect(config.parameters.GOOGLE_CLIENT_SECRET?.secret).toBe(true);
   expect(config.parameters.GOOGLE_CLIENT_ID).toEqual({ value: 'client-id', secret: false });
 });
@@ -52,6 +54,7 @@ it('names every missing required key in one error, with the command that sets it
     'pecunia:googleClientSecret is required: pulumi config set --secret pecunia:googleClientSecret <value>',
     'pecunia:googleRedirectUri is required: pulumi config set pecunia:googleRedirectUri <value>',
     'pecunia:tokenEncryptionSecret is required: pulumi config set --secret pecunia:tokenEncryptionSecret <value>',
+    'pecunia:shareLinkSecret is required: pulumi config set --secret pecunia:shareLinkSecret <value>',
     'pecunia:geminiApiKey is required: pulumi config set --secret pecunia:geminiApiKey <value>',
   ]);
 });
@@ -62,6 +65,7 @@ it('refuses what the apps would refuse, and bad sizes and schedules, without ech
     ...VALID,
     googleRedirectUri: 'not a url',
     tokenEncryptionSecret: shortSecret,
+    shareLinkSecret: `${'s'.repeat(32)},${shortSecret}`,
     workerMemoryMb: '64',
     workerTimeoutSeconds: '901',
     weeklySchedule: '0 0 * * 0',
@@ -73,6 +77,7 @@ it('refuses what the apps would refuse, and bad sizes and schedules, without ech
   expect(problems.map((p) => p.split(' ')[0])).toEqual([
     'pecunia:googleRedirectUri',
     'pecunia:tokenEncryptionSecret',
+    'pecunia:shareLinkSecret',
     'pecunia:weeklySchedule',
     'pecunia:apiImageTag',
     'pecunia:certificateArn',

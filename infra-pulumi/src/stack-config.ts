@@ -16,6 +16,8 @@ export const PARAMETERS = {
   GOOGLE_CLIENT_SECRET: { key: 'googleClientSecret', secret: true, required: true },
   GOOGLE_REDIRECT_URI: { key: 'googleRedirectUri', secret: false, required: true },
   TOKEN_ENCRYPTION_SECRET: { key: 'tokenEncryptionSecret', secret: true, required: true },
+  // The API signs report share links with it; every task must have the same one (the API refuses to start without).
+  SHARE_LINK_SECRET: { key: 'shareLinkSecret', secret: true, required: true },
   GEMINI_API_KEY: { key: 'geminiApiKey', secret: true, required: true },
   SERPAPI_API_KEY: { key: 'serpapiApiKey', secret: true, required: false },
 } as const;
@@ -84,7 +86,7 @@ export function readStackConfig(lookup: ConfigLookup = defaultLookup(), stack: s
     else if (spec.required) problems.push(`pecunia:${spec.key} is required: pulumi config set${spec.secret ? ' --secret' : ''} pecunia:${spec.key} <value>`);
   }
   const checked = envSchema
-    .pick({ GOOGLE_CLIENT_ID: true, GOOGLE_CLIENT_SECRET: true, GOOGLE_REDIRECT_URI: true, TOKEN_ENCRYPTION_SECRET: true, GEMINI_API_KEY: true, SERPAPI_API_KEY: true })
+    .pick({ GOOGLE_CLIENT_ID: true, GOOGLE_CLIENT_SECRET: true, GOOGLE_REDIRECT_URI: true, TOKEN_ENCRYPTION_SECRET: true, SHARE_LINK_SECRET: true, GEMINI_API_KEY: true, SERPAPI_API_KEY: true })
     .safeParse(raw);
   if (!checked.success) {
     for (const issue of checked.error.issues) {

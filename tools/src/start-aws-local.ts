@@ -1,6 +1,7 @@
 // `npm run start:aws-local`: the AWS topology on loopback for a person to try — moto (SQS, DynamoDB), the bootstrap,
 // the API in AWS mode and the SQS worker — stopped cleanly, all of it, by Ctrl-C.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { isSkipped, startMoto } from '@pecunia/core/testing';
 
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
     DATA_DIR: process.env.DATA_DIR ?? path.join(ROOT, '.data-aws-local'),
     // The SQS worker below runs the analyses, as Lambda would in AWS.
     WORKER_ENABLED: 'false',
+    // AWS mode requires one; a try-out's share links may die with it.
+    SHARE_LINK_SECRET: process.env.SHARE_LINK_SECRET ?? randomBytes(32).toString('base64url'),
   };
   const children: ChildProcess[] = [];
   let stopping = false;

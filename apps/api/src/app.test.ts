@@ -30,6 +30,7 @@ describe('health', () => {
       { port: 'nonces', family: 'local', adapter: 'sqlite', status: 'ready' },
       { port: 'idempotency', family: 'local', adapter: 'sqlite', status: 'ready' },
       { port: 'schedules', family: 'local', adapter: 'sqlite', status: 'ready' },
+      { port: 'shareLinks', family: 'local', adapter: 'sqlite', status: 'ready' },
       { port: 'queue', family: 'local', adapter: 'sqlite-queue', status: 'ready' },
       { port: 'extractor', family: 'local', adapter: 'rule-based', status: 'ready' },
       { port: 'coach', family: 'local', adapter: 'local-rule-based', status: 'ready' },

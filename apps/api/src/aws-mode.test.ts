@@ -30,6 +30,7 @@ describeWithMoto('AWS mode, end to end on moto', (moto) => {
       ANALYSIS_MAX_RECEIVE_COUNT: '2',
       WORKER_ENABLED: 'false',
       APP_LOG_LEVEL: 'silent',
+      SHARE_LINK_SECRET: 'aws-mode-share-link-secret-0123456789abcdef',
     };
     expect(await runBootstrapCommand(env, (line) => lines.push(line))).toBe(0);
     // Run twice: the second finds everything as defined.
@@ -94,6 +95,25 @@ describeWithMoto('AWS mode, end to end on moto', (moto) => {
     );
     await waitFor(() => queueDepth(), (depth) => depth === 0, 'the duplicate to be consumed');
     expect(await api.composition.jobs.getById(job_id)).toEqual(before);
+  });
+
+  it('shares a report through DynamoDB: the link opens without a key until it is revoked', async () => {
+    const { job_id } = await (await api.request('/api/analysis/jobs', { json: { sheet_id: 'aws-journal', prompt: 'Worth sharing?' } })).json();
+    await waitFor(
+      async () => (await api.request(`/api/analysis/jobs/${job_id}`)).json(),
+      (body: { status: string }) => body.status === 'completed',
+      'the job to share',
+    );
+
+    const link = await (await api.request(`/api/analysis/jobs/${job_id}/share`, { method: 'POST', json: { expires_in: 3600 } })).json();
+    const opened = await api.request(new URL(link.url).pathname, { key: null });
+    const revoked = await api.request(`/api/analysis/jobs/${job_id}/share/${link.id}`, { method: 'DELETE' });
+
+    expect(opened.status).toBe(200);
+    expect(await opened.text()).toContain('Worth sharing?');
+    expect(revoked.status).toBe(204);
+    expect((await api.request(new URL(link.url).pathname, { key: null })).status).toBe(404);
+    expect(api.composition.readiness.find((r) => r.port === 'shareLinks')).toMatchObject({ family: 'aws', adapter: 'dynamodb' });
   });
 
   it('moves a poison message to the dead-letter queue after its receive limit, while the rest of the queue completes', async () => {

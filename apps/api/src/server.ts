@@ -3,14 +3,27 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { AnalysisJobService, GoogleConnectService, TradeCaptureService, WeeklyScheduleService, type Logger as CoreLogger } from '@pecunia/core';
+import {
+  AnalysisJobService,
+  GoogleConnectService,
+  multipliersWith,
+  ReportSharingService,
+  scheduleIdempotencyPurge,
+  TradeCaptureService,
+  TradeImportService,
+  WeeklyScheduleService,
+  type Logger as CoreLogger,
+} from '@pecunia/core';
 import { compose, describePlan, modeOf, type Composition, type QueueConsumer } from '@pecunia/core/composition';
+import { ShareTokenSigner } from '@pecunia/core/security';
 import { createApp } from './app';
 import type { AppConfig } from './config';
 import { answerClientError } from './http/problem';
 import { ensureLocalApiKey } from './local-api-key';
 import { idempotent } from './http/idempotency';
 import { analysisRoutes } from './routes/analysis';
+import { importRoutes } from './routes/imports';
+import { reportRoutes, sharedReportRoutes } from './routes/reports';
 import { googleAuthRoutes, googleConnectionRoutes } from './routes/google-auth';
 import { scheduleRoutes } from './routes/schedules';
 import { createLogger } from './logger';
@@ -28,14 +41,32 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: AppConfig, options: { logger?: Logger } = {}): Promise<RunningServer> {
+export interface StartOptions {
+  logger?: Logger;
+  /** The clock of the report sharing service (share link expiry); tests pass one they move by hand. */
+  now?: () => Date;
+}
+
+export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const { env } = config;
   const logger = options.logger ?? createLogger(env.APP_LOG_LEVEL);
   let publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`;
   const adapters = await compose(config, { publicBaseUrl: () => publicBaseUrl, logger: coreLogger(logger.child({ component: 'adapters' })) });
   const mode = modeOf(adapters.plan);
   const trades = new TradeCaptureService({ journal: adapters.journal, media: adapters.media, extractor: adapters.extractor });
-  const analysis = new AnalysisJobService({ jobs: adapters.jobs, queue: adapters.queue, defaultTimezone: env.DEFAULT_TIMEZONE });
+  const analysis = new AnalysisJobService({
+    jobs: adapters.jobs,
+    queue: adapters.queue,
+    defaultTimezone: env.DEFAULT_TIMEZONE,
+    ...(adapters.jobIntake ? { intake: adapters.jobIntake } : {}),
+  });
+  const sharing = new ReportSharingService({
+    jobs: analysis,
+    links: adapters.shareLinks,
+    signer: new ShareTokenSigner(adapters.shareLinkSecrets()),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const linkBase = { publicBaseUrl: () => publicBaseUrl };
   const { google } = adapters;
   const connect = google
     ? new GoogleConnectService({
@@ -61,13 +92,21 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
     info: { version: VERSION, mode },
     routers: [
       analysisRoutes(analysis, idempotent(adapters.idempotency)),
+      reportRoutes(sharing, linkBase),
+      importRoutes({
+        imports: new TradeImportService({ journal: adapters.journal, multipliers: multipliersWith(env.IMPORT_CONTRACT_MULTIPLIERS) }),
+        defaultTimezone: env.DEFAULT_TIMEZONE,
+        maxFileBytes: Math.floor(env.IMPORT_MAX_FILE_MB * 1024 * 1024),
+      }),
       scheduleRoutes(new WeeklyScheduleService({ schedules: adapters.schedules, defaultTimezone: env.DEFAULT_TIMEZONE })),
       googleConnectionRoutes(connect),
     ],
-    publicRouters: [googleAuthRoutes(connect, adapters.apiKeys)],
+    publicRouters: [googleAuthRoutes(connect, adapters.apiKeys), sharedReportRoutes(sharing, linkBase)],
     readiness: adapters.readiness,
   });
 
+  // Expired idempotency entries are deleted now and then hourly: stored responses never pile up.
+  const purge = await scheduleIdempotencyPurge(adapters.idempotency, { logger: coreLogger(logger.child({ component: 'idempotency' })) });
   let worker: QueueConsumer | null = null;
   let cron: { stop(): Promise<void> } | null = null;
   if (env.WORKER_ENABLED) {
@@ -89,6 +128,7 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
     });
   } catch (error) {
     // Port taken, say: leave nothing running behind the failed start.
+    await purge.stop();
     await cron?.stop();
     await worker?.stop();
     await adapters.close();
@@ -107,6 +147,7 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
     composition: adapters,
     createdLocalKey,
     close: async () => {
+      await purge.stop();
       await cron?.stop();
       await worker?.stop();
       await new Promise<void>((resolve) => {

@@ -22,6 +22,7 @@ export interface RecordedResource {
 export const SECRET_VALUES = {
   googleClientSecret: 'GOCSPX-secret-client-value-7f3a',
   tokenEncryptionSecret: 'token-encryption-secret-0123456789abcdef-XYZ',
+  shareLinkSecret: 'share-link-secret-0123456789abcdef-QRS',
   geminiApiKey: 'AIza-gemini-secret-key-51c9',
   serpapiApiKey: 'serpapi-secret-key-9d2e',
 } as const;

@@ -1,7 +1,7 @@
 // Subpath `@pecunia/core/aws`: the adapters that speak AWS — Lambda's events, DynamoDB, SQS (loaded only in AWS mode).
 export { createSqsBatchHandler, fromSqsRecord } from './adapters/aws/sqs-batch-handler';
 export type { SqsBatchHandler } from './adapters/aws/sqs-batch-handler';
-export { createLambdaEntry, isDeadLetterBatch, isProactiveEvent, isSqsEvent, PROACTIVE_ACTION } from './adapters/aws/lambda-dispatch';
+export { createLambdaEntry, isDeadLetterBatch, isProactiveEvent, isSqsEvent, PROACTIVE_ACTION, RECONCILE_ACTION } from './adapters/aws/lambda-dispatch';
 export type { LambdaEntry, LambdaResult, LambdaWorker } from './adapters/aws/lambda-dispatch';
 export { createDocumentClient, createDynamoClient } from './adapters/aws/dynamo-client';
 export { createTableInput, timeToLiveInput, continuousBackupsInput, DEFAULT_TABLE_NAME, TABLE_PROTECTION, TTL_ATTRIBUTE } from './adapters/aws/dynamo-table';
@@ -11,6 +11,7 @@ export { DynamoTokenStore } from './adapters/aws/dynamo-token-store';
 export { DynamoNonceStore } from './adapters/aws/dynamo-nonce-store';
 export { DynamoIdempotencyStore } from './adapters/aws/dynamo-idempotency-store';
 export { DynamoScheduleStore } from './adapters/aws/dynamo-schedule-store';
+export { DynamoShareLinkStore } from './adapters/aws/dynamo-share-link-store';
 export { createSqsClient } from './adapters/aws/sqs-client';
 export { SqsJobQueue } from './adapters/aws/sqs-job-queue';
 export { SqsPoller } from './adapters/aws/sqs-poller';

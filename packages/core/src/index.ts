@@ -56,8 +56,10 @@ export type { MediaStore, StoredMedia, PutMedia, MediaContent } from './ports/me
 export type { TradeExtractor, ExtractionInput, ExtractionResult, ExtractedFields, ExtractionAttachment } from './ports/trade-extractor.port';
 export type { ApiKeyStore, ApiKeyRecord } from './ports/api-key-store.port';
 export type { IdempotencyStore, IdempotencyClaim, StoredResponse } from './ports/idempotency-store.port';
+export { DEFAULT_IDEMPOTENCY_LEASE_MS } from './ports/idempotency-store.port';
 export type { JobQueue, AnalysisJobMessage, QueueMessage, QueueMessageHandler } from './ports/job-queue.port';
 export type { JobStore } from './ports/job-store.port';
+export type { JobIntake } from './ports/job-intake.port';
 export { CONNECTION_STATUSES } from './ports/token-store.port';
 export type { TokenStore, GoogleConnection, ConnectionStatus } from './ports/token-store.port';
 export type { NonceStore } from './ports/nonce-store.port';
@@ -71,8 +73,17 @@ export { TradeCaptureService, validationFailure } from './services/trade-capture
 export type { CaptureTarget, CapturedTrade, SubmitOutcome, TradePage, TradeCaptureDeps } from './services/trade-capture';
 export { AnalysisJobService, presentJob, presentJobSummary } from './services/analysis-jobs';
 export type { NewAnalysisJob, AnalysisJobsDeps } from './services/analysis-jobs';
-export { DEFAULT_MAX_RECEIVE_COUNT, PoisonMessageError, parseJobMessage, failJobOfDeadLetter } from './services/job-messages';
+export { DEFAULT_MAX_RECEIVE_COUNT, PoisonMessageError, parseJobMessage, failJobOfDeadLetter, abandonedJobError } from './services/job-messages';
+export { scheduleIdempotencyPurge, DEFAULT_PURGE_INTERVAL_MS } from './services/idempotency-purge';
+export type { PurgeSchedule, PurgeOptions } from './services/idempotency-purge';
+export { reconcileJobs, INTERRUPTED_JOB_ERROR, DEFAULT_RECONCILE_MAX_AGE_MS } from './services/job-reconciliation';
+export type { ReconcileDeps, ReconcileOptions, ReconcileResult } from './services/job-reconciliation';
 export { GoogleConnectService } from './services/google-connect';
+export { TradeImportService, importedTradeId } from './services/trade-import';
+export type { ImportRequest, ImportOutcome, ImportedOpenPosition, TradeImportDeps } from './services/trade-import';
+export { IMPORT_FORMATS, GENERIC_FIELDS } from './imports/import-types';
+export type { ImportFormat, ColumnMapping, GenericField, RoundTrip, OpenPosition, RejectedRow, Fill } from './imports/import-types';
+export { FUTURES_POINT_VALUES, futuresRoot, multipliersWith, parseMultiplierTable } from './imports/contracts';
 export type { GoogleConnectDeps, ConnectResult } from './services/google-connect';
 
 export { computeMetrics, MAX_EQUITY_POINTS } from './analysis/metrics';
@@ -83,6 +94,8 @@ export { detectPatterns, PATTERN_RULES } from './analysis/patterns';
 export type { PatternOptions } from './analysis/patterns';
 export { renderReportMarkdown, DEFAULT_REPORT_TITLE } from './analysis/report-markdown';
 export type { MarkdownOptions } from './analysis/report-markdown';
+export { renderReportHtml, REPORT_PAGE_CSP } from './analysis/report-html';
+export type { ReportPageInput } from './analysis/report-html';
 export { renderEquityCurveSvg, equityCurveDataUri } from './analysis/equity-curve-svg';
 export { numbersIn, ungroundedNumbers, groundedNumbers } from './analysis/grounding';
 export type { GroundingOptions } from './analysis/grounding';
@@ -98,3 +111,9 @@ export { WeeklyScheduleService, MAX_WEEKLY_PROMPT_LENGTH } from './services/week
 export type { WeeklyScheduleInput, WeeklyScheduleDeps } from './services/weekly-schedules';
 export { runProactiveAnalyses, coveredWeek, weeklyJobId } from './services/proactive-analysis';
 export type { ProactiveRunDeps, ProactiveRunResult, CoveredWeek } from './services/proactive-analysis';
+
+export { shareLinkSchema, MIN_SHARE_LINK_SECONDS, MAX_SHARE_LINK_SECONDS, DEFAULT_SHARE_LINK_SECONDS } from './domain/share-link';
+export type { ShareLink } from './domain/share-link';
+export type { ShareLinkStore } from './ports/share-link-store.port';
+export { ReportSharingService, completedReport, SHARE_NOT_FOUND_CODE } from './services/report-sharing';
+export type { CompletedReport, IssuedShare, ReportSharingDeps } from './services/report-sharing';

@@ -3,6 +3,9 @@ export { pngBytes, mp3Bytes, jpegBytes, pdfBytes, toBase64 } from './testing/med
 export { makeTrade, utcAt, sampleJournal } from './testing/make-trade';
 export { sqsRecord, lambdaContext } from './testing/aws-events';
 export { analysisResult } from './testing/analysis-result';
+export { manualClock } from './testing/manual-clock';
+export type { ManualClock } from './testing/manual-clock';
+export { reportPageFixture, completedReportJob, SAMPLE_PROMPT } from './testing/report-page';
 export { startGoogleStandIn } from './testing/google/google-standin';
 export type { GoogleStandIn, GoogleStandInOptions, GoogleAccount, StandInCall, StandInFault } from './testing/google/google-standin';
 export { expiredStandInClient, standInAuthProvider } from './testing/google/standin-auth';

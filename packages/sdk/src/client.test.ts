@@ -246,3 +246,47 @@ describe('createClient', () => {
     expect(SDK_VERSION).toBe(pkg.version);
   });
 });
+
+describe('report pages and share links', () => {
+  const link = { id: 'AbCdEfGhIjKlMnOpQrSt_-', url: 'https://journal.example/api/shared/reports/abc.def', created_at: '2026-03-10T12:00:00.000Z', expires_at: '2026-03-17T12:00:00.000Z' };
+
+  it('reads the report page as text, asking for HTML', async () => {
+    const page = '<!doctype html><html><body>Report</body></html>';
+    const fetch = fakeFetch(new Response(page, { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' } }));
+
+    const html = await clientWith(fetch).client.getReportHtml('job-1');
+
+    expect(html).toBe(page);
+    expect(`${fetch.seen[0]!.method} ${fetch.seen[0]!.url.pathname}`).toBe('GET /api/analysis/jobs/job-1/report.html');
+    expect(fetch.seen[0]!.headers.get('accept')).toBe('text/html');
+  });
+
+  it('surfaces a job without a report yet as ANALYSIS.JOB_NOT_COMPLETED', async () => {
+    const fetch = fakeFetch(problem(409, 'ANALYSIS.JOB_NOT_COMPLETED', 'The job is running: a report exists once the job has completed.'));
+
+    await expect(clientWith(fetch).client.getReportHtml('job-1')).rejects.toMatchObject({ code: 'ANALYSIS.JOB_NOT_COMPLETED', status: 409 });
+  });
+
+  it('shares a report for the default life, or for the seconds asked, and lists the links', async () => {
+    const fetch = fakeFetch(json(201, link), json(201, link), json(200, { links: [link] }));
+    const { client } = clientWith(fetch);
+
+    expect(await client.shareReport('job-1')).toEqual(link);
+    await client.shareReport('job-1', { expiresIn: 3600 });
+    expect(await client.listShareLinks('job-1')).toEqual([link]);
+
+    expect(fetch.seen.map((r) => `${r.method} ${r.url.pathname}`)).toEqual(['POST /api/analysis/jobs/job-1/share', 'POST /api/analysis/jobs/job-1/share', 'GET /api/analysis/jobs/job-1/share']);
+    expect(JSON.parse(fetch.seen[0]!.body)).toEqual({});
+    expect(JSON.parse(fetch.seen[1]!.body)).toEqual({ expires_in: 3600 });
+  });
+
+  it('revokes one link by id, or every link of the job', async () => {
+    const fetch = fakeFetch(new Response(null, { status: 204 }));
+    const { client } = clientWith(fetch);
+
+    await client.revokeShare('job-1', link.id);
+    await client.revokeShare('job-1');
+
+    expect(fetch.seen.map((r) => `${r.method} ${r.url.pathname}`)).toEqual([`DELETE /api/analysis/jobs/job-1/share/${link.id}`, 'DELETE /api/analysis/jobs/job-1/share']);
+  });
+});

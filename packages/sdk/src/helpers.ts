@@ -2,6 +2,7 @@
 import type { Client } from 'openapi-fetch';
 import { apiErrorFrom, PecuniaClientError } from './errors';
 import type { paths } from './generated/api';
+import { sendImport, type ImportFileInput } from './import-file';
 import type { Sleep } from './retry';
 import type {
   CaptureResult,
@@ -10,10 +11,13 @@ import type {
   GoogleAuthorization,
   GoogleConnected,
   GoogleDisconnected,
+  ImportFileOptions,
+  ImportResult,
   Job,
   JobCreated,
   JobSummary,
   LogTradeRequest,
+  ShareLink,
   SubmitResult,
   SubmitTradeRequest,
   TradePage,
@@ -47,6 +51,8 @@ export interface ListTradesQuery extends CallOptions {
   to?: string;
   limit?: number;
   cursor?: string;
+  /** Only trades of this broker account. */
+  account?: string;
 }
 
 export interface MediaFile {
@@ -59,6 +65,11 @@ export interface PecuniaHelpers {
   /** `status` says whether the trade was stored (`created`) or which fields are still missing (`needs_more_info`). */
   submitTrade(body: SubmitTradeRequest, target: TradeTarget): Promise<SubmitResult>;
   listTrades(query: ListTradesQuery): Promise<TradePage>;
+  /**
+   * Imports a broker export: fills paired into round trips (net of fees), each written once — importing the same file
+   * again writes nothing new (`duplicates_skipped`). Positions still open are reported, not written.
+   */
+  importFile(file: ImportFileInput, options: ImportFileOptions): Promise<ImportResult>;
   getMedia(id: string, options?: CallOptions): Promise<MediaFile>;
   createAnalysisJob(body: CreateAnalysisJobRequest, options?: CallOptions): Promise<JobCreated>;
   getAnalysisJob(jobId: string, options?: CallOptions): Promise<Job>;
@@ -83,6 +94,20 @@ export interface PecuniaHelpers {
   getWeeklySchedule(options?: CallOptions): Promise<WeeklySchedule>;
   /** Removes the caller's weekly schedule; rejects with code `SCHEDULE.NOT_FOUND` when none is set. */
   deleteWeeklySchedule(options?: CallOptions): Promise<void>;
+  /**
+   * A completed job's report as one self-contained HTML page (no script, nothing loaded from elsewhere): save it and
+   * open it in a browser. Rejects with `ANALYSIS.JOB_NOT_COMPLETED` (409) until the job has completed.
+   */
+  getReportHtml(jobId: string, options?: CallOptions): Promise<string>;
+  /**
+   * A signed link that opens the report page without an API key, for `expiresIn` seconds (7 days when left out, 60 s
+   * to 30 days). Anyone holding `url` can read the report until it expires or is revoked.
+   */
+  shareReport(jobId: string, options?: CallOptions & { expiresIn?: number }): Promise<ShareLink>;
+  /** The job's share links that still open, newest first. */
+  listShareLinks(jobId: string, options?: CallOptions): Promise<ShareLink[]>;
+  /** Revokes one share link of the job (by its `id`), or every one of them when `shareId` is left out. */
+  revokeShare(jobId: string, shareId?: string, options?: CallOptions): Promise<void>;
 }
 
 interface Outcome<T> {
@@ -136,13 +161,15 @@ export function createHelpers(api: Client<paths>, deps: { sleep: Sleep; now?: ()
         api.POST('/api/trades/submit', { params: { query: targetQuery(target), header: keyHeader(target) }, body, signal: target.signal }),
       ),
 
-    listTrades: ({ signal, sheetId, sheetRange, timezone, from, to, limit, cursor }) =>
+    listTrades: ({ signal, sheetId, sheetRange, timezone, from, to, limit, cursor, account }) =>
       call(signal, () =>
         api.GET('/api/trades', {
-          params: { query: { sheet_id: sheetId, sheet_range: sheetRange, timezone, from, to, limit, cursor } },
+          params: { query: { sheet_id: sheetId, sheet_range: sheetRange, timezone, from, to, limit, cursor, account } },
           signal,
         }),
       ),
+
+    importFile: (file, options) => call(options.signal, () => sendImport(api, file, options)),
 
     getMedia: async (id, options = {}) => {
       let mimeType = 'application/octet-stream';
@@ -180,6 +207,32 @@ export function createHelpers(api: Client<paths>, deps: { sleep: Sleep; now?: ()
     getWeeklySchedule: (options = {}) => call(options.signal, () => api.GET('/api/schedules/weekly', { signal: options.signal })),
 
     deleteWeeklySchedule: (options = {}) => callWithoutBody(options.signal, () => api.DELETE('/api/schedules/weekly', { signal: options.signal })),
+
+    getReportHtml: (jobId, options = {}) =>
+      call(options.signal, () =>
+        api.GET('/api/analysis/jobs/{job_id}/report.html', { params: { path: { job_id: jobId } }, headers: { Accept: 'text/html' }, parseAs: 'text', signal: options.signal }),
+      ),
+
+    shareReport: (jobId, options = {}) =>
+      call(options.signal, () =>
+        api.POST('/api/analysis/jobs/{job_id}/share', {
+          params: { path: { job_id: jobId } },
+          body: options.expiresIn === undefined ? {} : { expires_in: options.expiresIn },
+          signal: options.signal,
+        }),
+      ),
+
+    listShareLinks: async (jobId, options = {}) => {
+      const list = await call(options.signal, () => api.GET('/api/analysis/jobs/{job_id}/share', { params: { path: { job_id: jobId } }, signal: options.signal }));
+      return list.links;
+    },
+
+    revokeShare: (jobId, shareId, options = {}) =>
+      callWithoutBody(options.signal, () =>
+        shareId === undefined
+          ? api.DELETE('/api/analysis/jobs/{job_id}/share', { params: { path: { job_id: jobId } }, signal: options.signal })
+          : api.DELETE('/api/analysis/jobs/{job_id}/share/{share_id}', { params: { path: { job_id: jobId, share_id: shareId } }, signal: options.signal }),
+      ),
   };
   return helpers;
 }

@@ -4,6 +4,7 @@ export type { ClientOptions, PecuniaClient } from './client';
 export { PecuniaError, PecuniaApiError, PecuniaClientError, PecuniaJobFailedError, isPecuniaError } from './errors';
 export type { ClientErrorCode } from './errors';
 export type { CallOptions, ListTradesQuery, MediaFile, PecuniaHelpers, TradeTarget } from './helpers';
+export type { ImportFileInput } from './import-file';
 export type { WaitForJobOptions } from './wait-for-job';
 export type { FetchFn, Sleep } from './retry';
 export { SDK_VERSION } from './version';
@@ -15,17 +16,24 @@ export type {
   GoogleConnected,
   GoogleDisconnected,
   Health,
+  ImportFileOptions,
+  ImportFormat,
+  ImportResult,
   Job,
   JobCreated,
   JobProgress,
+  JobReport,
   JobStatus,
   JobSummary,
   LogTradeRequest,
   Metrics,
   NeedsMoreInfo,
+  OpenPosition,
   Problem,
   Readiness,
+  RejectedRow,
   Report,
+  ShareLink,
   StoredMedia,
   StoredTrade,
   SubmitCreated,

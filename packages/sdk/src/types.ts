@@ -28,6 +28,34 @@ export type GoogleConnected = Schemas['GoogleConnected'];
 export type GoogleDisconnected = Schemas['GoogleDisconnected'];
 export type WeeklySchedule = Schemas['WeeklySchedule'];
 export type WeeklyScheduleRequest = Schemas['WeeklyScheduleRequest'];
+export type ShareLink = Schemas['ShareLink'];
+export type JobReport = Schemas['JobReport'];
+export type ImportResult = Schemas['ImportResult'];
+export type OpenPosition = Schemas['OpenPosition'];
+export type RejectedRow = Schemas['RejectedRow'];
+export type ImportFormat = NonNullable<Schemas['ImportFileRequest']['format']>;
+
+/** Where an import goes and how the file is read. */
+export interface ImportFileOptions {
+  sheetId: string;
+  /** Tab and start cell, e.g. `Journal!A1` (the API's default). */
+  sheetRange?: string;
+  /** The broker format; detected from the headers when left out. */
+  format?: ImportFormat;
+  /** IANA zone the file's times are in (exports rarely say). */
+  timezone?: string;
+  /** Account for trades whose file names none. */
+  account?: string;
+  /** generic format: our field name → the file's header. */
+  mapping?: Record<string, string>;
+  /** Answer what would be imported, write nothing. */
+  dryRun?: boolean;
+  /** Any rejected row refuses the whole file. */
+  strict?: boolean;
+  /** Called as the file's bytes are sent. */
+  onProgress?: (sent: number, total: number) => void;
+  signal?: AbortSignal;
+}
 
 /** A job that finished: its report, the report's Markdown and the metrics are present. */
 export type CompletedJob = Job & { status: 'completed' } & Required<Pick<Job, 'report' | 'report_markdown' | 'metrics'>>;

@@ -1,6 +1,6 @@
 // Request and response schemas of the HTTP API (zod): what routes validate with, and the source of the API document.
 import { z } from 'zod';
-import { attachmentInputSchema, MAX_ATTACHMENTS, timezoneSchema, tradeFieldsSchema } from '@pecunia/core';
+import { attachmentInputSchema, MAX_ATTACHMENTS, MAX_SHARE_LINK_SECONDS, MIN_SHARE_LINK_SECONDS, timezoneSchema, tradeFieldsSchema } from '@pecunia/core';
 
 /** A query-string page size: plain decimal digits only (`0x10` and `1e2` are refused), within [1, max]. */
 export const pageSizeSchema = (max: number) =>
@@ -30,6 +30,11 @@ export const listTradesQuerySchema = sheetQuerySchema.extend({
   limit: pageSizeSchema(500).optional(),
   cursor: z.string().max(200).optional(),
   account: accountFilterSchema.optional(),
+});
+
+/** A trade's id in a path: the `trade_id` a created trade got (a UUID; a row number for rows older than ids). */
+export const tradeIdParamsSchema = z.object({
+  trade_id: z.string().min(1).max(128, 'must be at most 128 characters').meta({ description: 'The `trade_id` of the trade (from its creation or a listing).' }),
 });
 
 const attachmentsSchema = z.array(attachmentInputSchema.strict()).max(MAX_ATTACHMENTS, `must hold at most ${MAX_ATTACHMENTS} files`);
@@ -109,3 +114,12 @@ export const callbackQuerySchema = z.object({
   state: z.string().max(2048).optional(),
   error: z.string().max(200).optional(),
 });
+
+const EXPIRES_IN_MESSAGE = `must be a whole number of seconds from ${MIN_SHARE_LINK_SECONDS} to ${MAX_SHARE_LINK_SECONDS} (30 days)`;
+
+/** A share link's life; left out, 7 days. */
+export const shareReportBodySchema = z
+  .object({
+    expires_in: z.number({ message: EXPIRES_IN_MESSAGE }).int(EXPIRES_IN_MESSAGE).min(MIN_SHARE_LINK_SECONDS, EXPIRES_IN_MESSAGE).max(MAX_SHARE_LINK_SECONDS, EXPIRES_IN_MESSAGE).optional(),
+  })
+  .strict();

@@ -67,7 +67,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
       { name: 'Media', description: 'Stored attachments.' },
       { name: 'Analysis', description: 'Asynchronous analysis jobs and their reports.' },
       { name: 'Health', description: 'Liveness and readiness (no key needed).' },
-      { name: 'Docs', description: 'This document and its HTML rendering (no key needed).' },
+      { name: 'Docs', description: 'This document and its interactive reference (no key needed).' },
     ],
   });
 }

@@ -10,10 +10,13 @@ import {
   listTradesQuerySchema,
   logTradeBodySchema,
   sheetQuerySchema,
+  tradeIdParamsSchema,
   submitTradeBodySchema,
   weeklyScheduleBodySchema,
 } from '../http/schemas';
+import { FORMATS_TEXT, importJsonRequest, importMultipartRequest, importQuery, importResultSchema } from './import-operations';
 import { PROBLEM_RESPONSES, type ProblemStatus } from './problem-responses';
+import { jobReportSchema, shareLinkListSchema, shareLinkSchema, shareReportRequest } from './report-schemas';
 import {
   authorizationSchema,
   captureResultSchema,
@@ -24,6 +27,7 @@ import {
   jobListSchema,
   jobSchema,
   needsMoreInfoSchema,
+  storedTradeSchema,
   readinessSchema,
   submitCreatedSchema,
   tradePageSchema,
@@ -100,6 +104,31 @@ const open = { security: [] };
 export function registerOperations(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post',
+    path: '/api/imports',
+    operationId: 'importFile',
+    tags: ['Imports'],
+    summary: 'Import a broker export',
+    description:
+      `Reads a broker export (${FORMATS_TEXT}), pairs its fills into flat-to-flat round trips (FIFO, net of every fee, ` +
+      'futures point values applied) and appends the new ones to the journal in one write. Importing the same file, or an ' +
+      'overlapping later export, writes no trade twice (so no Idempotency-Key is needed). Rows that cannot be read are listed ' +
+      'in `rejected_rows` and the rest imports, unless `strict=true`. `dry_run=true` answers the same without writing.',
+    request: {
+      query: described(importQuery),
+      body: {
+        required: true,
+        content: { 'multipart/form-data': { schema: importMultipartRequest }, 'application/json': { schema: importJsonRequest } },
+      },
+    },
+    responses: {
+      200: ok('A dry run, or nothing new to write.', importResultSchema),
+      201: ok('New trades were written.', importResultSchema),
+      ...problems(400, 401, 404, 413, 415, 500, 502),
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
     path: '/api/trades',
     operationId: 'logTrade',
     tags: ['Trades'],
@@ -125,7 +154,7 @@ export function registerOperations(registry: OpenAPIRegistry): void {
     parameters: [idempotencyKey],
     request: { query: sheetQuery, body: { required: true, content: { 'application/json': { schema: submitTradeRequest } } } },
     responses: {
-      201: ok('The trade was extracted and stored.', submitCreatedSchema, replayed),
+      201: ok('The trade was extracted and stored.', submitCreatedSchema, { ...location, ...replayed }),
       202: ok('Required fields are missing; nothing was written.', needsMoreInfoSchema, replayed),
       ...problems(400, 401, 409, 413, 415, 422, 500, 502),
     },
@@ -140,6 +169,19 @@ export function registerOperations(registry: OpenAPIRegistry): void {
     description: 'The caller’s trades in one tab, filtered by exit date (inclusive, in `timezone`), oldest first, paged.',
     request: { query: listTradesQuery },
     responses: { 200: ok('A page of trades.', tradePageSchema), ...problems(400, 401, 404, 500, 502) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/trades/{trade_id}',
+    operationId: 'getTrade',
+    tags: ['Trades'],
+    summary: 'Read one trade',
+    description:
+      'One of the caller’s trades, from the tab `sheet_id` and `sheet_range` name (the `Location` of a created trade carries them). ' +
+      '`404 TRADE.NOT_FOUND` when the tab holds no such trade; another user’s journal answers `404 SHEET.NOT_FOUND`, as a missing one does.',
+    request: { params: tradeIdParamsSchema, query: sheetQuery },
+    responses: { 200: ok('The trade.', storedTradeSchema), ...problems(400, 401, 404, 500, 502) },
   });
 
   registry.registerPath({
@@ -195,6 +237,96 @@ export function registerOperations(registry: OpenAPIRegistry): void {
     description: 'Status, stage and progress; once completed, the report, its Markdown and the metrics. Other users get 404.',
     request: { params: jobIdParams },
     responses: { 200: ok('The job.', jobSchema), ...problems(401, 404, 500) },
+  });
+
+  const html = (description: string): ResponseConfig => ({ description, headers: REQUEST_ID, content: { 'text/html': { schema: { type: 'string' } } } });
+  const PAGE =
+    'The report as one self-contained HTML page: no script, nothing loaded from elsewhere, served with a Content-Security-Policy ' +
+    'that allows only its own stylesheet. `409 ANALYSIS.JOB_NOT_COMPLETED` until the job has completed; other users get 404.';
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/analysis/jobs/{job_id}/report',
+    operationId: 'getReport',
+    tags: ['Analysis'],
+    summary: 'Read a job’s report',
+    description: `The HTML page when \`Accept\` prefers \`text/html\` (a browser); JSON otherwise, \`*/*\` and no \`Accept\` included. ${PAGE}`,
+    request: { params: jobIdParams },
+    responses: {
+      200: { ...ok('The report.', jobReportSchema), content: { 'application/json': { schema: jobReportSchema }, 'text/html': { schema: { type: 'string' } } } },
+      ...problems(401, 404, 409, 500),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/analysis/jobs/{job_id}/report.html',
+    operationId: 'getReportHtml',
+    tags: ['Analysis'],
+    summary: 'Read a job’s report page (HTML)',
+    description: PAGE,
+    request: { params: jobIdParams },
+    responses: { 200: html('The report page.'), ...problems(401, 404, 409, 500) },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/api/analysis/jobs/{job_id}/share',
+    operationId: 'shareReport',
+    tags: ['Analysis'],
+    summary: 'Share a report page',
+    description:
+      'A new signed link that opens the report page without an API key, for `expires_in` seconds (7 days when left out, 30 days at most), ' +
+      'until it expires or is revoked. Each call makes another link. `409 ANALYSIS.JOB_NOT_COMPLETED` until the job has completed.',
+    request: { params: jobIdParams, body: { required: false, content: { 'application/json': { schema: shareReportRequest } } } },
+    responses: { 201: ok('The link.', shareLinkSchema), ...problems(400, 401, 404, 409, 413, 415, 500) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/analysis/jobs/{job_id}/share',
+    operationId: 'listShareLinks',
+    tags: ['Analysis'],
+    summary: 'List a report’s share links',
+    request: { params: jobIdParams },
+    responses: { 200: ok('The links that still open.', shareLinkListSchema), ...problems(401, 404, 500) },
+  });
+
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/analysis/jobs/{job_id}/share',
+    operationId: 'revokeShareLinks',
+    tags: ['Analysis'],
+    summary: 'Revoke every share link of a report',
+    description: 'Every link of the job answers 404 from now on.',
+    request: { params: jobIdParams },
+    responses: { 204: { description: 'Revoked (also when there was none).', headers: REQUEST_ID }, ...problems(401, 404, 500) },
+  });
+
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/analysis/jobs/{job_id}/share/{share_id}',
+    operationId: 'revokeShareLink',
+    tags: ['Analysis'],
+    summary: 'Revoke one share link',
+    description: 'The link answers 404 from now on; revoking it again is fine. `404 SHARE.NOT_FOUND` when the job has no link with this id.',
+    request: { params: jobIdParams.extend({ share_id: z.string().meta({ description: 'The link’s `id`.' }) }) },
+    responses: { 204: { description: 'Revoked.', headers: REQUEST_ID }, ...problems(401, 404, 500) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/shared/reports/{token}',
+    operationId: 'openSharedReport',
+    tags: ['Analysis'],
+    summary: 'Open a shared report page',
+    description:
+      'Where a share link points; no key needed. The page as `GET …/report.html` serves it (Drive attachment links kept, links to ' +
+      '`/api/media` left out), never cached or indexed. A tampered, expired, revoked or unknown link is one 404 whose body is the ' +
+      'same whatever the reason.',
+    ...open,
+    request: { params: z.object({ token: z.string().meta({ description: 'The last segment of the link’s `url`.' }) }) },
+    responses: { 200: html('The report page.'), ...problems(404, 500) },
   });
 
   registry.registerPath({
@@ -328,7 +460,11 @@ export function registerOperations(registry: OpenAPIRegistry): void {
     summary: 'API reference (HTML)',
     ...open,
     responses: {
-      200: { description: 'A self-contained HTML page listing every operation and schema.', headers: REQUEST_ID, content: { 'text/html': { schema: { type: 'string' } } } },
+      200: {
+        description: 'The interactive reference (Swagger UI, served by this API): every operation and schema; Authorize with an API key to try a route.',
+        headers: REQUEST_ID,
+        content: { 'text/html': { schema: { type: 'string' } } },
+      },
     },
   });
 }

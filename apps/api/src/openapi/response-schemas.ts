@@ -144,7 +144,10 @@ export const readinessSchema = z
           family: z.string().meta({ description: 'The family of adapters serving the port.', example: 'local' }),
           adapter: z.string().meta({ example: 'sqlite' }),
           status: z.enum(['ready', 'unavailable']),
-          reason: z.string().optional(),
+          code: z
+            .string()
+            .optional()
+            .meta({ description: 'Why an unavailable adapter failed, as a stable code (the details are in the server log).', example: 'ADAPTER.UNAVAILABLE' }),
         })
         .meta({ id: 'AdapterReadiness' }),
     ),

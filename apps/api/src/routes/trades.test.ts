@@ -101,11 +101,56 @@ describe('POST /api/trades', () => {
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.headers.get('location')).toMatch(/^\/api\/trades\/[0-9a-f-]{36}\?sheet_id=idem$/);
+    expect(second.headers.get('location')).toBe(first.headers.get('location'));
     expect(await second.json()).toEqual(await first.json());
     const reused = await api.request('/api/trades?sheet_id=idem', { json: trade({ pnl: 1 }), headers: { 'Idempotency-Key': 'retry-1' } });
     expect(reused.status).toBe(422);
     expect((await reused.json()).code).toBe('IDEMPOTENCY.KEY_REUSED');
     expect((await (await api.request('/api/trades?sheet_id=idem')).json()).trades).toHaveLength(1);
+  });
+});
+
+describe('GET /api/trades/{trade_id}', () => {
+  it('serves the Location of a created trade, to its owner only', async () => {
+    const created = await api.request('/api/trades?sheet_id=located&sheet_range=Swing!A1', { json: trade() });
+    const location = created.headers.get('location')!;
+    const { trade: stored } = await created.json();
+
+    const read = await api.request(location);
+    const stranger = await api.request(location, { key: await api.keyFor('stranger') });
+    const missing = await api.request('/api/trades/not-a-trade?sheet_id=located&sheet_range=Swing!A1');
+
+    expect(location).toBe(`/api/trades/${stored.trade_id}?sheet_id=located&sheet_range=Swing%21A1`);
+    expect(read.status).toBe(200);
+    expect(await read.json()).toEqual(stored);
+    expect(stranger.status).toBe(404);
+    expect((await stranger.json()).code).toBe('SHEET.NOT_FOUND');
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).code).toBe('TRADE.NOT_FOUND');
+  });
+
+  it('gives a trade submitted as a narrative a Location too', async () => {
+    const created = await api.request('/api/trades/submit?sheet_id=located-narrative', { json: { content: narratives[0]!.text } });
+
+    const read = await api.request(created.headers.get('location')!);
+
+    expect(read.status).toBe(200);
+    expect((await read.json()).trade_id).toBe((await created.json()).trade.trade_id);
+  });
+});
+
+describe('deeply nested JSON', () => {
+  it.each([
+    ['without', {}],
+    ['with', { 'Idempotency-Key': 'deep-1' }],
+  ])('is a 400 problem before it is parsed, %s an Idempotency-Key', async (_with, headers) => {
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+
+    const res = await api.request('/api/trades?sheet_id=deep', { body: deep, headers: { 'Content-Type': 'application/json', ...headers } });
+
+    expect(res.status).toBe(400);
+    expect((await res.json()).code).toBe('BODY.TOO_DEEP');
   });
 });
 

@@ -1,9 +1,10 @@
-// Trade routes: log a structured trade, submit a narrative, read trades back. Wiring only; rules live in core.
+// Trade routes: log a structured trade, submit a narrative, read trades back (a page, or one by id). Wiring only; rules
+// live in core.
 import { Router, type RequestHandler } from 'express';
 import { parseDateRange, parseSheetRef, type CaptureTarget, type TradeCaptureService } from '@pecunia/core';
 import { callerOf } from '../http/auth';
 import { jsonBody, parseWith } from '../http/validate';
-import { listTradesQuerySchema, logTradeBodySchema, sheetQuerySchema, submitTradeBodySchema } from '../http/schemas';
+import { listTradesQuerySchema, logTradeBodySchema, sheetQuerySchema, submitTradeBodySchema, tradeIdParamsSchema } from '../http/schemas';
 import { presentCaptured } from './present';
 
 export interface TradeRoutesDeps {
@@ -28,7 +29,7 @@ export function tradeRoutes({ trades, defaultTimezone, idempotency }: TradeRoute
     const target = targetOf(req.query, body.timezone, defaultTimezone);
     const { attachments, timezone: _timezone, ...fields } = jsonBody(req) as Record<string, unknown> & { attachments?: never[] };
     const captured = await trades.logTrade(callerOf(req), target, fields, attachments);
-    res.status(201).location(`/api/trades/${captured.trade.trade_id}`).json(presentCaptured(captured));
+    res.status(201).location(tradeLocation(captured.trade.trade_id, req.query)).json(presentCaptured(captured));
   });
 
   router.post('/trades/submit', idempotency, async (req, res) => {
@@ -44,7 +45,7 @@ export function tradeRoutes({ trades, defaultTimezone, idempotency }: TradeRoute
       return;
     }
     const { status, extracted_by, ...captured } = outcome;
-    res.status(201).json({ status, extracted_by, ...presentCaptured(captured) });
+    res.status(201).location(tradeLocation(captured.trade.trade_id, req.query)).json({ status, extracted_by, ...presentCaptured(captured) });
   });
 
   router.get('/trades', async (req, res) => {
@@ -55,5 +56,19 @@ export function tradeRoutes({ trades, defaultTimezone, idempotency }: TradeRoute
     res.json(page);
   });
 
+  router.get('/trades/:trade_id', async (req, res) => {
+    const target = targetOf(req.query, undefined, defaultTimezone);
+    const { trade_id: tradeId } = parseWith(tradeIdParamsSchema, req.params, 'REQUEST.INVALID_PATH', 'path');
+    res.json(await trades.getTrade(callerOf(req), target, tradeId));
+  });
+
   return router;
+}
+
+/** Where a created trade can be read: its id, and the journal tab it went to (trades live in the trader's sheet). */
+function tradeLocation(tradeId: string, query: unknown): string {
+  const raw = (query ?? {}) as Record<string, unknown>;
+  const search = new URLSearchParams({ sheet_id: String(raw['sheet_id']) });
+  if (typeof raw['sheet_range'] === 'string') search.set('sheet_range', raw['sheet_range']);
+  return `/api/trades/${encodeURIComponent(tradeId)}?${search.toString()}`;
 }

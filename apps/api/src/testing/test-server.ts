@@ -21,7 +21,8 @@ export interface TestServer extends RunningServer {
   request(pathAndQuery: string, init?: RequestInit & { json?: unknown; key?: string | null }): Promise<TestResponse>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `now`: the clock share links expire by (a test moves it by hand). */
+export async function startTestServer(env: Record<string, string> = {}, options: { now?: () => Date } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pecunia-api-'));
   const logs: string[] = [];
   const sink = new Writable({
@@ -31,7 +32,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
   });
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', APP_LOG_LEVEL: 'info', ...env });
-  const running = await startServer(config, { logger: createLogger('info', sink) });
+  const running = await startServer(config, { logger: createLogger('info', sink), ...(options.now ? { now: options.now } : {}) });
   // Local key stores create the first key on start; a shared one (DynamoDB) is the operator's to fill, as here.
   const key = running.createdLocalKey?.key ?? (await running.composition.apiKeys.create('local')).key;
   return {

@@ -1,4 +1,5 @@
-// The AWS family: DynamoDB (one table) for keys, jobs, tokens, nonces, idempotency and schedules; SQS for the queue.
+// The AWS family: DynamoDB (one table) for keys, jobs, tokens, nonces, idempotency, schedules and share links; SQS for
+// the queue.
 import type { Logger } from '../ports/logger.port';
 import type { QueueMessageHandler } from '../ports/job-queue.port';
 import type { Env } from './env';
@@ -20,8 +21,9 @@ export async function openAwsFamily(env: Env) {
           apiKeys: new aws.DynamoApiKeyStore(doc, table),
           tokens: new aws.DynamoTokenStore(doc, table),
           nonces: new aws.DynamoNonceStore(doc, table),
-          idempotency: new aws.DynamoIdempotencyStore(doc, table),
+          idempotency: new aws.DynamoIdempotencyStore(doc, table, { leaseMs: env.IDEMPOTENCY_LEASE_SECONDS * 1000 }),
           schedules: new aws.DynamoScheduleStore(doc, table),
+          shareLinks: new aws.DynamoShareLinkStore(doc, table),
         }
       : {}),
     ...(sqs && env.ANALYSIS_QUEUE_URL ? { queue: new aws.SqsJobQueue(sqs, env.ANALYSIS_QUEUE_URL) } : {}),

@@ -35,12 +35,24 @@ describe('compose (local family)', () => {
       { port: 'nonces', family: 'local', adapter: 'sqlite', ok: true },
       { port: 'idempotency', family: 'local', adapter: 'sqlite', ok: true },
       { port: 'schedules', family: 'local', adapter: 'sqlite', ok: true },
+      { port: 'shareLinks', family: 'local', adapter: 'sqlite', ok: true },
       { port: 'queue', family: 'local', adapter: 'sqlite-queue', ok: true },
       { port: 'extractor', family: 'local', adapter: 'rule-based', ok: true },
       { port: 'coach', family: 'local', adapter: 'local-rule-based', ok: true },
     ]);
     expect(adapters.transcriber).toBeUndefined();
     expect(adapters.skipReasons).toMatchObject({ transcribe_audio: 'no Gemini key configured (GEMINI_API_KEY)', web_research: expect.stringMatching(/SERPAPI_API_KEY/) });
+  });
+
+  it('signs share links with one secret it generates into DATA_DIR once, and keeps it across restarts', async () => {
+    const secrets = adapters.shareLinkSecrets();
+    expect(adapters.shareLinkSecrets()).toBe(secrets);
+    expect(statSync(path.join(dataDir, 'share-link-secret')).mode & 0o777).toBe(0o600);
+
+    await adapters.close();
+    adapters = await compose(loadConfig({ DATA_DIR: dataDir }, 'api'));
+
+    expect(adapters.shareLinkSecrets()).toEqual(secrets);
   });
 
   it('links media under PUBLIC_BASE_URL', async () => {

@@ -4,9 +4,11 @@ import type { Coach } from '../ports/coach.port';
 import type { IdempotencyStore } from '../ports/idempotency-store.port';
 import type { JobQueue, QueueMessageHandler } from '../ports/job-queue.port';
 import type { JobStore } from '../ports/job-store.port';
+import type { JobIntake } from '../ports/job-intake.port';
 import type { Journal } from '../ports/journal.port';
 import type { NonceStore } from '../ports/nonce-store.port';
 import type { ScheduleStore } from '../ports/schedule-store.port';
+import type { ShareLinkStore } from '../ports/share-link-store.port';
 import type { OAuthProvider } from '../ports/oauth-provider.port';
 import type { Logger } from '../ports/logger.port';
 import type { AudioTranscriber, ImageAnalyst, WebResearcher } from '../ports/media-analysis.port';
@@ -19,9 +21,11 @@ import type { AdapterPlan, Family, PecuniaConfig, PortName } from './config';
 import { openGeminiFamily, openGoogleFamily, openSerpApi } from './google-family';
 import { AnalysisJobService } from '../services/analysis-jobs';
 import { failJobOfDeadLetter } from '../services/job-messages';
+import { reconcileJobs, type ReconcileOptions, type ReconcileResult } from '../services/job-reconciliation';
 import { runProactiveAnalyses, type ProactiveRunResult } from '../services/proactive-analysis';
 import { openAwsFamily, type AwsFamily } from './aws-family';
 import { openLocalFamily, type LocalFamily } from './local-family';
+import { shareLinkSecrets } from './share-link-secret';
 
 const SILENT: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -50,6 +54,7 @@ export interface Composition {
   nonces: NonceStore;
   idempotency: IdempotencyStore;
   schedules: ScheduleStore;
+  shareLinks: ShareLinkStore;
   queue: JobQueue;
   extractor: TradeExtractor;
   coach: Coach;
@@ -59,6 +64,11 @@ export interface Composition {
   /** Google mode: the OAuth provider traders connect with, the token cipher and the state key, and a hook that drops
    * a user's cached client when they reconnect. Absent when journal and media are local. */
   google?: { oauth: OAuthProvider; cipher: TokenCipher; stateKey: Uint8Array; stateTtlSeconds: number; forget(userId: string): void };
+  /**
+   * The secrets report share links are signed with, newest first: SHARE_LINK_SECRET, or (links stored locally) one
+   * generated into DATA_DIR on the first call. Only processes that serve share links call it.
+   */
+  shareLinkSecrets(): string[];
   /** Why each optional analysis step has no service here, in words for the trader. */
   skipReasons: Partial<Record<OptionalStep, string>>;
   readiness: ReadinessCheck[];
@@ -66,6 +76,13 @@ export interface Composition {
   analysisHandler(logger?: Logger): Promise<QueueMessageHandler>;
   /** What becomes of a message the queue gave up on: its job is failed (`ANALYSIS.ABANDONED`) rather than left running. */
   deadLetterHandler(logger?: Logger): QueueMessageHandler;
+  /** Where the job store and the queue share the local database: a new job and its message in one transaction. */
+  jobIntake?: JobIntake;
+  /**
+   * Puts right what a crash left between jobs and queue (see `reconcileJobs`). The local worker runs it at its start;
+   * in AWS mode the Lambda runs it on `{"action": "reconcile_jobs"}` (with `olderThanMs`, SQS listing no messages).
+   */
+  reconcileJobs(options?: ReconcileOptions & { logger?: Logger }): Promise<ReconcileResult>;
   /** The weekly run: one job per enabled schedule, at most one per user and ISO week (the EventBridge rule's work). */
   runWeeklyAnalyses(logger?: Logger): Promise<ProactiveRunResult>;
   /** The weekly run on this process's clock (WEEKLY_ANALYSIS_CRON): where no EventBridge rule starts it. */
@@ -98,13 +115,22 @@ export async function compose(config: PecuniaConfig, options: ComposeOptions = {
   const { env, adapters: plan } = config;
   const publicBaseUrl = options.publicBaseUrl ?? (() => env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`);
 
-  const stateful = ['journal', 'media', 'apiKeys', 'jobs', 'tokens', 'nonces', 'idempotency', 'schedules', 'queue'] as const;
-  const local = stateful.some((port) => plan[port] === 'local')
-    ? await openLocalFamily({ dataDir: env.DATA_DIR, publicBaseUrl, maxReceiveCount: env.ANALYSIS_MAX_RECEIVE_COUNT, logger: options.logger })
-    : undefined;
+  const stateful = ['journal', 'media', 'apiKeys', 'jobs', 'tokens', 'nonces', 'idempotency', 'schedules', 'shareLinks', 'queue'] as const;
   const aws = stateful.some((port) => plan[port] === 'aws') ? await openAwsFamily(env) : undefined;
+  const local = stateful.some((port) => plan[port] === 'local')
+    ? await openLocalFamily({
+        dataDir: env.DATA_DIR,
+        publicBaseUrl,
+        maxReceiveCount: env.ANALYSIS_MAX_RECEIVE_COUNT,
+        idempotencyLeaseMs: env.IDEMPOTENCY_LEASE_SECONDS * 1000,
+        ...(plan.jobs === 'aws' && aws?.jobs ? { remoteJobs: aws.jobs } : {}),
+        logger: options.logger,
+      })
+    : undefined;
+  // One transaction for a new job and its message, where both are in the local database.
+  const jobIntake = plan.jobs === 'local' && plan.queue === 'local' ? local?.jobIntake : undefined;
   /** The port's adapter from the family the plan names (local SQLite, or DynamoDB/SQS). */
-  const stateOf = <K extends 'apiKeys' | 'jobs' | 'tokens' | 'nonces' | 'idempotency' | 'schedules' | 'queue'>(port: K): LocalFamily[K] | NonNullable<AwsFamily[K]> => {
+  const stateOf = <K extends 'apiKeys' | 'jobs' | 'tokens' | 'nonces' | 'idempotency' | 'schedules' | 'shareLinks' | 'queue'>(port: K): LocalFamily[K] | NonNullable<AwsFamily[K]> => {
     const adapter = plan[port] === 'local' ? local?.[port] : plan[port] === 'aws' ? aws?.[port] : undefined;
     return adapter ?? unbuilt(port, plan[port]);
   };
@@ -126,6 +152,7 @@ export async function compose(config: PecuniaConfig, options: ComposeOptions = {
     nonces: stateOf('nonces'),
     idempotency: stateOf('idempotency'),
     schedules: stateOf('schedules'),
+    shareLinks: stateOf('shareLinks'),
     queue: stateOf('queue'),
     extractor,
     coach: gemini?.coach ?? localCoach,
@@ -157,6 +184,7 @@ export async function compose(config: PecuniaConfig, options: ComposeOptions = {
     };
   });
 
+  let secrets: string[] | undefined;
   const composition: Composition = {
     config,
     plan,
@@ -172,6 +200,7 @@ export async function compose(config: PecuniaConfig, options: ComposeOptions = {
           },
         }
       : {}),
+    shareLinkSecrets: () => (secrets ??= shareLinkSecrets(env, plan)),
     skipReasons,
     readiness,
     analysisHandler: async (logger) => {
@@ -185,8 +214,13 @@ export async function compose(config: PecuniaConfig, options: ComposeOptions = {
         logger: logger ?? options.logger,
       });
     },
+    ...(jobIntake ? { jobIntake } : {}),
+    reconcileJobs: (reconcile = {}) => {
+      const { logger, ...rest } = reconcile;
+      return reconcileJobs({ jobs: ports.jobs, queue: ports.queue, logger: logger ?? options.logger }, rest);
+    },
     runWeeklyAnalyses: async (logger) => {
-      const jobs = new AnalysisJobService({ jobs: ports.jobs, queue: ports.queue, defaultTimezone: env.DEFAULT_TIMEZONE });
+      const jobs = new AnalysisJobService({ jobs: ports.jobs, queue: ports.queue, defaultTimezone: env.DEFAULT_TIMEZONE, ...(jobIntake ? { intake: jobIntake } : {}) });
       return runProactiveAnalyses({ schedules: ports.schedules, jobs, logger: logger ?? options.logger });
     },
     deadLetterHandler: (logger) => failJobOfDeadLetter(ports.jobs, logger ?? options.logger),
@@ -202,6 +236,9 @@ export async function compose(config: PecuniaConfig, options: ComposeOptions = {
       if (plan.queue === 'aws' && aws) return aws.poller(handler, log);
       if (plan.queue !== 'local' || !local) return unbuilt('queue', plan.queue);
       await local.queue.releaseInFlight();
+      // Before the first poll: what a crash left (a queued job without its message, a running one whose message is
+      // gone) is put right, so that no job waits forever.
+      await reconcileJobs({ jobs: ports.jobs, queue: local.queue, logger: log });
       return new local.LocalQueueWorker({
         queue: local.queue,
         handler,

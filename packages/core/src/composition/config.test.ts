@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       nonces: 'local',
       idempotency: 'local',
       schedules: 'local',
+      shareLinks: 'local',
       queue: 'local',
       extractor: 'local',
       coach: 'local',
@@ -43,7 +44,7 @@ describe('loadConfig', () => {
 
   it('lists invalid values and unworkable choices in one error, one line each', () => {
     const problems = problemsOf(() =>
-      loadConfig({ PORT: 'eighty', WORKER_ENABLED: 'maybe', ANALYSIS_MAX_RECEIVE_COUNT: '0', DEFAULT_TIMEZONE: 'Mars/Base', DYNAMODB_TABLE_NAME: 't', AWS_REGION: 'eu-west-1' }, 'api'),
+      loadConfig({ PORT: 'eighty', WORKER_ENABLED: 'maybe', ANALYSIS_MAX_RECEIVE_COUNT: '0', DEFAULT_TIMEZONE: 'Mars/Base', DYNAMODB_TABLE_NAME: 't', AWS_REGION: 'eu-west-1', SHARE_LINK_SECRET: 's'.repeat(32) }, 'api'),
     );
 
     expect(problems).toEqual([
@@ -61,7 +62,7 @@ describe('loadConfig', () => {
     expect(planAdapters({ GEMINI_API_KEY: 'k', SERPAPI_API_KEY: ' ' })).toMatchObject({ extractor: 'gemini', coach: 'gemini', transcriber: 'gemini', imageAnalyst: 'gemini', researcher: 'none' });
     expect(modeOf(planAdapters({ GEMINI_API_KEY: 'k', DYNAMODB_TABLE_NAME: 't' }))).toBe('aws+gemini');
     // AWS state and queue with the local journal: legal on a host that also runs the SQS worker.
-    const aws = { DYNAMODB_TABLE_NAME: 't', AWS_REGION: 'eu-west-1', ANALYSIS_QUEUE_URL: 'http://127.0.0.1:5000/000000000000/q' };
+    const aws = { DYNAMODB_TABLE_NAME: 't', AWS_REGION: 'eu-west-1', ANALYSIS_QUEUE_URL: 'http://127.0.0.1:5000/000000000000/q', SHARE_LINK_SECRET: 's'.repeat(32) };
     expect(loadConfig(aws, 'api').adapters).toMatchObject({ jobs: 'aws', schedules: 'aws', queue: 'aws', journal: 'local', media: 'local' });
     expect(loadConfig(aws, 'worker').adapters.queue).toBe('aws');
     // The worker runs in the API by default only where nothing else drains the queue.
@@ -80,6 +81,17 @@ describe('loadConfig', () => {
     expect(problemsOf(() => loadConfig({ GOOGLE_CLIENT_ID: 'id' }, 'cli'))).toContainEqual(
       'GOOGLE_CLIENT_SECRET: required together with GOOGLE_CLIENT_ID for Google mode',
     );
+  });
+
+  it('needs SHARE_LINK_SECRET for an API whose share links are in DynamoDB, and checks each secret given', () => {
+    const aws = { DYNAMODB_TABLE_NAME: 't', AWS_REGION: 'eu-west-1', ANALYSIS_QUEUE_URL: 'http://127.0.0.1:5000/000000000000/q' };
+
+    expect(problemsOf(() => loadConfig(aws, 'api'))).toEqual([expect.stringMatching(/^SHARE_LINK_SECRET: required in AWS mode/)]);
+    expect(loadConfig({ ...aws, SHARE_LINK_SECRET: `${'n'.repeat(32)}, ${'o'.repeat(40)}` }, 'api').env.SHARE_LINK_SECRET).toEqual(['n'.repeat(32), 'o'.repeat(40)]);
+    // The Lambda and the operator commands serve no share link.
+    expect(loadConfig(aws, 'worker').adapters.shareLinks).toBe('aws');
+    expect(loadConfig(aws, 'cli').env.SHARE_LINK_SECRET).toBeUndefined();
+    expect(problemsOf(() => loadConfig({ SHARE_LINK_SECRET: `${'n'.repeat(32)},short` }, 'api'))).toEqual(['SHARE_LINK_SECRET (item 2): must be at least 32 characters (each, when several are given)']);
   });
 
   it('needs AWS_REGION with any AWS resource', () => {

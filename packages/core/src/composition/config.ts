@@ -21,6 +21,7 @@ export interface AdapterPlan {
   nonces: StateFamily;
   idempotency: StateFamily;
   schedules: StateFamily;
+  shareLinks: StateFamily;
   queue: StateFamily;
   extractor: ModelFamily;
   coach: ModelFamily;
@@ -63,6 +64,7 @@ export function planAdapters(variables: Partial<Record<PlanVariables, string | u
     nonces: state,
     idempotency: state,
     schedules: state,
+    shareLinks: state,
     queue: env.ANALYSIS_QUEUE_URL ? 'aws' : 'local',
     extractor: model,
     coach: model,
@@ -119,6 +121,10 @@ export function loadConfig(source: Source, entry: Entry): PecuniaConfig {
 
   const adapters = planAdapters(source);
   problems.push(...unworkable(adapters, entry));
+  // Every API instance must sign and verify share links alike; a local one keeps a generated secret in DATA_DIR.
+  if (entry === 'api' && adapters.shareLinks === 'aws' && !present('SHARE_LINK_SECRET')) {
+    problems.push('SHARE_LINK_SECRET: required in AWS mode (DYNAMODB_TABLE_NAME): share links are signed with it (at least 32 characters; several, comma-separated, newest first, rotate it)');
+  }
 
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;

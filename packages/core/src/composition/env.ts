@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { isValidTimezone } from '../domain/timestamps';
 import { cronPatternProblem, DEFAULT_WEEKLY_CRON } from '../adapters/local/weekly-cron';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../ports/job-queue.port';
+import { DEFAULT_IDEMPOTENCY_LEASE_MS } from '../ports/idempotency-store.port';
+import { parseMultiplierTable } from '../imports/contracts';
 
 const optionalText = z
   .string()
@@ -20,6 +22,16 @@ const flag = () =>
     .transform((v) => v === 'true' || v === '1')
     .optional();
 
+/** Secrets, comma-separated and newest first (to rotate, put the new one first): each at least 32 characters. */
+const secretList = () =>
+  optionalText.pipe(
+    z
+      .string()
+      .transform((v) => v.split(',').map((s) => s.trim()))
+      .pipe(z.array(z.string().min(32, 'must be at least 32 characters (each, when several are given)')))
+      .optional(),
+  );
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const envSchema = z.object({
@@ -32,8 +44,22 @@ export const envSchema = z.object({
   PUBLIC_BASE_URL: optionalText.pipe(z.url().optional()),
   DEFAULT_TIMEZONE: z.string().trim().refine(isValidTimezone, 'must be an IANA time zone such as UTC or America/New_York').default('UTC'),
   MAX_BODY_MB: z.coerce.number().positive().max(200).default(100),
+  // How long an Idempotency-Key claim whose request never finished (a crash) blocks retries: twice the request timeout.
+  IDEMPOTENCY_LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(DEFAULT_IDEMPOTENCY_LEASE_MS / 1000),
+  // Broker imports
+  IMPORT_MAX_FILE_MB: z.coerce.number().positive().max(200).default(50),
+  /** Futures point values beyond the built-in table, `ROOT=VALUE` comma-separated (`ZQ=4167,FOO=12.5`). */
+  IMPORT_CONTRACT_MULTIPLIERS: optionalText.transform((text, ctx) => {
+    if (text === undefined) return {};
+    const table = parseMultiplierTable(text);
+    if (table.ok) return table.multipliers;
+    for (const problem of table.problems) ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  }),
   // Local mode
   DATA_DIR: z.string().trim().min(1).default('./.data'),
+  // Report share links: signed with the first secret, verified with any (generated into DATA_DIR when unset locally).
+  SHARE_LINK_SECRET: secretList(),
   // The analysis worker
   // Default: on with the local queue (nothing else drains it), off with SQS (the Lambda or `worker:sqs` does).
   WORKER_ENABLED: flag(),
@@ -57,13 +83,7 @@ export const envSchema = z.object({
   OAUTH_STATE_TTL: z.coerce.number().int().positive().default(600),
   OAUTH_SCOPES: optionalText.transform((v) => v?.split(',').map((s) => s.trim()).filter(Boolean)),
   // Several secrets, comma-separated and newest first, rotate the key: each at least 32 characters.
-  TOKEN_ENCRYPTION_SECRET: optionalText.pipe(
-    z
-      .string()
-      .transform((v) => v.split(',').map((s) => s.trim()))
-      .pipe(z.array(z.string().min(32, 'must be at least 32 characters (each, when several are given)')))
-      .optional(),
-  ),
+  TOKEN_ENCRYPTION_SECRET: secretList(),
   GOOGLE_API_ROOT_URL: optionalText.pipe(z.url().optional()),
   GOOGLE_OAUTH_AUTH_URL: optionalText.pipe(z.url().optional()),
   GOOGLE_OAUTH_TOKEN_URL: optionalText.pipe(z.url().optional()),

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { parseDateRange } from '../domain/date-range';
 import { parseSheetRange, parseSheetId, DEFAULT_SHEET_RANGE } from '../domain/sheet-range';
 import { canonicalTimezone, isValidTimezone } from '../domain/timestamps';
-import { NotFoundError, UpstreamError, ValidationError } from '../errors';
+import { isPecuniaError, NotFoundError, UpstreamError, ValidationError } from '../errors';
+import type { JobIntake } from '../ports/job-intake.port';
 import type { JobQueue } from '../ports/job-queue.port';
 import type { AnalysisJob, JobStore } from '../ports/job-store.port';
 
@@ -31,6 +32,12 @@ const JOB_ID = /^[A-Za-z0-9-]{1,64}$/;
 export interface AnalysisJobsDeps {
   jobs: JobStore;
   queue: JobQueue;
+  /**
+   * Where the job store and the queue share a database (local mode): a new job and its message are written as one
+   * change. Without it they are two writes, and a crash between them leaves a queued job without its message until
+   * the reconciliation (`reconcileJobs`) sends it.
+   */
+  intake?: JobIntake;
   defaultTimezone: string;
   now?: () => Date;
 }
@@ -42,7 +49,10 @@ export class AnalysisJobService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Stores the job as queued, then queues it; a queue failure marks the job failed and is reported as 503. */
+  /**
+   * Stores the job as queued and queues it: in one transaction where an intake is given, else one after the other (a
+   * queue failure then marks the job failed). Either way a failure to queue is reported as 503.
+   */
   async create(owner: string, input: NewAnalysisJob, options: CreateJobOptions = {}): Promise<AnalysisJob> {
     // A caller's bug, not a trader's input: an id `get` could never read back must not be stored.
     if (options.jobId !== undefined && !JOB_ID.test(options.jobId)) {
@@ -81,9 +91,20 @@ export class AnalysisJobService {
         ...(account ? { account } : {}),
       },
     };
+    const message = { job_id: job.job_id, user_id: owner };
+    if (this.deps.intake) {
+      try {
+        await this.deps.intake.submit(job, message);
+      } catch (error) {
+        // Nothing was written: a duplicate id says so, anything else is the store being unavailable.
+        if (isPecuniaError(error)) throw error;
+        throw new UpstreamError('QUEUE.UNAVAILABLE', 'The analysis queue is unavailable; try again shortly', error, 503);
+      }
+      return job;
+    }
     await this.deps.jobs.create(job);
     try {
-      await this.deps.queue.enqueue({ job_id: job.job_id, user_id: owner });
+      await this.deps.queue.enqueue(message);
     } catch (error) {
       await this.deps.jobs.fail(job.job_id, { code: 'QUEUE.UNAVAILABLE', message: 'The job could not be queued' });
       throw new UpstreamError('QUEUE.UNAVAILABLE', 'The analysis queue is unavailable; try again shortly', error, 503);

@@ -53,6 +53,17 @@ describe('TradeCaptureService', () => {
     ]);
   });
 
+  it('reads one trade back by its id, to its owner only', async () => {
+    const service = new TradeCaptureService({ journal, media, extractor: new RuleBasedExtractor() });
+    const fields = { ticker: 'ES', position_type: 'long', pnl: 10, entry_timestamp: '2026-03-02T09:30:00Z', exit_timestamp: '2026-03-02T09:45:00Z' };
+    await service.logTrade('alice', TARGET, { ...fields, pnl: 1 });
+    const { trade } = await service.logTrade('alice', TARGET, fields);
+
+    expect(await service.getTrade('alice', TARGET, trade.trade_id)).toEqual(trade);
+    await expect(service.getTrade('alice', TARGET, 'no-such-trade')).rejects.toMatchObject({ code: 'TRADE.NOT_FOUND', status: 404 });
+    await expect(service.getTrade('bob', TARGET, trade.trade_id)).rejects.toMatchObject({ code: 'SHEET.NOT_FOUND', status: 404 });
+  });
+
   it('hands the attachments, decoded, to the extractor with the narrative', async () => {
     const seen: ExtractionInput[] = [];
     const rules = new RuleBasedExtractor();

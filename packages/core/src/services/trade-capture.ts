@@ -130,6 +130,17 @@ export class TradeCaptureService {
     return { status: 'created', extracted_by: extraction.source, ...captured };
   }
 
+  /** One of the owner's trades in one tab, by its id (what the `Location` of a created trade points at). */
+  async getTrade(owner: string, target: CaptureTarget, tradeId: string): Promise<StoredTrade> {
+    const rows = await this.deps.journal.read(owner, target);
+    if (rows === null) {
+      throw new NotFoundError('SHEET.NOT_FOUND', `No journal "${target.sheetId}" with a tab "${target.tab}" for this user`);
+    }
+    const trade = readTrades(rows, target.timezone).trades.find((t) => t.trade_id === tradeId);
+    if (!trade) throw new NotFoundError('TRADE.NOT_FOUND', 'No trade with this id in this journal tab');
+    return trade;
+  }
+
   /** The owner's trades in one tab, oldest first, filtered by exit date and paged by an opaque cursor. */
   async listTrades(owner: string, target: CaptureTarget, options: { range: DateRange; limit?: number; cursor?: string; account?: string }): Promise<TradePage> {
     const rows = await this.deps.journal.read(owner, target);

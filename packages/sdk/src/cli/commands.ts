@@ -1,4 +1,4 @@
-// The CLI's commands (submit, trade, analyze, report): flags in, one SDK call, result on stdout, exit code out.
+// The CLI's commands (submit, trade, analyze, report, its page): flags in, one SDK call, result on stdout, exit code out.
 import path from 'node:path';
 import type { PecuniaClient } from '../client';
 import { PecuniaJobFailedError } from '../errors';
@@ -6,12 +6,18 @@ import type { Job, LogTradeRequest, SubmitTradeRequest } from '../types';
 import { flag, number, parse, TARGET_OPTIONS, text, texts, TRADE_FIELD_OPTIONS, tradeFields, UsageError, type Values } from './args';
 import { mimeTypeOf } from './mime';
 import { progressBar } from './progress-bar';
+import { saveReportPage } from './report-page';
 
 export interface CommandIo {
   env: Record<string, string | undefined>;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown; isTTY?: boolean };
   readFile(file: string): Promise<Uint8Array>;
+  writeFile(file: string, text: string): Promise<void>;
+  /** A new folder only this user can read, for a file the CLI hands to another program (the report page it opens). */
+  tempDir(): Promise<string>;
+  /** Opens a file with the platform's opener (`xdg-open`, `open`, `start`); tests pass one that records the file. */
+  openFile(file: string): Promise<void>;
   /** Aborted on Ctrl-C: a wait stops cleanly. */
   signal?: AbortSignal;
 }
@@ -133,11 +139,18 @@ export async function analyze(args: string[], { client, io }: CommandContext): P
   }
 }
 
-/** `pecunia report <job_id> [--markdown]` */
+/** `pecunia report <job_id> [--markdown | --html FILE | --open]` */
 export async function report(args: string[], { client, io }: CommandContext): Promise<number> {
-  const { values, positionals } = parse(args, { markdown: { type: 'boolean' } });
+  const { values, positionals } = parse(args, { markdown: { type: 'boolean' }, html: { type: 'string' }, open: { type: 'boolean' } });
   const jobId = positionals[0];
-  if (!jobId || positionals.length > 1) throw new UsageError('report needs one job id: pecunia report <job_id> [--markdown]');
+  if (!jobId || positionals.length > 1) throw new UsageError('report needs one job id: pecunia report <job_id> [--markdown | --html FILE | --open]');
+  const html = text(values, 'html');
+  if (html !== undefined || flag(values, 'open')) {
+    if (flag(values, 'markdown')) throw new UsageError('--markdown prints the report; --html and --open save its page: choose one');
+    if (html === '') throw new UsageError('--html needs the file to write the page to');
+    const page = await client.getReportHtml(jobId, { signal: io.signal });
+    return saveReportPage(page, jobId, { ...(html === undefined ? {} : { file: html }), open: flag(values, 'open') }, io);
+  }
   const job = await client.getAnalysisJob(jobId, { signal: io.signal });
   if (job.status === 'failed') throw new PecuniaJobFailedError(job);
   if (job.status !== 'completed') {

@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/api/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a broker export
+         * @description Reads a broker export (`ibkr-flex`, `thinkorswim`, `tradovate`, `ninjatrader`, `webull`, `tradenote`, `generic`), pairs its fills into flat-to-flat round trips (FIFO, net of every fee, futures point values applied) and appends the new ones to the journal in one write. Importing the same file, or an overlapping later export, writes no trade twice (so no Idempotency-Key is needed). Rows that cannot be read are listed in `rejected_rows` and the rest imports, unless `strict=true`. `dry_run=true` answers the same without writing.
+         */
+        post: operations["importFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/trades": {
         parameters: {
             query?: never;
@@ -42,6 +62,26 @@ export interface paths {
          * @description Extracts the trade fields from the text; fields sent beside `content` win. When required fields are still missing, nothing is written and `202` names them: send them with the same content.
          */
         post: operations["submitTrade"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trades/{trade_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read one trade
+         * @description One of the caller’s trades, from the tab `sheet_id` and `sheet_range` name (the `Location` of a created trade carries them). `404 TRADE.NOT_FOUND` when the tab holds no such trade; another user’s journal answers `404 SHEET.NOT_FOUND`, as a missing one does.
+         */
+        get: operations["getTrade"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -101,6 +141,111 @@ export interface paths {
          * @description Status, stage and progress; once completed, the report, its Markdown and the metrics. Other users get 404.
          */
         get: operations["getAnalysisJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analysis/jobs/{job_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a job’s report
+         * @description The HTML page when `Accept` prefers `text/html` (a browser); JSON otherwise, `*\/*` and no `Accept` included. The report as one self-contained HTML page: no script, nothing loaded from elsewhere, served with a Content-Security-Policy that allows only its own stylesheet. `409 ANALYSIS.JOB_NOT_COMPLETED` until the job has completed; other users get 404.
+         */
+        get: operations["getReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analysis/jobs/{job_id}/report.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a job’s report page (HTML)
+         * @description The report as one self-contained HTML page: no script, nothing loaded from elsewhere, served with a Content-Security-Policy that allows only its own stylesheet. `409 ANALYSIS.JOB_NOT_COMPLETED` until the job has completed; other users get 404.
+         */
+        get: operations["getReportHtml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analysis/jobs/{job_id}/share": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a report’s share links */
+        get: operations["listShareLinks"];
+        put?: never;
+        /**
+         * Share a report page
+         * @description A new signed link that opens the report page without an API key, for `expires_in` seconds (7 days when left out, 30 days at most), until it expires or is revoked. Each call makes another link. `409 ANALYSIS.JOB_NOT_COMPLETED` until the job has completed.
+         */
+        post: operations["shareReport"];
+        /**
+         * Revoke every share link of a report
+         * @description Every link of the job answers 404 from now on.
+         */
+        delete: operations["revokeShareLinks"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analysis/jobs/{job_id}/share/{share_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke one share link
+         * @description The link answers 404 from now on; revoking it again is fine. `404 SHARE.NOT_FOUND` when the job has no link with this id.
+         */
+        delete: operations["revokeShareLink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shared/reports/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open a shared report page
+         * @description Where a share link points; no key needed. The page as `GET …/report.html` serves it (Drive attachment links kept, links to `/api/media` left out), never cached or indexed. A tampered, expired, revoked or unknown link is one 404 whose body is the same whatever the reason.
+         */
+        get: operations["openSharedReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -288,7 +433,11 @@ export interface components {
             adapter: string;
             /** @enum {string} */
             status: "ready" | "unavailable";
-            reason?: string;
+            /**
+             * @description Why an unavailable adapter failed, as a stable code (the details are in the server log).
+             * @example ADAPTER.UNAVAILABLE
+             */
+            code?: string;
         };
         /** @description The dates the analysis covered (inclusive, by exit date in `timezone`). */
         AnalysisPeriod: {
@@ -312,7 +461,7 @@ export interface components {
                 [key: string]: number | string;
             };
         };
-        /** @description One bucket of a breakdown (a ticker, a side, a weekday, an hour, a tag). */
+        /** @description One bucket of a breakdown (a ticker, a side, a weekday, an hour, a tag, an account). */
         BreakdownRow: {
             key: string;
             trade_count: number;
@@ -342,6 +491,8 @@ export interface components {
             start_date?: string;
             end_date?: string;
             timezone?: string;
+            /** @description Only trades of this broker account (exact match). */
+            account?: string;
         };
         /** @description One trade on the equity curve (thinned to at most 1000 points, keeping peaks and troughs). */
         EquityPoint: {
@@ -387,6 +538,63 @@ export interface components {
             /** @example local */
             mode: string;
         };
+        ImportFileForm: {
+            /**
+             * @description The broker format; detected from the file's headers when absent. One of `ibkr-flex`, `thinkorswim`, `tradovate`, `ninjatrader`, `webull`, `tradenote`, `generic`.
+             * @enum {string}
+             */
+            format?: "ibkr-flex" | "thinkorswim" | "tradovate" | "ninjatrader" | "webull" | "tradenote" | "generic";
+            /** @description IANA zone the file’s times are read in (they rarely carry an offset). */
+            timezone?: string;
+            /** @description Account for trades whose file names none. */
+            account?: string;
+            /** @description generic format: a JSON object, our field name → your header. */
+            mapping?: string;
+            /**
+             * Format: binary
+             * @description The export, sent last (fields after it are refused).
+             */
+            file: string;
+        };
+        /**
+         * @description A broker export as base64 (50 MB at most before encoding). Prefer `multipart/form-data` for large files: it is parsed as it arrives.
+         * @example {
+         *       "filename": "trades.csv",
+         *       "data": "QWNjb3VudCxUL0QsUy9ELEN1cnJlbmN5LC4uLg==",
+         *       "timezone": "America/New_York"
+         *     }
+         */
+        ImportFileRequest: {
+            filename: string;
+            data: string;
+            /**
+             * @description The broker format; detected from the file's headers when absent. One of `ibkr-flex`, `thinkorswim`, `tradovate`, `ninjatrader`, `webull`, `tradenote`, `generic`.
+             * @enum {string}
+             */
+            format?: "ibkr-flex" | "thinkorswim" | "tradovate" | "ninjatrader" | "webull" | "tradenote" | "generic";
+            timezone?: string;
+            /** @description Only trades of this broker account (exact match). */
+            account?: string;
+            /** @description generic format: our field name → your header, e.g. {"symbol":"Instrument"}. */
+            mapping?: unknown;
+        };
+        /** @description Fills paired into flat-to-flat round trips, net of fees, each written once. */
+        ImportResult: {
+            /** @enum {string} */
+            format: "ibkr-flex" | "thinkorswim" | "tradovate" | "ninjatrader" | "webull" | "tradenote" | "generic";
+            dry_run: boolean;
+            /** @description Round trips written (or, on a dry run, that would be). */
+            imported: number;
+            /** @description Round trips already in the journal (same broker executions). */
+            duplicates_skipped: number;
+            fill_count: number;
+            open_positions: components["schemas"]["OpenPosition"][];
+            rejected_rows: components["schemas"]["RejectedRow"][];
+            /** @description What the importer assumed (no fee columns, unmatched fees …). */
+            notes: string[];
+            /** @description The trades written (or that would be), oldest exit first. */
+            trades: components["schemas"]["StoredTrade"][];
+        };
         /** @description An analysis job; once `completed` it carries the report, its Markdown and the metrics. */
         Job: {
             job_id: string;
@@ -429,6 +637,14 @@ export interface components {
         JobList: {
             jobs: components["schemas"]["JobSummary"][];
         };
+        /** @description A completed job’s report, its Markdown and the metrics it was written from. */
+        JobReport: {
+            report: components["schemas"]["Report"];
+            /** @description The report rendered as Markdown. */
+            report_markdown: string;
+            metrics: components["schemas"]["Metrics"];
+            job_id: string;
+        };
         /** @description What the job was asked to analyse, as stored. */
         JobRequest: {
             sheet_id: string;
@@ -439,6 +655,8 @@ export interface components {
             /** @description Inclusive, yyyy-mm-dd. */
             end_date?: string;
             timezone: string;
+            /** @description Only trades of this broker account (exact match); every account when absent. */
+            account?: string;
         };
         /** @enum {string} */
         JobStatus: "queued" | "running" | "completed" | "failed";
@@ -564,6 +782,8 @@ export interface components {
             by_hour: components["schemas"]["BreakdownRow"][];
             /** @description A trade counts once under each of its tags. */
             by_tag: components["schemas"]["BreakdownRow"][];
+            /** @description By broker account; trades without one are under `(no account)`. Absent from results computed before accounts were tracked. */
+            by_account: components["schemas"]["BreakdownRow"][];
             equity_curve: components["schemas"]["EquityPoint"][];
             first_exit: string | null;
             last_exit: string | null;
@@ -576,6 +796,23 @@ export interface components {
             missing_fields: ("ticker" | "position_type" | "pnl" | "entry_timestamp" | "exit_timestamp")[];
             fields: components["schemas"]["TradeFieldsDraft"];
             extracted_by: string;
+        };
+        /** @description A position still open at the end of the file: reported, not written. */
+        OpenPosition: {
+            account: string;
+            /** @description The exact contract, e.g. `MESH6`. */
+            contract: string;
+            /** @description Root symbol, e.g. `MES`. */
+            ticker: string;
+            /** @enum {string} */
+            position_type: "long" | "short";
+            quantity: number;
+            /** @description Quantity-weighted average of the open lots. */
+            entry_price: number;
+            entry_timestamp: string;
+            fees: number;
+            multiplier: number;
+            currency?: string;
         };
         /** @description RFC 9457 problem details, with a stable `code`. Other extension members may appear. */
         Problem: {
@@ -623,6 +860,10 @@ export interface components {
             mode: string;
             adapters: components["schemas"]["AdapterReadiness"][];
         };
+        RejectedRow: {
+            line: number;
+            reason: string;
+        };
         /** @description The coaching report: an overview with key metrics, behavioural patterns, opportunities and an action plan. */
         Report: {
             performance_overview: {
@@ -641,6 +882,33 @@ export interface components {
             title: string;
             summary: string;
             url?: string;
+        };
+        /** @description A signed, revocable link to a report page. */
+        ShareLink: {
+            /** @description Revoke the link with `DELETE /api/analysis/jobs/{job_id}/share/{id}`. */
+            id: string;
+            /**
+             * @description Opens the report page without an API key until `expires_at` or until revoked. Anyone holding it can read the report: send it as you would the report.
+             * @example https://pecunia.example.com/api/shared/reports/MXxhYmMxMjM.Zm9vYmFy
+             */
+            url: string;
+            created_at: string;
+            /** @description ISO 8601, UTC. The link answers 404 from this instant on. */
+            expires_at: string;
+        };
+        /** @description The job’s links that still open (neither revoked nor expired), newest first. */
+        ShareLinkList: {
+            links: components["schemas"]["ShareLink"][];
+        };
+        /**
+         * @description The share link’s life. The body may be left out altogether.
+         * @example {
+         *       "expires_in": 86400
+         *     }
+         */
+        ShareReportRequest: {
+            /** @description How long the link opens the page, in seconds: 60 to 2592000 (30 days); 604800 (7 days) when left out. */
+            expires_in?: number;
         };
         /** @description A step that did not run, and why (service not configured, nothing to do). */
         SkippedStep: {
@@ -809,7 +1077,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The request is invalid; `code` says how (`TRADE.INVALID`, `SHEET.INVALID_ID`, `ATTACHMENT.TOO_LARGE`, …). */
+        /** @description The request is invalid; `code` says how (`TRADE.INVALID`, `SHEET.INVALID_ID`, `ATTACHMENT.TOO_LARGE`, `BODY.TOO_DEEP` for JSON nested over 64 levels, …). */
         BadRequest: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -839,7 +1107,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description A request with this Idempotency-Key is still being processed (`IDEMPOTENCY.IN_PROGRESS`): retry after `Retry-After`; or a Google account already bound elsewhere (`OAUTH.ACCOUNT_IN_USE`, `OAUTH.USER_BOUND_ELSEWHERE`). */
+        /** @description A request with this Idempotency-Key is still being processed (`IDEMPOTENCY.IN_PROGRESS`): retry after `Retry-After`; or it ran but its answer could not be recorded (`IDEMPOTENCY.OUTCOME_UNKNOWN`): check whether it was written before sending it again with a new key; or a Google account already bound elsewhere (`OAUTH.ACCOUNT_IN_USE`, `OAUTH.USER_BOUND_ELSEWHERE`); or a report asked for before its job has completed (`ANALYSIS.JOB_NOT_COMPLETED`, with the job’s `job_status`). */
         Conflict: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -927,6 +1195,64 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    importFile: {
+        parameters: {
+            query: {
+                /** @description The journal (spreadsheet id, or any name in local mode). */
+                sheet_id: string;
+                /** @description Tab and start cell, e.g. `Journal!A1` (default). */
+                sheet_range?: string;
+                /** @description IANA zone for times written without offset and for date filters (default: the server’s, usually UTC). */
+                timezone?: string;
+                /** @description The broker format; detected from the file's headers when absent. One of `ibkr-flex`, `thinkorswim`, `tradovate`, `ninjatrader`, `webull`, `tradenote`, `generic`. */
+                format?: "ibkr-flex" | "thinkorswim" | "tradovate" | "ninjatrader" | "webull" | "tradenote" | "generic";
+                /** @description Account for trades whose file names none. */
+                account?: string;
+                /** @description true: answer what would be imported, write nothing. */
+                dry_run?: "true" | "false";
+                /** @description true: any rejected row refuses the whole file (nothing written). */
+                strict?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportFileForm"];
+                "application/json": components["schemas"]["ImportFileRequest"];
+            };
+        };
+        responses: {
+            /** @description A dry run, or nothing new to write. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description New trades were written. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+        };
+    };
     listTrades: {
         parameters: {
             query: {
@@ -944,6 +1270,8 @@ export interface operations {
                 limit?: number;
                 /** @description The `next_cursor` of the previous page. */
                 cursor?: string;
+                /** @description Only trades of this broker account (exact match). */
+                account?: string;
             };
             header?: never;
             path?: never;
@@ -1042,6 +1370,8 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description Where the created resource can be read. */
+                    Location?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key. */
                     "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
@@ -1068,6 +1398,42 @@ export interface operations {
             413: components["responses"]["ContentTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+        };
+    };
+    getTrade: {
+        parameters: {
+            query: {
+                /** @description The journal (spreadsheet id, or any name in local mode). */
+                sheet_id: string;
+                /** @description Tab and start cell, e.g. `Journal!A1` (default). */
+                sheet_range?: string;
+                /** @description IANA zone for times written without offset and for date filters (default: the server’s, usually UTC). */
+                timezone?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The `trade_id` of the trade (from its creation or a listing). */
+                trade_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trade. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredTrade"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
         };
@@ -1189,6 +1555,203 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The `job_id` returned when the job was created. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobReport"];
+                    "text/html": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getReportHtml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The `job_id` returned when the job was created. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report page. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listShareLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The `job_id` returned when the job was created. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The links that still open. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareLinkList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    shareReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The `job_id` returned when the job was created. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ShareReportRequest"];
+            };
+        };
+        responses: {
+            /** @description The link. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareLink"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    revokeShareLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The `job_id` returned when the job was created. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (also when there was none). */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    revokeShareLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The `job_id` returned when the job was created. */
+                job_id: string;
+                /** @description The link’s `id`. */
+                share_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    openSharedReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The last segment of the link’s `url`. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report page. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
@@ -1471,7 +2034,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A self-contained HTML page listing every operation and schema. */
+            /** @description The interactive reference (Swagger UI, served by this API): every operation and schema; Authorize with an API key to try a route. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

@@ -5,6 +5,7 @@
 // job                 | JOB#<job_id>             | JOB                    | USER_JOBS#<user_id> /                  | –                             | –
 //                     |                          |                        |   <created_at>#<job_id>                |                               |
 // job result chunk    | JOB#<job_id>             | RESULT#<attempt>#0001… | –                                      | –                             | –
+// report share link   | JOB#<job_id>             | SHARE#<share_id>       | –                                      | –                             | yes
 // API key             | API_KEY#<sha256 of key>  | API_KEY                | USER_KEYS#<user_id> /                  | –                             | –
 //                     |                          |                        |   <created_at>#<key_id>  (active only) |                               |
 // keys issued (ever) | USER#<user_id>           | API_KEYS_ISSUED        | –                                      | –                             | –
@@ -17,9 +18,11 @@
 //
 // Access patterns: a job by id (GetItem) and an owner's jobs newest first (gsi1, descending: job ids are random, so
 // order comes from created_at, the id only breaks ties); a key by its hash (GetItem, strongly consistent) and a user's
-// active keys (gsi1); a connection by user or by Google account (two GetItems); every enabled schedule (gsi2, sparse).
+// active keys (gsi1); a connection by user or by Google account (two GetItems); every enabled schedule (gsi2, sparse);
+// a share link by job and id (GetItem: its signed token names both) and a job's links (Query on the job's partition).
 // Each free-form id ends its key, and no prefix is a prefix of another, so no two entities can share a key.
-// Items with a TTL also carry `expires_at_ms`, the exact expiry their conditions compare (TTL itself is whole seconds).
+// Items with a TTL also carry the exact expiry their reads compare, TTL itself being whole seconds: `expires_at_ms`,
+// or a share link's ISO `link_expires_at`.
 import type {
   CreateTableCommandInput,
   UpdateContinuousBackupsCommandInput,
@@ -62,6 +65,9 @@ export const itemKeys = {
     pk: `JOB#${jobId}`,
     sk: `RESULT#${attempt}#${String(index + 1).padStart(4, '0')}`,
   }),
+  /** A job's share links live beside it, so listing them is one strongly consistent query of its partition. */
+  shareLink: (jobId: string, shareId: string) => ({ pk: `JOB#${jobId}`, sk: `SHARE#${shareId}` }),
+  shareLinkPrefix: 'SHARE#',
   ownerJobs: (userId: string) => `USER_JOBS#${userId}`,
   ownerJobsSort: (createdAt: string, jobId: string) => `${createdAt}#${jobId}`,
   apiKey: (keyHash: string) => ({ pk: `API_KEY#${keyHash}`, sk: 'API_KEY' }),

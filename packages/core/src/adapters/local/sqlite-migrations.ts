@@ -114,4 +114,41 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX weekly_schedules_enabled ON weekly_schedules (user_id) WHERE enabled = 1;
   `,
+  // 4: share links of reports, listed by job. Timestamps are ISO 8601 in UTC, so they compare as text.
+  `
+  CREATE TABLE share_links (
+    share_id   TEXT PRIMARY KEY CHECK (length(share_id) = 22),
+    job_id     TEXT NOT NULL,
+    owner      TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX share_links_by_job ON share_links (job_id, owner, created_at);
+  CREATE INDEX share_links_by_expiry ON share_links (expires_at);
+  `,
+  // 5: idempotency entries gain the `outcome_unknown` state (the request ran, its response could not be stored) and the
+  // response headers a replay repeats (SQLite cannot widen a CHECK in place, so the table is rebuilt); unfinished jobs
+  // get an index for the start-up reconciliation.
+  `
+  CREATE TABLE idempotency_keys_v5 (
+    owner            TEXT    NOT NULL,
+    key              TEXT    NOT NULL,
+    fingerprint      TEXT    NOT NULL,
+    state            TEXT    NOT NULL CHECK (state IN ('in_progress', 'done', 'outcome_unknown')),
+    response_status  INTEGER,
+    response_body    TEXT,
+    response_headers TEXT,
+    created_at       TEXT    NOT NULL,
+    expires_at       INTEGER NOT NULL,
+    PRIMARY KEY (owner, key)
+  ) WITHOUT ROWID;
+  INSERT INTO idempotency_keys_v5 (owner, key, fingerprint, state, response_status, response_body, created_at, expires_at)
+    SELECT owner, key, fingerprint, state, response_status, response_body, created_at, expires_at FROM idempotency_keys;
+  DROP TABLE idempotency_keys;
+  ALTER TABLE idempotency_keys_v5 RENAME TO idempotency_keys;
+  CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
+
+  CREATE INDEX jobs_unfinished ON jobs (updated_at) WHERE status IN ('queued', 'running');
+  `,
 ];

@@ -1,6 +1,9 @@
-// Small valid records for the store contracts and the adapter tests beside them: a job, a Google connection, a schedule.
+// Small valid records for the store contracts and the adapter tests beside them: a job, a Google connection, a
+// schedule, a share link.
+import { createHash } from 'node:crypto';
 import type { AnalysisJob } from '../../domain/job';
 import type { WeeklySchedule } from '../../domain/schedule';
+import type { ShareLink } from '../../domain/share-link';
 import type { GoogleConnection } from '../../ports/token-store.port';
 
 /** A queued job of `userId`, created (and last updated) at `createdAt`. */
@@ -35,5 +38,18 @@ export const weeklySchedule = (userId: string, overrides: Partial<WeeklySchedule
   enabled: true,
   created_at: '2026-03-01T10:00:00.000Z',
   updated_at: '2026-03-01T10:00:00.000Z',
+  ...overrides,
+});
+
+/** A 22-character share id derived from `label`: the shape of a real one (128 random bits, URL-safe base64). */
+export const shareId = (label: string): string => createHash('sha256').update(label).digest('base64url').slice(0, 22);
+
+/** An active share link `label` of `jobId`, owned by `owner`, created at 10:00 on 1 March 2026 for 7 days. */
+export const shareLink = (label: string, jobId: string, owner: string, overrides: Partial<ShareLink> = {}): ShareLink => ({
+  share_id: shareId(label),
+  job_id: jobId,
+  owner,
+  created_at: '2026-03-01T10:00:00.000Z',
+  expires_at: '2026-03-08T10:00:00.000Z',
   ...overrides,
 });
