@@ -88,6 +88,21 @@ describe('POST /api/imports', () => {
     expect((await api.request('/api/trades?sheet_id=strict')).status).toBe(404);
   });
 
+  it('reads a CSV with unusual headers through an explicit mapping, sent as form fields before the file', async () => {
+    const file = ['Konto;Wert;Richtung;Stueck;Kurs;Zeitpunkt', 'D1;SAP;K;10;200;2026-03-02 09:00:00', 'D1;SAP;V;10;210;2026-03-02 15:00:00'].join('\n');
+    const mapping = JSON.stringify({ account: 'Konto', symbol: 'Wert', side: 'Richtung', quantity: 'Stueck', price: 'Kurs', time: 'Zeitpunkt' });
+
+    const unmapped = await post('sheet_id=mapped&dry_run=true', form([['file', file, 'depot.csv']]));
+    const mapped = await post('sheet_id=mapped&timezone=Europe/Berlin', form([['format', 'generic'], ['mapping', mapping], ['file', file.replace(/;K;/, ';Buy;').replace(/;V;/, ';Sell;'), 'depot.csv']]));
+
+    expect(unmapped.status).toBe(400);
+    expect(mapped.status).toBe(201);
+    // 10 × (210 - 200) = 100, no fee column.
+    expect((await mapped.json()).trades).toEqual([
+      expect.objectContaining({ ticker: 'SAP', account: 'D1', pnl: 100, entry_timestamp: '2026-03-02T09:00:00+01:00' }),
+    ]);
+  });
+
   it('refuses an unknown format, listing the known ones', async () => {
     const res = await post('sheet_id=x&format=metatrader9', form([['file', csv(...FILLS), 'fills.csv']]));
 

@@ -24,7 +24,7 @@ function formatOf(value: unknown): ImportFormat | undefined {
   });
 }
 
-const mappingSchema = z.record(z.enum(GENERIC_FIELDS), z.string().trim().min(1).max(128));
+const mappingSchema = z.partialRecord(z.enum(GENERIC_FIELDS), z.string().trim().min(1).max(128));
 
 function mappingOf(value: unknown): z.output<typeof mappingSchema> | undefined {
   if (value === undefined || value === '') return undefined;

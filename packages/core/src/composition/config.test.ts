@@ -55,6 +55,18 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads extra futures point values, and lists every bad entry at once', () => {
+    expect(loadConfig({ IMPORT_CONTRACT_MULTIPLIERS: 'zq=4167, FOO=12.5' }, 'api').env.IMPORT_CONTRACT_MULTIPLIERS).toEqual({ ZQ: 4167, FOO: 12.5 });
+
+    const problems = problemsOf(() => loadConfig({ IMPORT_CONTRACT_MULTIPLIERS: 'ES=fifty,NQ,=3' }, 'api'));
+
+    expect(problems).toEqual([
+      expect.stringMatching(/^IMPORT_CONTRACT_MULTIPLIERS: "ES=fifty": the point value must be a number/),
+      expect.stringMatching(/^IMPORT_CONTRACT_MULTIPLIERS: "NQ" has no "="/),
+      expect.stringMatching(/^IMPORT_CONTRACT_MULTIPLIERS: "=3": the root must be/),
+    ]);
+  });
+
   it('derives each port from the variables that are set, whatever else is invalid', () => {
     expect(planAdapters({ DYNAMODB_TABLE_NAME: 'pecunia' })).toMatchObject({ jobs: 'aws', apiKeys: 'aws', tokens: 'aws', idempotency: 'aws', queue: 'local', journal: 'local' });
     expect(planAdapters({ ANALYSIS_QUEUE_URL: 'http://localhost:4566/000000000000/q' })).toMatchObject({ queue: 'aws', jobs: 'local' });
