@@ -143,8 +143,15 @@ describe('renderReportHtml: structure', () => {
     expect(result.patterns.length).toBeGreaterThan(0);
     for (const pattern of result.patterns) {
       expect(patterns).toMatch(new RegExp(`<h3 id="pattern-\\d+">${pattern.title}</h3><p>${pattern.description.replace(/[.()]/g, '\\$&')}</p>`));
-      for (const tradeId of pattern.trade_ids) expect(patterns).toContain(`<tr><th scope="row">${tradeId}</th><td>2026-03-`);
+      for (const tradeId of pattern.trade_ids) {
+        const trade = result.pattern_trades!.find((t) => t.trade_id === tradeId)!;
+        expect(patterns).toContain(`<tr><th scope="row">${trade.exit_timestamp.slice(0, 10)}</th><td>${trade.ticker}</td><td>${trade.position_type}</td>`);
+      }
     }
+    // A result stored before pattern trades were kept still lists the trades, by id.
+    const older = renderReportHtml({ job: completedReportJob(), result: { ...result, pattern_trades: undefined } });
+    const tradeId = result.patterns[0]!.trade_ids[0]!;
+    expect(older).toContain(`<tr><th scope="row">${tradeId}</th><td>2026-03-`);
     expect(patterns).toContain('<dt>Revenge net P&amp;L</dt><dd>215.13</dd>');
     expect(patterns).toContain('<dt>Window minutes</dt><dd>60.0 min</dd>');
     // The local coach's lines repeat the descriptions: printed once.
@@ -352,6 +359,7 @@ describe('renderReportHtml: grounding', () => {
       ...result.external_research.flatMap((finding) => [finding.title, finding.summary]),
       ...result.warnings.flatMap((warning) => [warning.message, warning.file_id ?? '', warning.trade_id ?? '']),
       ...result.skipped_steps.map((step) => step.reason),
+      ...(result.pattern_trades ?? []).flatMap((trade) => [trade.ticker, formatMoney(trade.pnl), formatDate(trade.exit_timestamp, metrics.timezone)]),
       ...metrics.equity_curve.flatMap((point) => [
         formatMoney(point.cumulative_pnl),
         formatDate(point.exit_timestamp, metrics.timezone),

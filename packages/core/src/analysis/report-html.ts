@@ -61,7 +61,7 @@ export function renderReportHtml(input: ReportPageInput): string {
     metricsSection(metrics),
     chartsSection(result),
     breakdownsSection(metrics),
-    patternsSection(report.behavioural_patterns, result.patterns, metrics.equity_curve, metrics.timezone),
+    patternsSection(report.behavioural_patterns, result.patterns, metrics.equity_curve, metrics.timezone, result.pattern_trades ?? []),
     mediaSection(result.audio_insights, result.image_insights, mediaHref),
     researchSection(result.external_research),
     planSection(report),

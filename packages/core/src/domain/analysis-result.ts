@@ -49,6 +49,21 @@ export const analysisPeriodSchema = z
   .object({ start_date: z.string().optional(), end_date: z.string().optional(), timezone: z.string() })
   .meta({ id: 'AnalysisPeriod', description: 'The dates the analysis covered (inclusive, by exit date in `timezone`).' });
 
+export const MAX_PATTERN_TRADES = 500;
+
+export const patternTradeSchema = z
+  .object({
+    trade_id: z.string(),
+    ticker: z.string(),
+    position_type: z.enum(['long', 'short']),
+    pnl: z.number().meta({ description: 'Rounded to cents.' }),
+    entry_timestamp: z.string(),
+    exit_timestamp: z.string(),
+    quantity: z.number().optional(),
+    account: z.string().optional(),
+  })
+  .meta({ id: 'PatternTrade', description: 'A trade a behavioural pattern points at, as the journal held it when the analysis ran.' });
+
 /** The API returns these keys beside the job's own fields (status, stage…), so none may share a name with them. */
 export const analysisResultSchema = z.object({
   report: reportSchema,
@@ -56,6 +71,10 @@ export const analysisResultSchema = z.object({
   // Rounded at the edge (cents, 4-place ratios), as every reader should see them.
   metrics: metricsSchema,
   patterns: z.array(behaviouralPatternSchema),
+  pattern_trades: z
+    .array(patternTradeSchema)
+    .optional()
+    .meta({ description: `The trades the patterns name (at most ${MAX_PATTERN_TRADES}, in chronological order), so a reader sees what each pattern is made of. Absent from results stored before it existed.` }),
   audio_insights: z.array(mediaInsightSchema),
   image_insights: z.array(mediaInsightSchema),
   external_research: z.array(researchFindingSchema),
@@ -68,6 +87,7 @@ export const analysisResultSchema = z.object({
 export type StepName = (typeof STEP_NAMES)[number];
 export type Sentiment = (typeof SENTIMENTS)[number];
 export type MediaInsight = z.infer<typeof mediaInsightSchema>;
+export type PatternTrade = z.infer<typeof patternTradeSchema>;
 export type ResearchFinding = z.infer<typeof researchFindingSchema>;
 export type SkippedStep = z.infer<typeof skippedStepSchema>;
 export type WorkflowWarning = z.infer<typeof workflowWarningSchema>;

@@ -6,6 +6,7 @@ import { renderReportMarkdown } from '../analysis/report-markdown';
 import { roundMetrics } from '../analysis/round-metrics';
 import type { AnalysisResult, MediaInsight, ResearchFinding, WorkflowWarning } from '../domain/analysis-result';
 import type { AnalysisJob } from '../domain/job';
+import { patternTrades } from '../services/analysis-workflow/result';
 import { analysisResult } from './analysis-result';
 import { sampleJournal } from './make-trade';
 
@@ -85,6 +86,7 @@ export function reportPageFixture(
     report_markdown: renderReportMarkdown(report, metrics, { period: '2026-03-01 to 2026-03-31 (UTC)', prompt }),
     metrics,
     patterns,
+    pattern_trades: patternTrades(trades, patterns),
     ...media,
     skipped_steps: [],
     warnings: count === 0 ? [] : SAMPLE_WARNINGS,
