@@ -147,6 +147,22 @@ describe('ibkrFlexParser on other query layouts', () => {
     ]);
   });
 
+  it('orders fills of the same second by TradeID, whatever the file order, and leaves other rows in place', async () => {
+    const text = [
+      '"ClientAccountID","AssetClass","Symbol","Multiplier","TradeID","OrderID","Date/Time","Buy/Sell","Quantity","Price","Commission","Code"',
+      '"U1","STK","AAPL","1","1002","2","20260305;093512","SELL","-10","101","-1","C"',
+      '"U1","STK","MSFT","1","999","9","20260305;100000","BUY","1","400","0","O"',
+      '"U1","STK","AAPL","1","1001","1","20260305;093512","BUY","10","100","-1","O"',
+    ].join('\n');
+
+    const { fills } = await parseText(text);
+    const { trades } = pairRoundTrips(fills.map((fill, sequence) => ({ ...fill, sequence })));
+
+    expect(fills.map((fill) => fill.execution_id)).toEqual(['1001', '999', '1002']);
+    // Bought at 100 then sold at 101 in the same second: a long, not a short from 101 to 100.
+    expect(trades).toEqual([expect.objectContaining({ contract: 'AAPL', position_type: 'long', entry_price: 100, exit_price: 101, pnl: 8 })]);
+  });
+
   it('is not detected on a file without IBKR columns, and says which are missing', async () => {
     const head = await headRecords(csvRecords('Symbol,Side,Quantity,Price,Time\nAAPL,Buy,1,10,2026-03-05 09:30\n'));
 

@@ -190,7 +190,36 @@ async function parse(records: AsyncIterable<CsvRecord>, options: ParseOptions): 
     }
   }
   if (!sawExecutions) for (const { line, reading } of orderLevel) collector.add(line, reading);
+  orderSameSecond(collector.fills);
   return { kind: 'fills', fills: collector.fills, rejected: collector.rejected };
+}
+
+/**
+ * The pairing engine sorts by time and breaks ties by the order fills are handed over in; within one second the file
+ * order says nothing (rows are grouped by asset class, currency and symbol), but IBKR numbers executions as they
+ * happen. So fills that share a second are put in TradeID (then OrderID) order, in the slots they occupied; every other
+ * fill keeps its place.
+ */
+function orderSameSecond(fills: Fill[]): void {
+  const slots = new Map<number, number[]>();
+  fills.forEach((fill, position) => slots.set(fill.epoch_ms, [...(slots.get(fill.epoch_ms) ?? []), position]));
+  for (const positions of slots.values()) {
+    if (positions.length < 2) continue;
+    const ordered = positions
+      .map((position) => fills[position]!)
+      .sort((a, b) => byExecutionNumber(a.execution_id, b.execution_id) || byExecutionNumber(a.order_id, b.order_id) || a.line - b.line);
+    positions.forEach((position, i) => {
+      fills[position] = ordered[i]!;
+    });
+  }
+}
+
+/** Numeric ids compared as numbers (of any length); ids that are not plain digits, or missing, leave the order as is. */
+function byExecutionNumber(a: string | undefined, b: string | undefined): number {
+  if (a === undefined || b === undefined || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return 0;
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 export const ibkrFlexParser: HeaderAwareParser = {

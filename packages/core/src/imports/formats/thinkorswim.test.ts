@@ -109,6 +109,18 @@ describe('thinkorswim account statement', () => {
     expect(parsed.notes).toBeUndefined();
   });
 
+  it('matches a single fill whose Net Price differs from its Price on the Price the fee row states', async () => {
+    const text = statement(
+      [',3/6/26 10:00:00,STOCK,BUY,+10,TO OPEN,KO,,,STOCK,70.00,70.01,LMT'],
+      ['3/6/26,10:00:00,TRD,="1",BOT +10 KO @70.00,-0.02,-0.50,-700.00,0'],
+    );
+
+    const parsed = await parseText(text);
+
+    expect(parsed.kind === 'fills' && parsed.fills.map((fill) => fill.fees)).toEqual([0.52]);
+    expect(parsed.notes).toBeUndefined();
+  });
+
   it('rejects unreadable rows with their reason and imports the rest', async () => {
     const text = statement(
       [

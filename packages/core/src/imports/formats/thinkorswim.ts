@@ -38,7 +38,8 @@ interface Execution {
   legs: Array<{ fill: Fill; spread: string }>;
   /** What the fee row must say: the first leg's signed quantity, and its price or the spread's net price. */
   signedQty: number;
-  price: number;
+  /** Prices the fee row's `@` may state: Net Price and Price for a single fill (the description quotes the fill price), only the net price for a spread. */
+  prices: number[];
   describes: (text: string) => boolean;
 }
 
@@ -190,6 +191,7 @@ async function parse(records: AsyncIterable<CsvRecord>, options: ParseOptions): 
       const spread = above!.spread;
       execution.legs.push({ fill, spread });
       // A spread has one fee row: `BOT +1 VERTICAL SPY 100 20 FEB 26 600/605 CALL @2.35` (name, underlying, net price).
+      execution.prices = execution.prices.slice(0, 1);
       execution.describes = (text) => text.toUpperCase().startsWith(`${spread} ${first!.root} `);
       continue;
     }
@@ -197,7 +199,7 @@ async function parse(records: AsyncIterable<CsvRecord>, options: ParseOptions): 
     const spread = row('Spread').toUpperCase();
     const execution: Execution = {
       line, wall: wallClock(execText), legs: [{ fill, spread }], signedQty, describes,
-      price: netPrice !== undefined && Number.isFinite(netPrice) ? Math.abs(netPrice) : fill.price,
+      prices: netPrice !== undefined && Number.isFinite(netPrice) ? [Math.abs(netPrice), fill.price] : [fill.price],
     };
     executions.push(execution);
     above = { execution, spread };
@@ -214,7 +216,7 @@ function matchFees(collector: FillCollector, executions: Execution[], feeRows: F
     const feeRow = feeRows.find(
       (candidate) =>
         !candidate.used && candidate.wall === execution.wall && candidate.signedQty === execution.signedQty &&
-        Math.abs(candidate.price - execution.price) < 1e-9 && execution.describes(candidate.instrument),
+        execution.prices.some((price) => Math.abs(candidate.price - price) < 1e-9) && execution.describes(candidate.instrument),
     );
     if (feeRow) feeRow.used = true;
     else unmatched.push(...execution.legs.map((leg) => leg.fill.line));
