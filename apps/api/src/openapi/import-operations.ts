@@ -47,6 +47,7 @@ export const importResultSchema = z
   .object({
     format: z.enum(IMPORT_FORMATS),
     dry_run: z.boolean(),
+    pnl_basis: z.literal('net').meta({ description: 'Each trade’s `pnl` is net of every commission and fee on its fills (gross minus fees).' }),
     imported: z.number().int().meta({ description: 'Round trips written (or, on a dry run, that would be).' }),
     duplicates_skipped: z.number().int().meta({ description: 'Round trips already in the journal (same broker executions).' }),
     fill_count: z.number().int(),

@@ -42,7 +42,7 @@ describe('POST /api/imports', () => {
     const first = await post('sheet_id=imports&timezone=America/New_York', form([['format', 'generic'], ['file', csv(...FILLS), 'fills.csv']]));
     expect(first.status).toBe(201);
     const result = await first.json();
-    expect(result).toMatchObject({ format: 'generic', dry_run: false, imported: 2, duplicates_skipped: 0, fill_count: 5, rejected_rows: [] });
+    expect(result).toMatchObject({ format: 'generic', dry_run: false, pnl_basis: 'net', imported: 2, duplicates_skipped: 0, fill_count: 5, rejected_rows: [] });
     expect(result.trades.map((t: Record<string, unknown>) => [t['account'], t['position_type'], t['pnl'], t['quantity'], t['entry_timestamp']])).toEqual([
       ['U1', 'long', 98, 100, '2026-03-02T09:30:00-05:00'],
       ['U2', 'short', 97.52, 2, '2026-03-02T10:05:00-05:00'],

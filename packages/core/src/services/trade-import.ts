@@ -34,6 +34,8 @@ export interface ImportedOpenPosition extends Omit<OpenPosition, 'average_entry_
 export interface ImportOutcome {
   format: ImportFormat;
   dry_run: boolean;
+  /** Every trade's `pnl` is net of all commissions and fees of its fills (files without fee columns: gross = net). */
+  pnl_basis: 'net';
   imported: number;
   duplicates_skipped: number;
   fill_count: number;
@@ -147,6 +149,7 @@ export class TradeImportService {
     const outcome = (trades: StoredTrade[], duplicates: number): ImportOutcome => ({
       format: file.format,
       dry_run: request.dryRun === true,
+      pnl_basis: 'net',
       imported: trades.length,
       duplicates_skipped: duplicates,
       fill_count: file.fill_count,
