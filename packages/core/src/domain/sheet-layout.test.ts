@@ -1,5 +1,17 @@
-import { headerIndex, LEGACY_COLUMNS, parseNumberCell, readTrades, rowToTrade, SHEET_COLUMNS, tradeToRow } from './sheet-layout';
-import type { StoredTrade } from './trade';
+import fc from 'fast-check';
+import {
+  canonicalTimestampMillis,
+  headerIndex,
+  LEGACY_COLUMNS,
+  parseNumberCell,
+  readTrades,
+  rowToTrade,
+  SHEET_COLUMNS,
+  tabLayout,
+  tradeToRow,
+} from './sheet-layout';
+import { formatTimestamp, parseTimestamp } from './timestamps';
+import { tradeSchemaFor, type StoredTrade } from './trade';
 
 const storedTrade = (overrides: Partial<StoredTrade> = {}): StoredTrade => ({
   trade_id: 't-1',
@@ -70,5 +82,98 @@ describe('sheet layout', () => {
       expect.objectContaining({ trade_id: 'row-1', ticker: 'AAPL', pnl: 185, exit_timestamp: '2026-03-02T10:15:00Z', file_links: rows[0]![7] }),
       expect.objectContaining({ trade_id: 'row-2', ticker: 'TSLA', pnl: -90, position_type: 'short' }),
     ]);
+  });
+
+  it('takes row 1 as a header only when it names the ticker and P&L columns', () => {
+    expect(tabLayout([...SHEET_COLUMNS]).firstRow).toBe(2);
+    expect(tabLayout(['Ticker', 'PnL']).index.get('pnl')).toBe(1);
+    expect(tabLayout(['u-1', 'AAPL', 'long', '185']).firstRow).toBe(1);
+    expect(tabLayout(undefined).firstRow).toBe(1);
+  });
+});
+
+const ZONES = ['UTC', 'America/New_York', 'Asia/Kolkata', 'Pacific/Chatham', 'Australia/Lord_Howe'];
+
+/** Timestamps as rows hold them: canonical ones, and the spellings people and older writers use. */
+const spelling = fc.tuple(fc.constantFrom('Z', '+00:00', '-00:00', '+05:30', '-05:00', '+14:00', '-14:30', '+02', '', ' '), fc.constantFrom('T', ' '), fc.boolean());
+const spell = (date: Date, [offset, separator, millis]: [string, string, boolean]) => {
+  const iso = date.toISOString();
+  return `${iso.slice(0, 10)}${separator}${millis ? iso.slice(11, 23) : iso.slice(11, 19)}${offset.trim()}`;
+};
+const instant = fc.date({ min: new Date('0900-01-01T00:00:00Z'), max: new Date('9990-12-31T23:59:59Z'), noInvalidDate: true });
+const timestampText = fc.tuple(instant, spelling).map(([date, how]) => spell(date, how));
+/** An entry and an exit mostly after it (an hour before to a month after), each spelt its own way. */
+const timestampPair = fc
+  .tuple(instant, fc.integer({ min: -3_600_000, max: 30 * 86_400_000 }), spelling, spelling)
+  .map(([entry, held, entryHow, exitHow]) => [spell(entry, entryHow), spell(new Date(entry.getTime() + held), exitHow)] as const);
+
+describe('canonical timestamps (the fast path of rows we wrote)', () => {
+  it('are exactly the texts the trade schema gives back unchanged, at the instant it reads (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(timestampText, fc.string({ maxLength: 30 })), fc.constantFrom(...ZONES), (text, zone) => {
+        const fast = canonicalTimestampMillis(text);
+        if (fast === undefined) return;
+        const parsed = parseTimestamp(text, zone);
+        expect(parsed && formatTimestamp(parsed)).toBe(text);
+        expect(parsed?.toMillis()).toBe(fast);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('are recognised in the forms we write, and not in others', () => {
+    expect(['2026-03-02T10:15:00Z', '2026-03-02T10:15:00-05:00', '2024-02-29T00:00:00+14:00'].map(canonicalTimestampMillis)).toEqual([
+      Date.parse('2026-03-02T10:15:00Z'),
+      Date.parse('2026-03-02T15:15:00Z'),
+      Date.parse('2024-02-28T10:00:00Z'),
+    ]);
+    const others = ['2026-03-02T10:15', '2026-03-02 10:15:00Z', '2026-03-02T10:15:00+00:00', '2026-03-02T10:15:00.5Z', '2026-02-29T10:15:00Z', '2026-03-02T24:00:00Z', '2026-03-02T10:15:00+14:30'];
+    expect(others.map(canonicalTimestampMillis)).toEqual(others.map(() => undefined));
+  });
+
+  it('leave rowToTrade giving what the trade schema gives, errors included (property)', () => {
+    const fields = fc.record({
+      ticker: fc.constantFrom('AAPL', 'ES', 'BRK.B', 'NQ', ' msft ', '$TSLA', 'bad ticker'),
+      position_type: fc.constantFrom('long', 'short', 'Short', 'sideways'),
+      pnl: fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.double({ min: -1e9, max: 1e9, noNaN: true }), fc.double({ min: -2e9, max: 2e9, noNaN: true }), fc.constant(0.00001)),
+      timestamps: timestampPair,
+      notes: fc.string({ maxLength: 20 }),
+      quantity: fc.option(fc.oneof(fc.double({ min: -1, max: 1e6, noNaN: true }), fc.double({ min: 1e11, max: 1e13, noNaN: true })), { nil: undefined }),
+      tags: fc.option(fc.array(fc.constantFrom('ORB', 'gap up', 'A+ setup', 'x'.repeat(70)), { minLength: 1, maxLength: 2 }), { nil: undefined }),
+      account: fc.option(fc.constantFrom('U1', 'U-2', ' U3 ', 'a'.repeat(129)), { nil: undefined }),
+    });
+    let valid = 0;
+    fc.assert(
+      fc.property(fields, fc.constantFrom(...ZONES), ({ timestamps, ...rest }, zone) => {
+        const f = { ...rest, entry_timestamp: timestamps[0], exit_timestamp: timestamps[1] };
+        const row = tradeToRow({ ...f, trade_id: 't-1', user_id: 'u-1', file_links: '' } as StoredTrade);
+        // What the cells say, read the slow way: the schema on the values as written (a blank note is '', -0 is 0).
+        const expected = tradeSchemaFor(zone).safeParse({
+          ...f,
+          pnl: Number(String(f.pnl)),
+          quantity: f.quantity === undefined ? undefined : Number(String(f.quantity)),
+          notes: f.notes.trim() === '' ? '' : f.notes,
+          entry_price: undefined,
+          exit_price: undefined,
+          stop_loss: undefined,
+        });
+
+        const result = rowToTrade(headerIndex([...SHEET_COLUMNS]), row, 2, zone);
+
+        if (!expected.success) {
+          expect(result.ok).toBe(false);
+          return;
+        }
+        expect(result.ok).toBe(true);
+        if (!result.ok) return;
+        valid++;
+        const { trade_id: _id, user_id: _user, file_links: _links, ...trade } = result.trade;
+        expect(trade).toEqual(expected.data);
+        expect(Object.keys(trade)).toEqual(Object.keys(expected.data));
+      }),
+      { numRuns: 2_000 },
+    );
+    // Enough runs reach the comparison of two trades, not just of two refusals.
+    expect(valid).toBeGreaterThan(40);
   });
 });

@@ -1,6 +1,6 @@
 // Sheet row layout: the earlier service's eight columns first (its sheets stay readable), newer optional ones after.
 import type { StoredTrade, Trade } from './trade';
-import { tradeSchemaFor } from './trade';
+import { tradeFieldsSchema, tradeSchemaFor } from './trade';
 
 export const LEGACY_COLUMNS = ['user_id', 'ticker', 'position_type', 'pnl', 'entry_timestamp', 'exit_timestamp', 'notes', 'file_links'] as const;
 export const EXTRA_COLUMNS = ['trade_id', 'quantity', 'entry_price', 'exit_price', 'stop_loss', 'tags', 'account', 'created_at'] as const;
@@ -53,6 +53,53 @@ export interface RowProblem {
   reason: string;
 }
 
+/** Each zone's trade schema, built once: building one costs about as much as parsing a row with it. */
+const schemas = new Map<string, ReturnType<typeof tradeSchemaFor>>();
+function schemaFor(timezone: string): ReturnType<typeof tradeSchemaFor> {
+  let schema = schemas.get(timezone);
+  if (!schema) {
+    schema = tradeSchemaFor(timezone);
+    // Zones come from requests; a bounded cache cannot be grown without limit by odd spellings.
+    if (schemas.size >= 64) schemas.clear();
+    schemas.set(timezone, schema);
+  }
+  return schema;
+}
+
+const CANONICAL_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:Z|([+-])(\d{2}):(\d{2}))$/;
+const MAX_OFFSET_MINUTES = 14 * 60;
+
+/**
+ * The instant of a timestamp already in the form the trade schema writes (`2026-03-02T10:15:00Z`,
+ * `…T10:15:00-05:00`: seconds, no fraction, an offset that is `Z` or not zero), or undefined for any other text. For
+ * such text the schema's parse-and-format gives the text back in every timezone, so it need not run.
+ */
+export function canonicalTimestampMillis(text: string): number | undefined {
+  const m = CANONICAL_TIMESTAMP.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const offset = m[7] === undefined ? 0 : (m[7] === '-' ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9]));
+  // `+00:00` is written back as `Z`; years before 1000 are outside what Date.UTC maps one to one.
+  if (m[7] !== undefined && (offset === 0 || Number(m[9]) > 59 || Math.abs(offset) > MAX_OFFSET_MINUTES)) return undefined;
+  if (year < 1000 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second) - offset * 60_000;
+}
+
+/**
+ * The trade schema's result for a row whose timestamps are canonical (every row we write), without its costly part:
+ * the fields are checked by the same zod schema, the timestamps by `canonicalTimestampMillis`. Undefined sends the row
+ * through the full schema, which also words every error.
+ */
+function canonicalTrade(candidate: unknown): Trade | undefined {
+  const fields = tradeFieldsSchema.safeParse(candidate);
+  if (!fields.success) return undefined;
+  const entry = canonicalTimestampMillis(fields.data.entry_timestamp);
+  const exit = canonicalTimestampMillis(fields.data.exit_timestamp);
+  if (entry === undefined || exit === undefined || exit < entry) return undefined;
+  return fields.data;
+}
+
 export type ReadRowResult = { ok: true; trade: StoredTrade } | { ok: false; problem: RowProblem };
 
 /** Index of each known column in a header row, matched by name (case and spacing forgiven). */
@@ -67,7 +114,8 @@ export function headerIndex(header: readonly string[]): Map<SheetColumn, number>
 
 /**
  * Maps a sheet row back to a trade by header name. `rowNumber` is the 1-based sheet row, used as the trade id when
- * the row predates the trade_id column. A row that no longer validates is reported, not guessed at.
+ * the row predates the trade_id column. A row that no longer validates is reported, not guessed at. Rows as we write
+ * them take a fast path; anything else (hand-edited cells, times without offset) goes through the trade schema.
  */
 export function rowToTrade(
   index: ReadonlyMap<SheetColumn, number>,
@@ -98,7 +146,8 @@ export function rowToTrade(
     tags: tags && tags.length > 0 ? tags : undefined,
     account: cell('account'),
   };
-  const parsed = tradeSchemaFor(timezone).safeParse(candidate);
+  const fast = canonicalTrade(candidate);
+  const parsed = fast ? { success: true as const, data: fast } : schemaFor(timezone).safeParse(candidate);
   if (!parsed.success) {
     const reason = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'row'}: ${issue.message}`).join('; ');
     return { ok: false, problem: { row: rowNumber, reason } };
@@ -120,23 +169,37 @@ export function rowToTrade(
 /** Columns by position, for a tab without a header row: the earlier service's order, then ours. */
 const POSITIONAL_INDEX: ReadonlyMap<SheetColumn, number> = new Map(SHEET_COLUMNS.map((column, i) => [column, i]));
 
+export interface TabLayout {
+  /** Where each known column is. */
+  index: ReadonlyMap<SheetColumn, number>;
+  /** Sheet row number of the first trade row: 2 under a header, 1 in a tab the earlier service wrote. */
+  firstRow: number;
+}
+
 /**
- * Every readable trade of a tab's rows; unreadable rows are reported with their sheet row number. Row 1 is a header
- * when it names the ticker and P&L columns; otherwise the tab is one the earlier service wrote (it wrote no header)
- * and every row is data, read by position.
+ * How a tab is laid out, from its row 1: a header when it names the ticker and P&L columns; otherwise the tab is one the
+ * earlier service wrote (it wrote no header) and every row is data, read by position.
  */
+export function tabLayout(firstRow: readonly string[] | undefined): TabLayout {
+  const named = headerIndex(firstRow ?? []);
+  return named.has('ticker') && named.has('pnl') ? { index: named, firstRow: 2 } : { index: POSITIONAL_INDEX, firstRow: 1 };
+}
+
+/** A row with no text in any cell: skipped, not reported. */
+export function isBlankRow(row: readonly string[]): boolean {
+  return row.every((cell) => cell.trim() === '');
+}
+
+/** Every readable trade of a tab's rows (row 1 first); unreadable rows are reported with their sheet row number. */
 export function readTrades(rows: readonly (readonly string[])[], timezone: string): { trades: StoredTrade[]; problems: RowProblem[] } {
   const [first] = rows;
   if (!first) return { trades: [], problems: [] };
-  const named = headerIndex(first);
-  const hasHeader = named.has('ticker') && named.has('pnl');
-  const index = hasHeader ? named : POSITIONAL_INDEX;
-  const body = hasHeader ? rows.slice(1) : rows;
-  const firstRow = hasHeader ? 2 : 1;
+  const { index, firstRow } = tabLayout(first);
+  const body = rows.slice(firstRow - 1);
   const trades: StoredTrade[] = [];
   const problems: RowProblem[] = [];
   body.forEach((row, i) => {
-    if (row.every((cell) => cell.trim() === '')) return;
+    if (isBlankRow(row)) return;
     const result = rowToTrade(index, row, i + firstRow, timezone);
     if (result.ok) trades.push(result.trade);
     else problems.push(result.problem);

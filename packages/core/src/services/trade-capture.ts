@@ -1,10 +1,19 @@
 // Trade capture: validates a trade and its files, stores the files, appends one journal row. Used by every mode.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type z } from 'zod';
 import { readAttachments, type AttachmentInput, type MediaUpload } from '../domain/attachment-upload';
 import { encodeAttachmentCell, type AttachmentRef } from '../domain/attachment-links';
 import { inDateRange, type DateRange } from '../domain/date-range';
-import { readTrades, SHEET_COLUMNS, tradeToRow, type RowProblem } from '../domain/sheet-layout';
+import {
+  canonicalTimestampMillis,
+  isBlankRow,
+  rowToTrade,
+  SHEET_COLUMNS,
+  tabLayout,
+  tradeToRow,
+  type RowProblem,
+  type TabLayout,
+} from '../domain/sheet-layout';
 import { REQUIRED_TRADE_FIELDS, tradeSchemaFor, type RequiredTradeField, type StoredTrade, type Trade, type TradeFields } from '../domain/trade';
 import { isPecuniaError, NotFoundError, ValidationError } from '../errors';
 import { UNKNOWN_OUTCOME } from '../ports/journal.port';
@@ -47,6 +56,11 @@ export function validationFailure(error: z.ZodError, code = 'TRADE.INVALID'): Va
 }
 
 const MAX_PAGE = 500;
+/** Rows per journal read while a filter leaves the page short; each further read doubles, up to the largest. */
+const SCAN_CHUNK = 500;
+const MAX_SCAN_CHUNK = 8_000;
+/** Rows read past an unfiltered page and the one trade after it, so that a few blank or unreadable rows cost no second read. */
+const PAGE_SLACK = 25;
 
 export class TradeCaptureService {
   private readonly now: () => Date;
@@ -133,30 +147,83 @@ export class TradeCaptureService {
   /** One of the owner's trades in one tab, by its id (what the `Location` of a created trade points at). */
   async getTrade(owner: string, target: CaptureTarget, tradeId: string): Promise<StoredTrade> {
     const rows = await this.deps.journal.read(owner, target);
-    if (rows === null) {
-      throw new NotFoundError('SHEET.NOT_FOUND', `No journal "${target.sheetId}" with a tab "${target.tab}" for this user`);
+    if (rows === null) throw sheetNotFound(target);
+    // Rows are matched on their id cell first, so only the candidates are validated (the first valid one wins).
+    const { index, firstRow } = tabLayout(rows[0]);
+    const column = index.get('trade_id');
+    for (let i = firstRow - 1; i < rows.length; i++) {
+      const row = rows[i]!;
+      const cell = column === undefined ? undefined : row[column];
+      const id = cell !== undefined && cell.trim() !== '' ? cell : `row-${i + 1}`;
+      if (id !== tradeId || isBlankRow(row)) continue;
+      const result = rowToTrade(index, row, i + 1, target.timezone);
+      if (result.ok) return result.trade;
     }
-    const trade = readTrades(rows, target.timezone).trades.find((t) => t.trade_id === tradeId);
-    if (!trade) throw new NotFoundError('TRADE.NOT_FOUND', 'No trade with this id in this journal tab');
-    return trade;
+    throw new NotFoundError('TRADE.NOT_FOUND', 'No trade with this id in this journal tab');
   }
 
-  /** The owner's trades in one tab, oldest first, filtered by exit date and paged by an opaque cursor. */
+  /**
+   * The owner's trades in one tab, oldest first, filtered by exit date and account and paged by an opaque cursor (the
+   * row the next page starts at). Rows are read a window at a time, from the cursor on, until the page and one trade
+   * more are found or the tab ends; `skipped_rows` lists the unreadable rows among those read, so paging to the end
+   * reports each once.
+   */
   async listTrades(owner: string, target: CaptureTarget, options: { range: DateRange; limit?: number; cursor?: string; account?: string }): Promise<TradePage> {
-    const rows = await this.deps.journal.read(owner, target);
-    if (rows === null) {
-      throw new NotFoundError('SHEET.NOT_FOUND', `No journal "${target.sheetId}" with a tab "${target.tab}" for this user`);
-    }
-    const { trades, problems } = readTrades(rows, target.timezone);
-    const filtered = trades.filter(
-      (trade) => inDateRange(trade.exit_timestamp, options.range) && (options.account === undefined || trade.account === options.account),
-    );
-    const start = decodeCursor(options.cursor);
     const limit = Math.min(Math.max(options.limit ?? 100, 1), MAX_PAGE);
-    const page = filtered.slice(start, start + limit);
-    const next = start + limit < filtered.length ? encodeCursor(start + limit) : null;
-    return { trades: page, next_cursor: next, skipped_rows: problems };
+    const cursor = decodeCursor(options.cursor, target);
+    const exitInRange = exitDateFilter(options.range);
+    const matches = (trade: StoredTrade) => exitInRange(trade.exit_timestamp) && (options.account === undefined || trade.account === options.account);
+    const filtered = options.range.start !== undefined || options.range.end !== undefined || options.account !== undefined;
+    const trades: StoredTrade[] = [];
+    const problems: RowProblem[] = [];
+    let layout: TabLayout | undefined;
+    // Row 1 comes with every window: a header, or (in a tab the earlier service wrote) the first trade.
+    let from = cursor ?? 2;
+    let size = filtered ? Math.max(limit + 1, SCAN_CHUNK) : limit + 1 + PAGE_SLACK;
+    for (;;) {
+      const window = await this.deps.journal.readRows(owner, target, { from, limit: size });
+      if (window === null) throw sheetNotFound(target);
+      layout ??= tabLayout(window.header);
+      const rows = cursor === undefined && from === 2 && layout.firstRow === 1 ? [{ rowNumber: 1, cells: window.header }, ...window.rows] : window.rows;
+      for (const { rowNumber, cells } of rows) {
+        if (isBlankRow(cells)) continue;
+        const result = rowToTrade(layout.index, cells, rowNumber, target.timezone);
+        if (!result.ok) {
+          problems.push(result.problem);
+        } else if (matches(result.trade)) {
+          if (trades.length === limit) return { trades, next_cursor: encodeCursor(rowNumber, target), skipped_rows: problems };
+          trades.push(result.trade);
+        }
+      }
+      if (!window.more) return { trades, next_cursor: null, skipped_rows: problems };
+      from += size;
+      size = Math.min(Math.max(size * 2, SCAN_CHUNK), MAX_SCAN_CHUNK);
+    }
   }
+}
+
+function sheetNotFound(target: SheetRef): NotFoundError {
+  return new NotFoundError('SHEET.NOT_FOUND', `No journal "${target.sheetId}" with a tab "${target.tab}" for this user`);
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * `inDateRange` on exit timestamps, cheap for most trades: no zone is a day or more off UTC, so an exit more than a
+ * day inside (or outside) the bounds taken as UTC days is in (or out) whatever the zone; only those near a bound are
+ * placed in the trader's zone.
+ */
+function exitDateFilter(range: DateRange): (exit: string) => boolean {
+  if (!range.start && !range.end) return () => true;
+  const low = range.start ? Date.parse(`${range.start}T00:00:00Z`) : -Infinity;
+  const high = range.end ? Date.parse(`${range.end}T00:00:00Z`) + DAY_MS : Infinity;
+  return (exit) => {
+    const at = canonicalTimestampMillis(exit);
+    if (at === undefined) return inDateRange(exit, range);
+    if (at < low - DAY_MS || at >= high + DAY_MS) return false;
+    if (at >= low + DAY_MS && at < high - DAY_MS) return true;
+    return inDateRange(exit, range);
+  };
 }
 
 function fromExtracted(fields: ExtractedFields): Partial<TradeFields> {
@@ -167,17 +234,27 @@ function fromExtracted(fields: ExtractedFields): Partial<TradeFields> {
   return out;
 }
 
-function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+/**
+ * Binds a cursor to its row and tab: one from another tab or sheet, or edited by hand, does not check out. Not a
+ * secret: a forged cursor only picks a row of a tab the caller can read anyway.
+ */
+function cursorCheck(row: number, target: SheetRef): string {
+  return createHash('sha256').update(`trades-cursor\u0000${row}\u0000${target.sheetId}\u0000${target.tab}`).digest('base64url').slice(0, 16);
 }
 
-function decodeCursor(cursor: string | undefined): number {
-  if (!cursor) return 0;
+function encodeCursor(row: number, target: SheetRef): string {
+  return Buffer.from(JSON.stringify({ r: row, c: cursorCheck(row, target) })).toString('base64url');
+}
+
+/** The row a cursor starts at; cursors of the earlier offset scheme (`{o}`) are refused like any other. */
+function decodeCursor(cursor: string | undefined, target: SheetRef): number | undefined {
+  if (!cursor) return undefined;
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown };
-    if (typeof value.o === 'number' && Number.isInteger(value.o) && value.o >= 0) return value.o;
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { r?: unknown; c?: unknown };
+    const row = value.r;
+    if (typeof row === 'number' && Number.isSafeInteger(row) && row >= 2 && value.c === cursorCheck(row, target)) return row;
   } catch {
     // fall through to the error below
   }
-  throw new ValidationError('PAGINATION.INVALID_CURSOR', 'cursor is not one this API returned');
+  throw new ValidationError('PAGINATION.INVALID_CURSOR', 'cursor is not one this API returned for this sheet and tab');
 }

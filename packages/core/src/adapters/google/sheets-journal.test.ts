@@ -2,7 +2,8 @@ import type { OAuth2Client } from 'google-auth-library';
 import { NotFoundError, UpstreamError } from '../../errors';
 import { startGoogleStandIn, type GoogleStandIn, type StandInCall } from '../../testing/google/google-standin';
 import { expiredStandInClient, standInAuthProvider } from '../../testing/google/standin-auth';
-import { SheetsJournal } from './sheets-journal';
+import { describeJournalContract } from '../../testing/contracts/journal.contract';
+import { READ_AHEAD_ROWS, SheetsJournal } from './sheets-journal';
 
 const alice = { sub: '200000000000000000001', email: 'alice@example.com' };
 const bob = { sub: '200000000000000000002', email: 'bob@example.com' };
@@ -11,6 +12,22 @@ const trade = (id: string, notes = '') => [id, '2026-01-02', 'AAPL', notes];
 
 const isAppend = (c: StandInCall) => c.method === 'POST' && c.path.endsWith(':append');
 const isValuesGet = (c: StandInCall) => c.method === 'GET' && c.path.includes('/values/');
+
+describe('SheetsJournal', () => {
+  let standIn: GoogleStandIn;
+  beforeAll(async () => {
+    standIn = await startGoogleStandIn();
+  });
+  afterAll(async () => {
+    await standIn.close();
+  });
+
+  describeJournalContract('keeps the Journal contract against the Sheets stand-in', async () => {
+    const { client } = expiredStandInClient(standIn, alice);
+    const store = new SheetsJournal({ auth: standInAuthProvider({ alice: client }), endpoints: { apiRootUrl: standIn.url, fetch } });
+    return { store, owner: 'alice', newSheet: async () => ({ sheetId: standIn.createSpreadsheet(alice, { tabs: { Journal: [] } }), tab: 'Journal' }) };
+  });
+});
 
 describe('SheetsJournal against the Sheets stand-in', () => {
   let standIn: GoogleStandIn;
@@ -274,5 +291,40 @@ describe('SheetsJournal against the Sheets stand-in', () => {
       code: 'JOURNAL.INVALID_REF',
     });
     expect(calls()).toEqual([]);
+  });
+
+  it('reads a window and row 1 with one values.batchGet, reading ahead to tell whether the tab goes on', async () => {
+    const rows = [['trade_id', 'qty'], ...Array.from({ length: 60 }, (_, i) => [`t${i + 2}`, i])];
+    const { ref, calls } = newSheet({ Journal: rows });
+
+    const window = await journal.readRows('alice', ref, { from: 11, limit: 5 });
+
+    expect(window).toEqual({ header: ['trade_id', 'qty'], rows: [11, 12, 13, 14, 15].map((n) => ({ rowNumber: n, cells: [`t${n}`, String(n - 2)] })), more: true });
+    expect(calls()).toHaveLength(1);
+    expect(calls()[0]).toMatchObject({
+      method: 'GET',
+      path: `/v4/spreadsheets/${ref.sheetId}/values:batchGet`,
+      query: { valueRenderOption: 'UNFORMATTED_VALUE', dateTimeRenderOption: 'FORMATTED_STRING', majorDimension: 'ROWS' },
+    });
+  });
+
+  it('reads on past a run of empty rows shorter than the read-ahead, and ends the tab at a longer one', async () => {
+    const gap = (n: number) => Array.from({ length: n }, () => []);
+    const { ref } = newSheet({ Journal: [['trade_id'], ['t2'], ...gap(READ_AHEAD_ROWS - 1), ['after a short gap'], ...gap(READ_AHEAD_ROWS), ['after a long gap']] });
+
+    const short = await journal.readRows('alice', ref, { from: 2, limit: 1 });
+    const long = await journal.readRows('alice', ref, { from: READ_AHEAD_ROWS + 2, limit: 1 });
+
+    expect(short?.more).toBe(true);
+    expect(long).toMatchObject({ rows: [{ rowNumber: READ_AHEAD_ROWS + 2, cells: ['after a short gap'] }], more: false });
+  });
+
+  it('answers a window below the grid (rows deleted since) with no rows', async () => {
+    const { ref, calls } = newSheet({ Journal: [['trade_id'], ['t2']] });
+
+    const window = await journal.readRows('alice', ref, { from: 5_000, limit: 50 });
+
+    expect(window).toEqual({ header: ['trade_id'], rows: [], more: false });
+    expect(calls().map((c) => c.status)).toEqual([400, 200]);
   });
 });

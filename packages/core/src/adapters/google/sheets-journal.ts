@@ -1,9 +1,20 @@
-// Journal of Google mode: the trader's own spreadsheet — one RAW values.append per trade, one values.get per read.
+// Journal of Google mode: the trader's own spreadsheet — one RAW values.append per trade, one values.get per read, one
+// values.batchGet per window of rows.
 import { sheets, type sheets_v4 } from '@googleapis/sheets';
 import type { OAuth2Client } from 'google-auth-library';
 import { a1Range, a1Tab } from '../../domain/sheet-range';
 import { isPecuniaError, NotFoundError, UpstreamError, ValidationError } from '../../errors';
-import { UNKNOWN_OUTCOME, type AppendRequest, type AppendResult, type Journal, type SheetRef } from '../../ports/journal.port';
+import {
+  isRowWindow,
+  UNKNOWN_OUTCOME,
+  type AppendRequest,
+  type AppendResult,
+  type Journal,
+  type JournalRow,
+  type RowWindow,
+  type RowWindowRequest,
+  type SheetRef,
+} from '../../ports/journal.port';
 import { apiOptions, describeFailure, withClient } from './google-api-call';
 import type { GoogleAuthProvider, GoogleEndpoints } from './google-auth';
 
@@ -20,6 +31,12 @@ const DEFAULT_WAIT_MS = 1_000;
 /** A longer Retry-After goes back to the caller (the workflow's retry waits) instead of holding the request open. */
 const MAX_WAIT_MS = 30_000;
 const TRADE_ID = 'trade_id';
+/**
+ * Rows read past a window to tell whether the tab goes on: Sheets leaves out trailing empty rows, so only data after the
+ * window shows that there is more. A run of empty rows longer than this ends the tab for paged reads.
+ */
+export const READ_AHEAD_ROWS = 100;
+const READ_OPTIONS = { majorDimension: 'ROWS', valueRenderOption: 'UNFORMATTED_VALUE', dateTimeRenderOption: 'FORMATTED_STRING' } as const;
 
 type Api = sheets_v4.Sheets;
 type Action = 'append' | 'read';
@@ -49,6 +66,13 @@ export class SheetsJournal implements Journal {
 
   async read(owner: string, ref: SheetRef): Promise<string[][] | null> {
     return this.call(owner, ref, 'read', (api) => this.readTab(api, ref));
+  }
+
+  async readRows(owner: string, ref: SheetRef, window: RowWindowRequest): Promise<RowWindow | null> {
+    if (!isRowWindow(window)) {
+      throw new ValidationError('JOURNAL.INVALID_WINDOW', 'A row window needs a whole `from` of at least 1 and a `limit` from 1 to 10000.');
+    }
+    return this.call(owner, ref, 'read', (api) => this.readWindow(api, ref, window));
   }
 
   /** Nothing to probe without a user: every call needs a trader's token, and a failing Sheets shows on their request. */
@@ -135,6 +159,42 @@ export class SheetsJournal implements Journal {
     }
   }
 
+  /** Row 1 and the window (plus the read-ahead) in one values.batchGet; null when the sheet or tab is missing. */
+  private async readWindow(api: Api, ref: SheetRef, window: RowWindowRequest): Promise<RowWindow | null> {
+    const tab = a1Tab(ref.tab);
+    const last = window.from + window.limit - 1;
+    let ranges: sheets_v4.Schema$ValueRange[];
+    try {
+      const { data } = await api.spreadsheets.values.batchGet({
+        spreadsheetId: ref.sheetId,
+        ranges: [`${tab}!1:1`, `${tab}!${window.from}:${last + READ_AHEAD_ROWS}`],
+        ...READ_OPTIONS,
+      });
+      ranges = data.valueRanges ?? [];
+    } catch (error) {
+      const failure = describeFailure(error);
+      if (failure.status === 404 || isMissingTab(error)) return null;
+      // The window starts below the tab's grid (rows were deleted since a cursor pointed there): it holds nothing.
+      if (failure.status === 400 && /exceeds grid limits/i.test(failure.message)) return this.readHeader(api, ref);
+      throw error;
+    }
+    const header = (ranges[0]?.values?.[0] ?? []).map(cellText);
+    const values = ranges[1]?.values ?? [];
+    const first = firstRowOf(ranges[1]?.range) ?? window.from;
+    const rows: JournalRow[] = [];
+    values.forEach((row, i) => {
+      const rowNumber = first + i;
+      if (rowNumber <= last && row.length > 0) rows.push({ rowNumber, cells: row.map(cellText) });
+    });
+    // Trailing empty rows are left out, so a row past the window in the answer means data after it.
+    return { header, rows, more: first + values.length - 1 > last };
+  }
+
+  private async readHeader(api: Api, ref: SheetRef): Promise<RowWindow> {
+    const { data } = await api.spreadsheets.values.get({ spreadsheetId: ref.sheetId, range: `${a1Tab(ref.tab)}!1:1`, ...READ_OPTIONS });
+    return { header: (data.values?.[0] ?? []).map(cellText), rows: [], more: false };
+  }
+
   /** One values.get of the whole tab, every cell as text, ragged rows padded; null when the sheet or tab is missing. */
   private async readTab(api: Api, ref: SheetRef): Promise<string[][] | null> {
     let values: unknown[][];
@@ -200,6 +260,13 @@ function checkRequest(request: AppendRequest): void {
 function cellText(cell: unknown): string {
   if (cell === null || cell === undefined) return '';
   return typeof cell === 'string' ? cell : String(cell);
+}
+
+/** The first row of an answered range such as `'My tab'!A2:Z152`. */
+function firstRowOf(range: string | null | undefined): number | undefined {
+  const cells = range?.slice(range.lastIndexOf('!') + 1) ?? '';
+  const row = /^\$?[A-Z]*\$?(\d+)/i.exec(cells)?.[1];
+  return row === undefined ? undefined : Number(row);
 }
 
 function isMissingTab(error: unknown): boolean {

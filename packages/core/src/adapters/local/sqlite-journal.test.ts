@@ -6,6 +6,8 @@ import { ValidationError } from '../../errors';
 import type { AppendRequest } from '../../ports/journal.port';
 import { openDatabase, type Database } from './sqlite-database';
 import { a1Range, a1Tab, columnLetters } from '../../domain/sheet-range';
+import { describeJournalContract } from '../../testing/contracts/journal.contract';
+import { openTempDatabase } from '../../testing/local/temp-database';
 import { SqliteJournal } from './sqlite-journal';
 
 const HEADER = ['Date', 'Symbol', 'Side', 'Qty'];
@@ -27,6 +29,12 @@ describe('A1 helpers', () => {
     expect(a1Tab('AB12')).toBe("'AB12'");
     expect(a1Range('Journal', 2, 4, 15)).toBe('Journal!A2:O4');
   });
+});
+
+let sheets = 0;
+describeJournalContract('SqliteJournal keeps the Journal contract', async () => {
+  const sqlite = openTempDatabase();
+  return { ...sqlite, store: new SqliteJournal(sqlite.db), owner: 'alice', newSheet: async () => ({ sheetId: `contract-${++sheets}`, tab: 'Journal' }) };
 });
 
 describe('SqliteJournal', () => {
@@ -176,5 +184,20 @@ describe('SqliteJournal', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('pages a long tab through the primary key, rows of other owners and tabs apart', async () => {
+    const rows = Array.from({ length: 2_000 }, (_, i) => [`r${i + 2}`]);
+    await journal.append('alice', ref, { header: HEADER, rows });
+    await journal.append('alice', { ...ref, tab: 'Other' }, { header: HEADER, rows: [['other']] });
+    await journal.append('bob', ref, { header: HEADER, rows: [['bob']] });
+
+    const deep = await journal.readRows('alice', ref, { from: 1_990, limit: 50 });
+    const plan = db
+      .prepare('EXPLAIN QUERY PLAN SELECT row_number, cells FROM journal_rows WHERE owner = ? AND sheet_id = ? AND tab = ? AND row_number >= ? ORDER BY row_number LIMIT ?')
+      .all('alice', 'sheet-1', 'Journal', 1_990, 50) as { detail: string }[];
+
+    expect(deep).toEqual({ header: HEADER, rows: Array.from({ length: 12 }, (_, i) => ({ rowNumber: 1_990 + i, cells: [`r${1_990 + i}`] })), more: false });
+    expect(plan.map((step) => step.detail).join(' ')).toMatch(/SEARCH journal_rows USING PRIMARY KEY \(owner=\? AND sheet_id=\? AND tab=\? AND row_number>\?\)/);
   });
 });

@@ -1,7 +1,7 @@
 // Journal of local mode: each owner's sheets as text-cell rows in SQLite, numbered and appended like a Google Sheet.
 import type BetterSqlite3 from 'better-sqlite3';
 import { ValidationError } from '../../errors';
-import type { AppendRequest, AppendResult, Journal, SheetRef } from '../../ports/journal.port';
+import { isRowWindow, type AppendRequest, type AppendResult, type Journal, type RowWindow, type RowWindowRequest, type SheetRef } from '../../ports/journal.port';
 import { a1Range } from '../../domain/sheet-range';
 import type { Database } from './sqlite-database';
 
@@ -39,7 +39,10 @@ export class SqliteJournal implements Journal {
   private readonly lastRowStatement: BetterSqlite3.Statement<Key, number | null>;
   private readonly insertStatement: BetterSqlite3.Statement<[...Key, number, string]>;
   private readonly readStatement: BetterSqlite3.Statement<Key, string>;
+  private readonly headerStatement: BetterSqlite3.Statement<Key, string>;
+  private readonly windowStatement: BetterSqlite3.Statement<[...Key, number, number], { row_number: number; cells: string }>;
   private readonly probeStatement: BetterSqlite3.Statement<[], number>;
+  private readonly windowTransaction: BetterSqlite3.Transaction<(key: Key, window: RowWindowRequest) => RowWindow | null>;
   private readonly appendTransaction: BetterSqlite3.Transaction<(owner: string, ref: SheetRef, request: AppendRequest) => AppendResult>;
 
   constructor(private readonly db: Database) {
@@ -54,7 +57,16 @@ export class SqliteJournal implements Journal {
         'SELECT cells FROM journal_rows WHERE owner = ? AND sheet_id = ? AND tab = ? ORDER BY row_number',
       )
       .pluck();
+    this.headerStatement = db
+      .prepare<Key, string>('SELECT cells FROM journal_rows WHERE owner = ? AND sheet_id = ? AND tab = ? AND row_number = 1')
+      .pluck();
+    // A range seek on the primary key (owner, sheet_id, tab, row_number): as fast at row 90,000 as at row 2.
+    this.windowStatement = db.prepare<[...Key, number, number], { row_number: number; cells: string }>(
+      'SELECT row_number, cells FROM journal_rows WHERE owner = ? AND sheet_id = ? AND tab = ? AND row_number >= ? ORDER BY row_number LIMIT ?',
+    );
     this.probeStatement = db.prepare<[], number>('SELECT 1').pluck();
+    // One snapshot for the header and the window: another process's append lands wholly before or after the read.
+    this.windowTransaction = db.transaction((key: Key, window: RowWindowRequest) => this.readWindow(key, window));
     // Every row of one call is written or none is: a failure on any row rolls the header and earlier rows back.
     this.appendTransaction = db.transaction((owner: string, ref: SheetRef, request: AppendRequest) =>
       this.appendRows(owner, ref, request),
@@ -74,6 +86,25 @@ export class SqliteJournal implements Journal {
     const rows = this.readStatement.all(owner, ref.sheetId, ref.tab);
     if (rows.length === 0) return null;
     return rows.map((cells) => JSON.parse(cells) as string[]);
+  }
+
+  async readRows(owner: string, ref: SheetRef, window: RowWindowRequest): Promise<RowWindow | null> {
+    assertRef(owner, ref);
+    if (!isRowWindow(window)) {
+      throw new ValidationError('JOURNAL.INVALID_WINDOW', 'A row window needs a whole `from` of at least 1 and a `limit` from 1 to 10000.');
+    }
+    const key: Key = [owner, ref.sheetId, ref.tab];
+    return this.windowTransaction(key, window);
+  }
+
+  private readWindow(key: Key, window: RowWindowRequest): RowWindow | null {
+    const header = this.headerStatement.get(...key);
+    // Row 1 is the first row any append writes, so a tab without it does not exist.
+    if (header === undefined) return null;
+    // Rows are numbered without gaps, so the row after the window is there exactly when the tab goes on.
+    const found = this.windowStatement.all(...key, window.from, window.limit + 1);
+    const rows = found.slice(0, window.limit).map((row) => ({ rowNumber: row.row_number, cells: JSON.parse(row.cells) as string[] }));
+    return { header: JSON.parse(header) as string[], rows, more: found.length > window.limit };
   }
 
   async ready(): Promise<void> {

@@ -81,6 +81,28 @@ describe('Google stand-in', () => {
     expect(await missing.json()).toMatchObject({ error: { code: 400, message: 'Unable to parse range: Nope!A1', status: 'INVALID_ARGUMENT' } });
   });
 
+  it('reads several ranges in one batchGet, cuts a range at the grid and refuses one that starts below it', async () => {
+    const { accessToken } = standIn.grantTokens(alice);
+    const id = standIn.createSpreadsheet(alice, { tabs: { Journal: [['h'], ['r2'], [], ['r4']] } });
+    const batchGet = (...ranges: string[]) =>
+      fetch(new URL(`v4/spreadsheets/${id}/values:batchGet?${ranges.map((r) => `ranges=${encodeURIComponent(r)}`).join('&')}`, standIn.url), {
+        headers: { Authorization: `Bearer ${accessToken}` },
+      });
+
+    const both = await (await batchGet('Journal!1:1', 'Journal!2:1500')).json();
+    const below = await batchGet('Journal!1:1', 'Journal!1001:1100');
+
+    expect(both).toEqual({
+      spreadsheetId: id,
+      valueRanges: [
+        { range: 'Journal!A1:Z1', majorDimension: 'ROWS', values: [['h']] },
+        { range: 'Journal!A2:Z1000', majorDimension: 'ROWS', values: [['r2'], [], ['r4']] },
+      ],
+    });
+    expect(below.status).toBe(400);
+    expect(await below.json()).toMatchObject({ error: { message: 'Range (Journal!1001:1100) exceeds grid limits. Max rows: 1000, max columns: 26' } });
+  });
+
   it('runs USER_ENTERED input as a person typing would (formulas live) and keeps RAW input as text', async () => {
     const { accessToken } = standIn.grantTokens(alice);
     const id = standIn.createSpreadsheet(alice, { tabs: { Journal: [] } });

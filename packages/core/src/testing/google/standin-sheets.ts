@@ -1,4 +1,4 @@
-// Sheets v4 of the Google stand-in: spreadsheet metadata, values.get, values.append and batchUpdate addSheet.
+// Sheets v4 of the Google stand-in: spreadsheet metadata, values.get and batchGet, values.append and batchUpdate addSheet.
 import { randomBytes } from 'node:crypto';
 import { a1Tab, columnLetters } from '../../domain/sheet-range';
 import { parseA1, type A1Bounds } from './standin-a1';
@@ -44,7 +44,7 @@ export class SheetsState {
   }
 
   handle(request: StandInRequest, access: () => AccessToken): Reply | undefined {
-    const match = /^\/v4\/spreadsheets\/([^/:]+)(?::batchUpdate|\/values\/([^/]+?)(:append)?)?$/.exec(request.rawPath);
+    const match = /^\/v4\/spreadsheets\/([^/:]+)(?::batchUpdate|\/values:batchGet|\/values\/([^/]+?)(:append)?)?$/.exec(request.rawPath);
     if (!match?.[1]) return undefined;
     const token = access();
     requireScope(token, SHEETS_SCOPES);
@@ -54,6 +54,7 @@ export class SheetsState {
     if (range === undefined && request.rawPath.endsWith(':batchUpdate') && method === 'POST') {
       return json(200, this.batchUpdate(book, parseJson(request.body)));
     }
+    if (range === undefined && request.rawPath.endsWith('/values:batchGet') && method === 'GET') return json(200, this.batchGet(book, query));
     if (range === undefined && method === 'GET') return json(200, selectFields(this.describe(book), query.get('fields') ?? undefined, ['*']));
     if (range !== undefined && match[3] && method === 'POST') return json(200, this.append(book, range, query, parseJson(request.body)));
     if (range !== undefined && !match[3] && method === 'GET') return json(200, this.values(book, range, query));
@@ -79,9 +80,20 @@ export class SheetsState {
     return parseA1(range, (name) => book.tabs.some((t) => t.title === name));
   }
 
+  /** Every range or none: one that cannot be read fails the whole request, as in Sheets. */
+  private batchGet(book: Spreadsheet, query: URLSearchParams): unknown {
+    const ranges = query.getAll('ranges');
+    return { spreadsheetId: book.id, valueRanges: ranges.map((range) => this.values(book, range, query)) };
+  }
+
   private values(book: Spreadsheet, range: string, query: URLSearchParams): unknown {
     const bounds = this.bounds(book, range);
     const tab = this.tab(book, bounds);
+    const grid = gridSize(tab);
+    // A range that ends past the grid is cut short; one that starts past it is refused.
+    if (bounds.startRow > grid.rows || bounds.startColumn > grid.columns) {
+      throw new GoogleHttpError(400, `Range (${range}) exceeds grid limits. Max rows: ${grid.rows}, max columns: ${grid.columns}`);
+    }
     const render = query.get('valueRenderOption') ?? 'FORMATTED_VALUE';
     const lastRow = Math.min(bounds.endRow, tab.rows.length);
     let values: unknown[][] = [];
@@ -92,7 +104,6 @@ export class SheetsState {
     }
     if (query.get('majorDimension') === 'COLUMNS') values = transpose(values);
     values = trim(values);
-    const grid = gridSize(tab);
     const endRow = Math.min(bounds.endRow, grid.rows);
     const endColumn = Math.min(bounds.endColumn, grid.columns);
     return {
