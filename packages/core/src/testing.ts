@@ -10,7 +10,7 @@ export { startGoogleStandIn } from './testing/google/google-standin';
 export type { GoogleStandIn, GoogleStandInOptions, GoogleAccount, StandInCall, StandInFault } from './testing/google/google-standin';
 export { expiredStandInClient, standInAuthProvider } from './testing/google/standin-auth';
 export { startGeminiStandIn, GEMINI_STANDIN_API_KEY, geminiErrors, inOrder } from './testing/gemini/gemini-standin';
-export type { GeminiStandIn, GeminiCall, GeminiReply, GeminiRequest, GeminiHandler } from './testing/gemini/gemini-standin';
+export type { GeminiStandIn, GeminiCall, GeminiReply, GeminiRequest, GeminiHandler, GeminiFaultKind, GeminiFaultOptions } from './testing/gemini/gemini-standin';
 export { startSerpApiStandIn, SERPAPI_STANDIN_API_KEY, serpApiErrors } from './testing/gemini/serpapi-standin';
 export type { SerpApiStandIn, SerpApiCall, SerpApiReply, SerpApiHandler } from './testing/gemini/serpapi-standin';
 export { startDynalite, useDynamoEngine } from './testing/aws/dynalite';

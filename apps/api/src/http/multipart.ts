@@ -31,6 +31,8 @@ export interface MultipartOptions {
 const tooLarge = (max: number) =>
   new PecuniaError('BODY.FILE_TOO_LARGE', `The file is larger than ${+(max / 1024 / 1024).toFixed(2)} MB`, { status: 413 });
 
+const invalid = (error: Error) => new ValidationError('BODY.MULTIPART_INVALID', `The multipart body could not be read: ${error.message}`);
+
 /**
  * The file part as bytes, refusing (413) once busboy reports the size limit. Errors are held from the start: busboy
  * may fill and fail the part before anyone reads it, and an error with no listener would crash the process.
@@ -45,10 +47,15 @@ function guarded(stream: Readable & { truncated?: boolean }, maxBytes: number): 
     failure ??= error;
   });
   return (async function* () {
-    if (failure) throw failure;
-    for await (const chunk of stream) {
-      if (over) throw tooLarge(maxBytes);
-      yield chunk as Buffer;
+    try {
+      if (failure) throw failure;
+      for await (const chunk of stream) {
+        if (over) throw tooLarge(maxBytes);
+        yield chunk as Buffer;
+      }
+    } catch (error) {
+      // busboy fails the file part itself on a body cut short ("Unexpected end of form"): the client's fault, not ours.
+      throw error instanceof PecuniaError ? error : invalid(error as Error);
     }
     if (over || stream.truncated) throw tooLarge(maxBytes);
   })();
@@ -115,7 +122,7 @@ export function readMultipartUpload(req: Request, options: MultipartOptions): Pr
     parser.on('filesLimit', () => fail(new ValidationError('BODY.UNEXPECTED_FILE', `Send one file, in the form field "${options.fileField}"`)));
     parser.on('fieldsLimit', () => fail(new ValidationError('BODY.TOO_MANY_FIELDS', 'Too many form fields')));
     parser.on('partsLimit', () => fail(new ValidationError('BODY.TOO_MANY_FIELDS', 'Too many form parts')));
-    parser.on('error', (error: Error) => fail(new ValidationError('BODY.MULTIPART_INVALID', `The multipart body could not be read: ${error.message}`)));
+    parser.on('error', (error: Error) => fail(invalid(error)));
     parser.on('close', () => {
       markFinished();
       if (!fileStarted) fail(new ValidationError('IMPORT.FILE_MISSING', `The form has no file: send it in the field "${options.fileField}"`));

@@ -1,6 +1,7 @@
 // CSV reading for broker files: a stream of records with their line numbers, BOM and delimiter handled, nothing
 // buffered beyond the record being parsed (csv-parse does the quoting rules).
 import { parse } from 'csv-parse';
+import { ValidationError } from '../errors';
 import type { CsvRecord } from './import-types';
 
 export type CsvSource = string | Buffer | Uint8Array | AsyncIterable<Buffer | Uint8Array | string>;
@@ -36,6 +37,7 @@ async function* chunksOf(source: CsvSource): AsyncIterable<Buffer> {
 
 const SAMPLE_BYTES = 64 * 1024;
 const SLICE_BYTES = 256 * 1024;
+const MAX_RECORD_CHARS = 256 * 1024;
 
 /**
  * Records of a CSV file in order. Blank lines are skipped, rows may have differing column counts (multi-section
@@ -74,6 +76,9 @@ export async function* csvRecords(source: CsvSource, options: { delimiter?: stri
       relax_quotes: true,
       skip_empty_lines: true,
       skip_records_with_empty_values: true,
+      // A broker record is a few KB; one of megabytes (a file with no line breaks) costs csv-parse about a second of
+      // CPU per MB, so it is refused (400 IMPORT.MALFORMED_CSV) rather than parsed.
+      max_record_size: MAX_RECORD_CHARS,
       // The line the record ended on (a record spanning lines, a quoted newline, is rare in exports). Taken here rather
       // than with `info: true`, whose per-record copy of the parser state was a third of a large import's time.
       on_record: (record: string[], context) => ({ line: context.lines, cells: record }) as unknown as string[],
@@ -83,8 +88,9 @@ export async function* csvRecords(source: CsvSource, options: { delimiter?: stri
   let batch: CsvRecord[] = [];
   let failure: Error | undefined;
   parser.on('data', (record: CsvRecord) => batch.push(record));
-  parser.on('error', (error: Error) => {
-    failure = error;
+  // A file the parser cannot read (a quote never closed…) is the caller's to fix, not a server fault.
+  parser.on('error', (error: Error & { code?: string; lines?: number }) => {
+    failure = new ValidationError('IMPORT.MALFORMED_CSV', `The file is not readable CSV: ${error.message}`, { parser_code: error.code, line: error.lines }, error);
   });
   const drain = function* (): Generator<CsvRecord> {
     const records = batch;
@@ -98,7 +104,7 @@ export async function* csvRecords(source: CsvSource, options: { delimiter?: stri
   }
   await new Promise<void>((resolve, reject) => {
     parser.once('end', resolve);
-    parser.once('error', reject);
+    parser.once('error', () => reject(failure));
     parser.end();
     // 'end' is only emitted once the readable side is consumed, which the 'data' listener does.
   });

@@ -78,6 +78,29 @@ describe('Gemini stand-in', () => {
     expect(second.body).toMatchObject({ error: { status: 'UNAVAILABLE' } });
   });
 
+  it('serves injected faults in order before the scripted replies: 429 with Retry-After, 500, a dropped connection', async () => {
+    standIn.failNext(1, 429, { retryAfterSeconds: 2 });
+    standIn.failNext(1, 500);
+    standIn.failNext(1, 'drop');
+
+    const limited = await post('gemini-test', { key: GEMINI_STANDIN_API_KEY });
+    const failed = await post('gemini-test', { key: GEMINI_STANDIN_API_KEY });
+    const dropped = await post('gemini-test', { key: GEMINI_STANDIN_API_KEY }).catch((error: Error) => error);
+    const answered = await post('gemini-test', { key: GEMINI_STANDIN_API_KEY });
+
+    expect([limited.status, failed.status, answered.status]).toEqual([429, 500, 200]);
+    expect(limited.headers.get('retry-after')).toBe('2');
+    expect(dropped).toMatchObject({ message: 'fetch failed' });
+    expect(standIn.calls).toHaveLength(4);
+  });
+
+  it('ends an outage with failNext(0)', async () => {
+    standIn.failNext(Infinity, 500);
+    expect((await post('gemini-test', { key: GEMINI_STANDIN_API_KEY })).status).toBe(500);
+    standIn.failNext(0, 500);
+    expect((await post('gemini-test', { key: GEMINI_STANDIN_API_KEY })).status).toBe(200);
+  });
+
   it('refuses a request without contents as Google does', async () => {
     const { status, body } = await post('gemini-test', { key: GEMINI_STANDIN_API_KEY, body: { contents: [] } });
 

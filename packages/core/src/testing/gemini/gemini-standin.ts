@@ -54,11 +54,26 @@ export interface GeminiRequestBody {
   generationConfig?: Record<string, unknown>;
 }
 
+/**
+ * A failure served instead of the scripted reply: `429` (with `Retry-After`), `500`, `slow` (the reply, after
+ * `delayMs`: beyond the client's timeout when one is configured), `drop` (the socket destroyed, no answer).
+ */
+export type GeminiFaultKind = 429 | 500 | 503 | 'slow' | 'drop';
+
+export interface GeminiFaultOptions {
+  /** `Retry-After` of a 429, in seconds; default 0. */
+  retryAfterSeconds?: number;
+  /** How long `slow` holds the reply; default 1,000 ms. */
+  delayMs?: number;
+}
+
 export interface GeminiStandIn {
   /** Base URL to give the SDK as `httpOptions.baseUrl`. */
   url: string;
   readonly calls: GeminiCall[];
   respond(handler: GeminiHandler): void;
+  /** The next `times` calls (recorded in `calls` like any other) fail with `kind`; `Infinity` for an outage, `0` ends every pending fault. */
+  failNext(times: number, kind: GeminiFaultKind, options?: GeminiFaultOptions): void;
   close(): Promise<void>;
 }
 
@@ -146,6 +161,14 @@ export async function startGeminiStandIn(options: { apiKey?: string; models?: re
   const apiKey = options.apiKey ?? GEMINI_STANDIN_API_KEY;
   const calls: GeminiCall[] = [];
   let handler: GeminiHandler = () => ({ status: 500, body: googleError(500, 'INTERNAL', 'The stand-in has no reply scripted for this call.') });
+  const faults: { left: number; kind: GeminiFaultKind; options: GeminiFaultOptions }[] = [];
+  const takeFault = () => {
+    const fault = faults[0];
+    if (!fault) return undefined;
+    fault.left -= 1;
+    if (fault.left <= 0) faults.shift();
+    return fault;
+  };
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -194,6 +217,22 @@ export async function startGeminiStandIn(options: { apiKey?: string; models?: re
         sendJson(res, 404, geminiErrors.notFound(model).body);
         return;
       }
+      const fault = takeFault();
+      if (fault?.kind === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.kind === 429) {
+        const { status, body: errorBody, headers } = geminiErrors.rateLimited(fault.options.retryAfterSeconds ?? 0);
+        sendJson(res, status, errorBody, headers);
+        return;
+      }
+      if (fault?.kind === 500 || fault?.kind === 503) {
+        sendJson(res, fault.kind, fault.kind === 500 ? googleError(500, 'INTERNAL', 'An internal error has occurred.') : geminiErrors.unavailable().body);
+        return;
+      }
+      if (fault?.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.options.delayMs ?? 1_000));
+      if (res.destroyed) return;
       const reply = handler({ model, body, index: calls.length - 1 });
       if ('hang' in reply) return;
       if ('status' in reply) sendJson(res, reply.status, reply.body ?? googleError(reply.status, 'UNKNOWN', 'error'), reply.headers);
@@ -211,6 +250,10 @@ export async function startGeminiStandIn(options: { apiKey?: string; models?: re
     calls,
     respond(next) {
       handler = next;
+    },
+    failNext(times, kind, faultOptions = {}) {
+      if (times <= 0) faults.length = 0;
+      else faults.push({ left: times, kind, options: faultOptions });
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -35,6 +35,11 @@ export interface StandInFault {
   applied?: boolean;
   /** Close the connection without answering (a network error) instead of sending a status. */
   dropConnection?: boolean;
+  /**
+   * Slow instead of failing: hold the request this long, then handle it normally (no status is served). Beyond the
+   * client's timeout when one is configured, this is a request that times out.
+   */
+  delayMs?: number;
 }
 
 export interface GoogleStandInOptions {
@@ -67,6 +72,8 @@ export interface GoogleStandIn {
   tabRows(spreadsheetId: string, tab: string): SheetCell[][] | undefined;
   createFolder(account: GoogleAccount, name: string): string;
   driveFile(id: string): DriveFile | undefined;
+  /** Every Drive file (folders included) an account owns, to look for orphans after a failed write. */
+  driveFiles(account: GoogleAccount): DriveFile[];
   close(): Promise<void>;
 }
 
@@ -144,6 +151,10 @@ class StandIn implements GoogleStandIn {
     return this.drive.files.get(id);
   }
 
+  driveFiles(account: GoogleAccount): DriveFile[] {
+    return [...this.drive.files.values()].filter((file) => file.owner === account.sub);
+  }
+
   async close(): Promise<void> {
     // Keep-alive sockets of the clients would hold `close` (and jest) open.
     this.server.closeAllConnections();
@@ -162,9 +173,13 @@ class StandIn implements GoogleStandIn {
     try {
       const body = await readBody(req);
       const fault = this.takeFault(method, path);
-      if (fault && !fault.applied) return this.serveFault(req, res, fault, call);
+      if (fault?.delayMs !== undefined) {
+        await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        if (res.destroyed) return;
+      }
+      if (fault && fault.delayMs === undefined && !fault.applied) return this.serveFault(req, res, fault, call);
       reply = this.route({ req, method, path, rawPath: url.pathname, query: url.searchParams, body, baseUrl: this.url });
-      if (fault) return this.serveFault(req, res, fault, call);
+      if (fault && fault.delayMs === undefined) return this.serveFault(req, res, fault, call);
     } catch (error) {
       reply = errorReply(error);
     }
