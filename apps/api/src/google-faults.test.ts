@@ -204,6 +204,8 @@ describe('Google and Gemini failing in bursts', () => {
         // The chart reviews are named as lost; the coach falls back to the rule-based report (not the scripted one).
         expect(job.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ step: 'analyse_images', message: expect.stringMatching(/Gemini is unavailable/) })]));
         expect(job.report).toEqual(expect.objectContaining({ opportunities: expect.not.arrayContaining(['Keep the stop where the plan puts it.']) }));
+        // …and the report says which coach wrote it.
+        expect(job.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ step: 'synthesize', message: expect.stringMatching(/^Gemini could not write the report .*coach wrote it instead$/) })]));
       }
       const tries = triesPerRequest(before);
       expect(tries.length).toBeGreaterThan(0);

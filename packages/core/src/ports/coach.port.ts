@@ -16,6 +16,11 @@ export interface CoachInput {
   external_research?: readonly ResearchFinding[];
   /** Human description of the period, e.g. `2026-03-01 to 2026-03-31 (UTC)`. */
   period?: string;
+  /**
+   * Told when the report is not the one this coach set out to write (a model down, so a plainer fallback wrote it):
+   * the job records it, so a reader knows which coach wrote their report.
+   */
+  onFallback?: (reason: string) => void;
 }
 
 export interface Coach {

@@ -86,12 +86,14 @@ describe('GeminiCoach', () => {
   it('falls back when the repaired report is still ungrounded', async () => {
     standIn.respond(() => ({ json: report('A 75% win rate is within reach.') }));
     const fallback = recordingFallback();
-    const coachInput = input();
+    const told: string[] = [];
+    const coachInput = { ...input(), onFallback: (reason: string) => told.push(reason) };
 
     const written = await coach(fallback).write(coachInput);
 
     expect(written).toBe(FALLBACK_REPORT);
     expect(fallback.inputs).toEqual([coachInput]);
+    expect(told).toEqual([expect.stringMatching(/^Gemini's report failed its checks .* the fallback coach wrote this report instead$/)]);
     expect(standIn.calls).toHaveLength(2);
   });
 
@@ -107,10 +109,12 @@ describe('GeminiCoach', () => {
   it('falls back rather than failing the job when Gemini is down', async () => {
     standIn.respond(() => geminiErrors.unavailable());
     const fallback = recordingFallback();
+    const told: string[] = [];
 
-    const written = await coach(fallback).write(input());
+    const written = await coach(fallback).write({ ...input(), onFallback: (reason) => told.push(reason) });
 
     expect(written).toBe(FALLBACK_REPORT);
+    expect(told).toEqual([expect.stringMatching(/^Gemini could not write the report \(GEMINI\.[A-Z_]+\); the fallback coach wrote it instead$/)]);
     expect(standIn.calls).toHaveLength(1);
   });
 

@@ -71,7 +71,7 @@ export class GeminiCoach implements Coach {
 
   /**
    * Gemini down, or a report still ungrounded after the repair call, gives the fallback's report: the trader gets the
-   * plainer wording rather than a failed job. Nothing is logged here; the report itself is the outcome.
+   * plainer wording rather than a failed job, and the caller is told why (`onFallback`), so the report says so.
    */
   async write(input: CoachInput): Promise<Report> {
     // Nothing to explain: the fallback's no-trades report needs no model call.
@@ -88,8 +88,11 @@ export class GeminiCoach implements Coach {
         },
       );
       if (result.ok) return result.value;
+      // The problems are not repeated: they may quote the model's text, and the reader needs the outcome, not the draft.
+      input.onFallback?.(`Gemini's report failed its checks (schema or numbers not in the metrics) even after a repair; the ${this.fallback.name} coach wrote this report instead`);
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
+      input.onFallback?.(`Gemini could not write the report (${error.code}); the ${this.fallback.name} coach wrote it instead`);
     }
     return this.fallback.write(input);
   }

@@ -9,6 +9,7 @@ export function synthesizeNode(deps: AnalysisWorkflowDeps, progress: ProgressTra
   return async (state: AnalysisStateValue): Promise<AnalysisStateUpdate> => {
     await progress.report('synthesize', 0.8);
     const { job, metrics, period } = state;
+    const warnings: { step: 'synthesize'; message: string }[] = [];
     const report = await deps.coach.write({
       prompt: job.request.prompt,
       metrics,
@@ -17,6 +18,7 @@ export function synthesizeNode(deps: AnalysisWorkflowDeps, progress: ProgressTra
       image_insights: state.image_insights,
       external_research: state.external_research,
       period,
+      onFallback: (message) => warnings.push({ step: 'synthesize', message }),
     });
     const reportMarkdown = renderReportMarkdown(report, metrics, {
       title: DEFAULT_REPORT_TITLE,
@@ -25,7 +27,7 @@ export function synthesizeNode(deps: AnalysisWorkflowDeps, progress: ProgressTra
       audio_insights: state.audio_insights,
       image_insights: state.image_insights,
     });
-    return { report, report_markdown: reportMarkdown };
+    return { report, report_markdown: reportMarkdown, warnings };
   };
 }
 
