@@ -7,12 +7,11 @@ import {
   mp3Bytes,
   pngBytes,
   SERPAPI_STANDIN_API_KEY,
+  scriptedGeminiAnswers,
   startGeminiStandIn,
   startGoogleStandIn,
   startSerpApiStandIn,
   toBase64,
-  type GeminiReply,
-  type GeminiRequest,
   type GeminiStandIn,
   type GoogleStandIn,
   type SerpApiStandIn,
@@ -27,42 +26,7 @@ const INTRUDER = { sub: '108999888777666555444', email: 'intruder@example.com' }
 const INTRUDER_TWO = { sub: '108999888777666555000', email: 'intruder-two@example.com' };
 const NARRATIVE = 'Bought 100 AAPL at 189.20 on 2026-03-02 at 09:41, sold 10:15 at 191.05. +$185';
 
-/** Gemini as the adapters use it: one scripted answer per kind of request, told apart by its instructions. */
-function geminiAnswers(request: GeminiRequest): GeminiReply {
-  const system = request.body.systemInstruction?.parts?.map((p) => p.text ?? '').join(' ') ?? '';
-  if (system.includes('You read one closed trade')) {
-    return {
-      json: {
-        ticker: 'AAPL',
-        position_type: 'long',
-        pnl: 185,
-        entry_timestamp: '2026-03-02T09:41',
-        exit_timestamp: '2026-03-02T10:15',
-        quantity: 100,
-        entry_price: 189.2,
-        exit_price: 191.05,
-        stop_loss: null,
-        tags: ['breakout'],
-        notes: null,
-      },
-    };
-  }
-  if (system.includes('transcribe')) {
-    return { json: { transcript: 'I chased the open again.', summary: 'Admits chasing the open.', sentiment: 'negative', highlights: ['chased the open'] } };
-  }
-  if (system.includes('chart screenshots')) {
-    const ids = (request.body.contents ?? []).flatMap((c) => c.parts ?? []).flatMap((p) => /^file_id: "(.+)"$/.exec(p.text ?? '')?.[1] ?? []);
-    return { json: ids.map((file_id) => ({ file_id, summary: 'Entry at the high of a wide candle.', risks: ['entry into resistance'], opportunities: [] })) };
-  }
-  return {
-    json: {
-      performance_overview: { summary: 'You kept to your plan on the trade you logged.', key_metrics: [] },
-      behavioural_patterns: [],
-      opportunities: ['Wait for the first pullback instead of chasing the open.'],
-      action_plan: [{ title: 'Set entry alerts', detail: 'Place alerts at your level and act only when they fire.' }],
-    },
-  };
-}
+const geminiAnswers = scriptedGeminiAnswers();
 
 const count = (calls: readonly StandInCall[], method: string, pattern: RegExp) => calls.filter((c) => c.method === method && pattern.test(c.path)).length;
 

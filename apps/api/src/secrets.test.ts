@@ -8,12 +8,11 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import {
   pngBytes,
+  scriptedGeminiAnswers,
   startGeminiStandIn,
   startGoogleStandIn,
   startSerpApiStandIn,
   toBase64,
-  type GeminiReply,
-  type GeminiRequest,
   type GeminiStandIn,
   type GoogleStandIn,
   type SerpApiStandIn,
@@ -34,35 +33,8 @@ const SECRETS = {
   SHARE_LINK_SECRET: secret('share-link-secret'),
 };
 
-function gemini(request: GeminiRequest): GeminiReply {
-  const system = request.body.systemInstruction?.parts?.map((p) => p.text ?? '').join(' ') ?? '';
-  if (system.includes('You read one closed trade')) {
-    return {
-      json: {
-        ticker: 'AAPL',
-        position_type: 'long',
-        pnl: 185,
-        entry_timestamp: '2026-03-02T09:41',
-        exit_timestamp: '2026-03-02T10:15',
-        quantity: 100,
-        entry_price: 189.2,
-        exit_price: 191.05,
-        stop_loss: null,
-        tags: [],
-        notes: null,
-      },
-    };
-  }
-  if (system.includes('chart screenshots')) return { status: 500, body: { error: { code: 500, message: 'Internal error', status: 'INTERNAL' } } };
-  return {
-    json: {
-      performance_overview: { summary: 'You kept to your plan.', key_metrics: [] },
-      behavioural_patterns: [],
-      opportunities: ['Wait for the first pullback.'],
-      action_plan: [{ title: 'Set alerts', detail: 'Act only when they fire.' }],
-    },
-  };
-}
+// Chart reviews fail: the secrets must not leak through an upstream error either.
+const gemini = scriptedGeminiAnswers({ charts: { status: 500, body: { error: { code: 500, message: 'Internal error', status: 'INTERNAL' } } } });
 
 /** Every file under `root`, with its bytes. */
 function filesUnder(root: string): { file: string; bytes: Buffer }[] {

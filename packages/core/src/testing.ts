@@ -11,6 +11,8 @@ export type { GoogleStandIn, GoogleStandInOptions, GoogleAccount, StandInCall, S
 export { expiredStandInClient, standInAuthProvider } from './testing/google/standin-auth';
 export { startGeminiStandIn, GEMINI_STANDIN_API_KEY, geminiErrors, inOrder } from './testing/gemini/gemini-standin';
 export type { GeminiStandIn, GeminiCall, GeminiReply, GeminiRequest, GeminiHandler, GeminiFaultKind, GeminiFaultOptions } from './testing/gemini/gemini-standin';
+export { scriptedGeminiAnswers } from './testing/gemini/scripted-answers';
+export type { ScriptedAnswerOptions } from './testing/gemini/scripted-answers';
 export { startSerpApiStandIn, SERPAPI_STANDIN_API_KEY, serpApiErrors } from './testing/gemini/serpapi-standin';
 export type { SerpApiStandIn, SerpApiCall, SerpApiReply, SerpApiHandler } from './testing/gemini/serpapi-standin';
 export { startDynalite, useDynamoEngine } from './testing/aws/dynalite';
