@@ -5,6 +5,12 @@ export const API_CONTAINER_NAME = 'api';
 export const API_PORT = 8000;
 /** The liveness route: the process is up (readiness, with its dependencies, is `/api/health/ready`). */
 export const API_HEALTH_PATH = '/api/health';
+/**
+ * Seconds between SIGTERM and SIGKILL when ECS stops the task: the API's SHUTDOWN_GRACE_SECONDS (25 by default) for
+ * requests in flight, then the database and adapters closing. Set, rather than left to ECS's default of the same 30 s,
+ * so that a test keeps the two consistent.
+ */
+export const API_STOP_TIMEOUT_SECONDS = 30;
 
 export interface ContainerSecret {
   /** The environment variable ECS sets in the container. */
@@ -43,6 +49,7 @@ export function apiContainerDefinitions(options: ApiContainerOptions): pulumi.Ou
       environment: Object.entries(options.environment).map(([name, value]) => ({ name, value })),
       secrets: options.secrets.map(({ name, valueFrom }) => ({ name, valueFrom })),
       healthCheck: { command: HEALTH_COMMAND, interval: 30, timeout: 5, retries: 3, startPeriod: 30 },
+      stopTimeout: API_STOP_TIMEOUT_SECONDS,
       logConfiguration: {
         logDriver: 'awslogs',
         options: { 'awslogs-group': options.logGroupName, 'awslogs-region': options.region, 'awslogs-stream-prefix': API_CONTAINER_NAME },

@@ -19,6 +19,8 @@ export interface ApiLoadBalancerOptions {
 
 /** TLS 1.3, and 1.2 with forward-secret ciphers only. */
 export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+/** How long the ALB keeps an idle connection: uploads of several 15 MB attachments over a slow link outlast 60 s. */
+export const ALB_IDLE_TIMEOUT_SECONDS = 300;
 
 export class ApiLoadBalancer extends pulumi.ComponentResource {
   readonly loadBalancer: aws.lb.LoadBalancer;
@@ -89,8 +91,7 @@ export class ApiLoadBalancer extends pulumi.ComponentResource {
         loadBalancerType: 'application',
         securityGroups: [albGroup.id],
         subnets: options.subnetIds,
-        // Uploads of several 15 MB attachments over a slow link outlast the 60 s default.
-        idleTimeout: 300,
+        idleTimeout: ALB_IDLE_TIMEOUT_SECONDS,
         dropInvalidHeaderFields: true,
       },
       child,

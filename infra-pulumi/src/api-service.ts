@@ -3,7 +3,7 @@ import * as aws from '@pulumi/aws';
 import * as dockerBuild from '@pulumi/docker-build';
 import * as pulumi from '@pulumi/pulumi';
 import { API_CONTAINER_NAME, API_HEALTH_PATH, API_PORT, apiContainerDefinitions, type ContainerSecret } from './api-container';
-import { ApiLoadBalancer } from './api-load-balancer';
+import { ALB_IDLE_TIMEOUT_SECONDS, ApiLoadBalancer } from './api-load-balancer';
 import {
   assumeRolePolicy,
   imagePullStatements,
@@ -188,6 +188,11 @@ export class ApiService extends pulumi.ComponentResource {
             PORT: String(API_PORT),
             APP_ENV: options.appEnv ?? 'production',
             PUBLIC_BASE_URL: this.url,
+            // One hop, the ALB: its X-Forwarded-For names the client the per-address rate limit counts.
+            TRUST_PROXY: '1',
+            // Idle keep-alive connections outlive the ALB's idle timeout: the ALB closes first, and never sends a
+            // request on a socket the API is closing (a 502).
+            HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: String(ALB_IDLE_TIMEOUT_SECONDS + 5),
           },
           secrets: options.secrets,
           logGroupName: logGroup.name,

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { specialSecretSig, specialSigKey } from '@pulumi/pulumi/runtime/rpc';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '@pecunia/core';
+import { DEFAULT_SHUTDOWN_GRACE_SECONDS } from '@pecunia/core/composition';
 import { createTableInput, DEFAULT_LAMBDA_TIMEOUT_SECONDS, PROACTIVE_ACTION, TTL_ATTRIBUTE, visibilityTimeoutFor } from '@pecunia/core/aws';
 import {
   ACCOUNT_ID,
@@ -35,6 +36,7 @@ interface ContainerDefinition {
   environment: { name: string; value: string }[];
   secrets: { name: string; valueFrom: string }[];
   healthCheck: { command: string[] };
+  stopTimeout: number;
   portMappings: { containerPort: number }[];
   logConfiguration: { logDriver: string; options: Record<string, string> };
 }
@@ -266,6 +268,8 @@ describe('API service', () => {
       PORT: '8000',
       APP_ENV: 'production',
       PUBLIC_BASE_URL: `http://api-123.${REGION}.elb.amazonaws.com`,
+      TRUST_PROXY: '1',
+      HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '305',
     });
     expect(container.portMappings).toEqual([{ containerPort: 8000, protocol: 'tcp' }]);
     expect(container.logConfiguration).toEqual({
@@ -281,6 +285,10 @@ describe('API service', () => {
     expect(command.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
     expect(command[3]).toContain('http://127.0.0.1:8000/api/health');
     expect(targetGroup.inputs).toMatchObject({ port: 8000, protocol: 'HTTP', targetType: 'ip', vpcId: 'vpc-default', healthCheck: { path: '/api/health', matcher: '200' } });
+  });
+
+  it('gives the API its shutdown grace period before ECS kills it, with time left to close the database', () => {
+    expect(containerOf().stopTimeout).toBeGreaterThanOrEqual(DEFAULT_SHUTDOWN_GRACE_SECONDS + 5);
   });
 
   it('runs on Fargate in the default VPC, reachable on 8000 from the load balancer only', () => {

@@ -6,8 +6,10 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { ApiKeyStore, IdempotencyStore, MediaStore, TradeCaptureService } from '@pecunia/core';
 import { requireApiKey } from './http/auth';
+import { jsonBodyParser, refuseEncodedBodies } from './http/body-limits';
+import { corsFor } from './http/cors';
 import { idempotent } from './http/idempotency';
-import { verifyJsonBody } from './http/json-body';
+import { perAddressLimit, perUserLimit, type RateLimits } from './http/rate-limit';
 import { errorHandler, notFoundHandler } from './http/problem';
 import { docsRoutes } from './openapi/routes';
 import type { ReadinessCheck } from '@pecunia/core/composition';
@@ -24,8 +26,15 @@ export interface AppDeps {
   trades: TradeCaptureService;
   readiness: readonly ReadinessCheck[];
   defaultTimezone: string;
+  /** Largest JSON body of an authenticated request (public routes take their own, small one). */
   maxBodyBytes: number;
   info: { version: string; mode: string };
+  /** Requests per minute per user and per client address (0: that one off); absent: no limits. */
+  rateLimits?: RateLimits;
+  /** Browser origins CORS allows, exactly; absent or empty: none. */
+  corsOrigins?: readonly string[];
+  /** Express's `trust proxy`: the proxy hops (or addresses) whose X-Forwarded-For names the client; absent: none. */
+  trustProxy?: false | number | readonly string[];
   /** Extra authenticated routers (analysis jobs …) mounted under /api. */
   routers?: readonly express.Router[];
   /** Routers reachable without an API key (the Google connect flow), mounted under /api before the key check. */
@@ -47,6 +56,8 @@ export function createApp(deps: AppDeps): Express {
   // Helmet's other headers at their defaults (HSTS included: browsers ignore it over plain HTTP).
   app.use(helmet({ contentSecurityPolicy: DEFAULT_CSP }));
   app.set('query parser', 'simple');
+  // The client address the per-address limit counts: the socket's, unless a trusted proxy says who it forwarded.
+  app.set('trust proxy', Array.isArray(deps.trustProxy) ? [...deps.trustProxy] : (deps.trustProxy ?? false));
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -64,14 +75,22 @@ export function createApp(deps: AppDeps): Express {
       customProps: (req) => ({ user_id: (req as { userId?: string }).userId }),
     }),
   );
-  // verify: the raw bytes are checked (nesting depth, UTF-8) and hashed for Idempotency-Key before JSON.parse runs.
-  app.use(express.json({ limit: deps.maxBodyBytes, strict: true, type: ['application/json', 'application/*+json'], verify: verifyJsonBody }));
+  app.use(corsFor(deps.corsOrigins ?? []));
+  // From the headers alone, before any key check: a compressed body is never read, let alone inflated.
+  app.use(refuseEncodedBodies);
 
+  // No body is read before the key check: public routes that take JSON parse it themselves with a small limit
+  // (PUBLIC_JSON_LIMIT_BYTES); everything else gets its parser only once the caller is known and within quota.
   const api = express.Router();
+  // Load balancers poll health: never rate limited.
   api.use(healthRoutes(deps.readiness, deps.info));
+  api.use(perAddressLimit(deps.rateLimits?.perAddressPerMinute ?? 0));
   api.use(docsRoutes());
   for (const router of deps.publicRouters ?? []) api.use(router);
   api.use(requireApiKey(deps.apiKeys));
+  api.use(perUserLimit(deps.rateLimits?.perUserPerMinute ?? 0));
+  // verify: the raw bytes are checked (nesting depth, UTF-8) and hashed for Idempotency-Key before JSON.parse runs.
+  api.use(jsonBodyParser(deps.maxBodyBytes));
   api.use(tradeRoutes({ trades: deps.trades, defaultTimezone: deps.defaultTimezone, idempotency: idempotent(deps.idempotency) }));
   api.use(mediaRoutes(deps.media));
   for (const router of deps.routers ?? []) api.use(router);

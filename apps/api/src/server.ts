@@ -1,7 +1,8 @@
 // Composition root of the API: config in, adapters from the shared composition, services wired, HTTP server (and the
 // in-process analysis worker) started.
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { Express } from 'express';
 import type { Logger } from 'pino';
 import {
   AnalysisJobService,
@@ -19,6 +20,7 @@ import { ShareTokenSigner } from '@pecunia/core/security';
 import { createApp } from './app';
 import type { AppConfig } from './config';
 import { answerClientError } from './http/problem';
+import { drainOnShutdown } from './http/graceful-shutdown';
 import { ensureLocalApiKey } from './local-api-key';
 import { idempotent } from './http/idempotency';
 import { analysisRoutes } from './routes/analysis';
@@ -33,12 +35,31 @@ export const VERSION = '0.1.0';
 export interface RunningServer {
   url: string;
   server: Server;
+  /** The Express application the server hands requests to (once they pass the shutdown check). */
+  app: Express;
   logger: Logger;
   /** The adapters this server runs on (tests create keys for other users through it). */
   composition: Composition;
   /** Set on the first start of a fresh DATA_DIR. */
   createdLocalKey: { key: string; file: string } | null;
-  close(): Promise<void>;
+  /** Requests being handled now. */
+  inFlightRequests(): number;
+  /**
+   * Stops accepting, lets requests in flight and the worker's jobs finish within SHUTDOWN_GRACE_SECONDS (then cuts
+   * them: a cut job goes back to the queue), and closes the adapters last. Calling it again returns the same promise.
+   */
+  close(): Promise<ShutdownOutcome>;
+}
+
+export interface ShutdownOutcome {
+  /** Requests being handled when the shutdown began. */
+  inFlight: number;
+  /** Requests whose connections were closed because the grace period ran out. */
+  cut: number;
+  /** Analysis jobs handed back to the queue unfinished (they run again on the next start). */
+  releasedJobs: number;
+  /** True when everything in flight finished within the grace period. */
+  clean: boolean;
 }
 
 export interface StartOptions {
@@ -58,6 +79,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     jobs: adapters.jobs,
     queue: adapters.queue,
     defaultTimezone: env.DEFAULT_TIMEZONE,
+    maxQueuedPerUser: env.ANALYSIS_MAX_QUEUED_PER_USER,
     ...(adapters.jobIntake ? { intake: adapters.jobIntake } : {}),
   });
   const sharing = new ReportSharingService({
@@ -90,6 +112,9 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     defaultTimezone: env.DEFAULT_TIMEZONE,
     maxBodyBytes: Math.floor(env.MAX_BODY_MB * 1024 * 1024),
     info: { version: VERSION, mode },
+    rateLimits: { perUserPerMinute: env.RATE_LIMIT_PER_MINUTE, perAddressPerMinute: env.RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE },
+    corsOrigins: env.CORS_ORIGINS,
+    trustProxy: env.TRUST_PROXY,
     routers: [
       analysisRoutes(analysis, idempotent(adapters.idempotency)),
       reportRoutes(sharing, linkBase),
@@ -123,7 +148,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(env.PORT, env.HOST ?? '0.0.0.0', () => resolve(s));
+      const s = createServer(httpTimeouts(env), app).listen(env.PORT, env.HOST ?? '0.0.0.0', () => resolve(s));
       s.once('error', reject);
     });
   } catch (error) {
@@ -135,27 +160,55 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     throw error;
   }
   server.on('clientError', answerClientError);
+  const drain = drainOnShutdown(server);
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   if (!env.PUBLIC_BASE_URL) publicBaseUrl = `http://localhost:${port}`;
   logger.info({ port, mode, adapters: describePlan(adapters.plan), data_dir: env.DATA_DIR }, 'pecunia api listening');
 
+  const graceMs = env.SHUTDOWN_GRACE_SECONDS * 1000;
+  let closing: Promise<ShutdownOutcome> | null = null;
+  const shutDown = async (): Promise<ShutdownOutcome> => {
+    // HTTP and the worker wind down side by side, each within the grace period; the database closes only after both.
+    const [http, stopped] = await Promise.all([
+      drain.drain(graceMs),
+      (async () => {
+        await purge.stop();
+        await cron?.stop();
+        return worker?.stop({ graceMs });
+      })(),
+    ]);
+    await adapters.close();
+    const releasedJobs = stopped?.released ?? 0;
+    return { inFlight: http.inFlight, cut: http.cut, releasedJobs, clean: http.cut === 0 && releasedJobs === 0 };
+  };
+
   return {
     url,
     server,
+    app,
     logger,
     composition: adapters,
     createdLocalKey,
-    close: async () => {
-      await purge.stop();
-      await cron?.stop();
-      await worker?.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await adapters.close();
-    },
+    inFlightRequests: () => drain.inFlight(),
+    close: () => (closing ??= shutDown()),
+  };
+}
+
+/**
+ * Node's server timeouts, set on purpose rather than left to Node's defaults: the whole request (a body of MAX_BODY_MB
+ * on a slow link), its headers (a slow-loris client holding a socket with a trickle of header bytes), and an idle
+ * keep-alive connection (longer than the load balancer's idle timeout, so it closes first and never sends a request
+ * on a socket the API is closing). Connections are checked against them every quarter of the headers
+ * timeout (Node's default is every 30 s, which would let a short timeout run long).
+ */
+export function httpTimeouts(env: AppConfig['env']): { requestTimeout: number; headersTimeout: number; keepAliveTimeout: number; connectionsCheckingInterval: number } {
+  const headersTimeout = env.HTTP_HEADERS_TIMEOUT_SECONDS * 1000;
+  return {
+    requestTimeout: env.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+    headersTimeout,
+    keepAliveTimeout: env.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
+    connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(headersTimeout / 4))),
   };
 }
 

@@ -1,5 +1,5 @@
 // Subpath `@pecunia/core/composition`: configuration from the environment and the adapters it names, for every entry point.
-export { envSchema, LOG_LEVELS } from './composition/env';
+export { DEFAULT_SHUTDOWN_GRACE_SECONDS, envSchema, LOG_LEVELS } from './composition/env';
 export type { Env } from './composition/env';
 export { loadConfig, planAdapters, describePlan, modeOf } from './composition/config';
 export type { AdapterPlan, Entry, Family, PecuniaConfig, PortName } from './composition/config';

@@ -66,6 +66,19 @@ export class UpstreamError extends PecuniaError {
   }
 }
 
+/** The caller has used up a quota (jobs waiting, requests per minute): `429`, to be tried again after `retryAfterSeconds`. */
+export class TooManyRequestsError extends PecuniaError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+    details?: ErrorDetails,
+  ) {
+    super(code, message, { status: 429, details });
+    this.name = 'TooManyRequestsError';
+  }
+}
+
 /** The configuration cannot work: every problem at once, one per line, so a person fixes them in one go. */
 export class ConfigError extends PecuniaError {
   constructor(

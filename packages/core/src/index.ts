@@ -1,6 +1,6 @@
 // Public surface of @pecunia/core: domain schemas, ports, pure analysis and the request-side services. No vendor SDK
 // and no workflow engine loads from here: adapters sit behind `@pecunia/core/local|aws`, the worker behind `/worker`.
-export { PecuniaError, ValidationError, AttachmentError, NotFoundError, UnauthorizedError, ConflictError, UpstreamError, ConfigError, isPecuniaError } from './errors';
+export { PecuniaError, ValidationError, AttachmentError, NotFoundError, UnauthorizedError, ConflictError, UpstreamError, TooManyRequestsError, ConfigError, isPecuniaError } from './errors';
 export type { ErrorDetails } from './errors';
 
 export {

@@ -15,7 +15,7 @@ export { SqliteNonceStore } from './adapters/local/sqlite-nonce-store';
 export { RuleBasedExtractor } from './adapters/local/rule-based-extractor';
 export { LocalCoach, writeLocalReport, noTradesReport } from './adapters/local/local-coach';
 export { LocalQueueWorker } from './adapters/local/local-queue-worker';
-export type { LocalQueueWorkerOptions, RunOnceResult } from './adapters/local/local-queue-worker';
+export type { LocalQueueWorkerOptions, RunOnceResult, StopOptions, StopResult } from './adapters/local/local-queue-worker';
 export { SqliteScheduleStore } from './adapters/local/sqlite-schedule-store';
 export type { SqliteScheduleStoreOptions } from './adapters/local/sqlite-schedule-store';
 export { WeeklyCron, DEFAULT_WEEKLY_CRON } from './adapters/local/weekly-cron';

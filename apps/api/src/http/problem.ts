@@ -1,7 +1,7 @@
 // The one error handler: every failure becomes RFC 9457 application/problem+json with a stable `code`.
 import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { isPecuniaError } from '@pecunia/core';
+import { isPecuniaError, TooManyRequestsError } from '@pecunia/core';
 
 export interface Problem {
   type: string;
@@ -103,6 +103,7 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
   if (res.headersSent) return next(error);
   if (isPecuniaError(error)) {
     if (error.status >= 500) req.log?.error({ err: error }, 'upstream failure');
+    if (error instanceof TooManyRequestsError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
     return sendProblem(res, error.status, error.code, error.message, error.details ?? {});
   }
   const parserError = error as BodyParserError;
@@ -111,7 +112,9 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
       return sendProblem(res, 400, 'BODY.MALFORMED_JSON', 'The request body is not valid JSON');
     case 'entity.too.large':
       return sendProblem(res, 413, 'BODY.TOO_LARGE', 'The request body is larger than this server accepts');
+    // Compressed bodies are never inflated (refuseEncodedBodies answers first; this is the parser's own refusal).
     case 'encoding.unsupported':
+      return sendProblem(res, 415, 'BODY.ENCODING_UNSUPPORTED', 'Compressed request bodies are not accepted; send the body without Content-Encoding');
     case 'charset.unsupported':
       return sendProblem(res, 415, 'BODY.UNSUPPORTED_ENCODING', 'The request body encoding is not supported; send UTF-8 JSON');
     case 'request.aborted':

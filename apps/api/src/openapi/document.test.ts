@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Express } from 'express';
 import type { z } from 'zod';
 import { pngBytes, toBase64 } from '@pecunia/core/testing';
 import { startTestServer, type TestServer } from '../testing/test-server';
@@ -112,7 +111,7 @@ describe('the API document against the running API', () => {
   });
 
   it('documents every route the app serves, and only those', () => {
-    const app = api.server.listeners('request')[0] as Express;
+    const { app } = api;
     const served = listRoutes(app).map((r) => `${r.method.toUpperCase()} ${r.path}`);
     const documented = documentedRoutes(buildOpenApiDocument());
     const missing = served.filter((r) => !documented.includes(r));

@@ -34,7 +34,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
     schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
   });
   for (const [status, [name, description]] of Object.entries(PROBLEM_RESPONSES)) {
-    const retryable = status === '409' || status === '503';
+    const retryable = status === '409' || status === '429' || status === '503';
     registry.registerComponent('responses', name, {
       description,
       headers: {

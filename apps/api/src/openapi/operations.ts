@@ -92,7 +92,9 @@ function ok(description: string, schema: z.ZodType, headers: Record<string, unkn
 }
 
 function problems(...statuses: ProblemStatus[]): Record<string, { $ref: string }> {
-  return Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/${PROBLEM_RESPONSES[status][0]}` }]));
+  // Every operation but the health checks is under a request quota.
+  const all = [...new Set<ProblemStatus>([...statuses, 429])].sort((a, b) => a - b);
+  return Object.fromEntries(all.map((status) => [String(status), { $ref: `#/components/responses/${PROBLEM_RESPONSES[status][0]}` }]));
 }
 
 const location = { Location: { description: 'Where the created resource can be read.', schema: { type: 'string' } } };
@@ -390,7 +392,7 @@ export function registerOperations(registry: OpenAPIRegistry): void {
       '`OAUTH.*` code; a Google account bound to another user, or a user bound to another account, is `409`.',
     ...open,
     request: { body: { required: true, content: { 'application/json': { schema: callbackBodySchema.meta({ id: 'GoogleCallbackRequest' }) } } } },
-    responses: { 200: ok('Connected.', connectedSchema), ...problems(400, 404, 409, 415, 500, 502, 503) },
+    responses: { 200: ok('Connected.', connectedSchema), ...problems(400, 404, 409, 413, 415, 500, 502, 503) },
   });
 
   registry.registerPath({

@@ -112,7 +112,7 @@ export const tradePageSchema = z
     next_cursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
     skipped_rows: z
       .array(z.object({ row: z.number().int(), reason: z.string() }))
-      .meta({ description: 'Rows of the tab that could not be read as trades, with their sheet row number.' }),
+      .meta({ description: 'Rows read for this page that could not be read as trades, with their sheet row number (paging to the end reports each once).' }),
   })
   .meta({ id: 'TradePage', description: 'One page of trades, oldest exit first.' });
 

@@ -124,3 +124,26 @@ describe('analysis jobs', () => {
     expect((await res.json()).code).toBe(code);
   });
 });
+
+describe('the per-user cap on waiting jobs', () => {
+  let capped: TestServer;
+  beforeAll(async () => {
+    capped = await startTestServer({ ANALYSIS_MAX_QUEUED_PER_USER: '2', WORKER_ENABLED: 'false' });
+  });
+  afterAll(async () => {
+    await capped.close();
+  });
+
+  it('answers 429 ANALYSIS.TOO_MANY_QUEUED with Retry-After once a user has that many queued, other users unaffected', async () => {
+    const create = (key?: string) => capped.request('/api/analysis/jobs', { json: { sheet_id: 'journal', prompt: 'How did I do?' }, ...(key ? { key } : {}) });
+    expect((await create()).status).toBe(202);
+    expect((await create()).status).toBe(202);
+
+    const refused = await create();
+
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(await refused.json()).toMatchObject({ code: 'ANALYSIS.TOO_MANY_QUEUED', max_queued: 2 });
+    expect((await create(await capped.keyFor('another-trader'))).status).toBe(202);
+  });
+});

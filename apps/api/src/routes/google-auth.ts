@@ -5,6 +5,7 @@ import { isPecuniaError, PecuniaError, type ApiKeyStore, type GoogleConnectServi
 import { authorizeQuerySchema, callbackBodySchema, callbackQuerySchema } from '../http/schemas';
 import { callerOf } from '../http/auth';
 import { jsonBody, parseWith } from '../http/validate';
+import { jsonBodyParser, PUBLIC_JSON_LIMIT_BYTES } from '../http/body-limits';
 
 const notConfigured = () =>
   new PecuniaError('OAUTH.NOT_CONFIGURED', 'Google accounts are not enabled on this server (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, GOOGLE_REDIRECT_URI).', {
@@ -61,7 +62,8 @@ export function googleAuthRoutes(connect: GoogleConnectService | null, keys: Api
     res.set('Cache-Control', 'no-store').json(await service.authorize(user_id, await optionalCaller(req, keys)));
   });
 
-  router.post('/auth/google/callback', async (req, res) => {
+  // Reachable without a key: its own small JSON limit (a code and a state are a few hundred bytes).
+  router.post('/auth/google/callback', ...jsonBodyParser(PUBLIC_JSON_LIMIT_BYTES), async (req, res) => {
     const service = need();
     const { code, state } = parseWith(callbackBodySchema, jsonBody(req), 'OAUTH.INVALID_CALLBACK', 'callback');
     res.set('Cache-Control', 'no-store').json(await service.callback(code, state));

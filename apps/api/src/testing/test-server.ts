@@ -31,7 +31,11 @@ export async function startTestServer(env: Record<string, string> = {}, options:
       callback();
     },
   });
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', APP_LOG_LEVEL: 'info', ...env });
+  // Request quotas off unless a test sets them: a suite sends hundreds of requests a minute from one address.
+  const quotasOff = { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: '0' };
+  // A short shutdown grace period unless a test sets one: close() need not wait 25 s for a download a client abandoned.
+  const quickClose = { SHUTDOWN_GRACE_SECONDS: '2' };
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', APP_LOG_LEVEL: 'info', ...quotasOff, ...quickClose, ...env });
   const running = await startServer(config, { logger: createLogger('info', sink), ...(options.now ? { now: options.now } : {}) });
   // Local key stores create the first key on start; a shared one (DynamoDB) is the operator's to fill, as here.
   const key = running.createdLocalKey?.key ?? (await running.composition.apiKeys.create('local')).key;
@@ -42,8 +46,9 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     logs,
     keyFor: async (userId) => (await running.composition.apiKeys.create(userId)).key,
     close: async () => {
-      await running.close();
+      const outcome = await running.close();
       rmSync(dataDir, { recursive: true, force: true });
+      return outcome;
     },
     request: (pathAndQuery, init = {}) => {
       const { json, key: keyOverride, headers, ...rest } = init;

@@ -37,10 +37,13 @@ export interface ReadinessCheck {
   check: () => Promise<void>;
 }
 
-/** Something pulling a queue into a handler in this process; stop() waits for the work in flight. */
+/**
+ * Something pulling a queue into a handler in this process; stop() waits for the work in flight — with `graceMs`
+ * (where the consumer supports it: the local worker) only that long, giving back to the queue what is unfinished.
+ */
 export interface QueueConsumer {
   start(): void;
-  stop(): Promise<void>;
+  stop(options?: { graceMs?: number }): Promise<{ released: number } | void>;
 }
 
 export interface Composition {

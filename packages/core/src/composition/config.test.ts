@@ -55,6 +55,53 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('defaults the abuse controls: body limit from the attachment rules, timeouts, quotas, no proxy, no CORS origin', () => {
+    const { env } = loadConfig({}, 'api');
+
+    // 10 attachments of 15 MiB as base64 (20 MiB each) and 1 MiB of JSON.
+    expect(env.MAX_BODY_MB).toBe(201);
+    expect(env).toMatchObject({
+      HTTP_REQUEST_TIMEOUT_SECONDS: 300,
+      HTTP_HEADERS_TIMEOUT_SECONDS: 20,
+      HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: 65,
+      IDEMPOTENCY_LEASE_SECONDS: 600,
+      RATE_LIMIT_PER_MINUTE: 600,
+      RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: 60,
+      ANALYSIS_MAX_QUEUED_PER_USER: 20,
+      TRUST_PROXY: false,
+      CORS_ORIGINS: [],
+    });
+  });
+
+  it('reads TRUST_PROXY as off, a hop count or proxy addresses, and refuses true', () => {
+    const trust = (value: string) => loadConfig({ TRUST_PROXY: value }, 'api').env.TRUST_PROXY;
+    expect(trust('0')).toBe(false);
+    expect(trust('false')).toBe(false);
+    expect(trust('1')).toBe(1);
+    expect(trust('loopback, 10.0.0.0/8')).toEqual(['loopback', '10.0.0.0/8']);
+    expect(problemsOf(() => trust('true'))).toEqual([expect.stringMatching(/^TRUST_PROXY: true would trust any X-Forwarded-For/)]);
+    expect(problemsOf(() => trust('proxy.example.com'))).toEqual([expect.stringMatching(/^TRUST_PROXY: .*not proxy\.example\.com/)]);
+  });
+
+  it('reads CORS_ORIGINS as exact origins, refusing a wildcard or a path', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:5173/' }, 'api').env.CORS_ORIGINS).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(problemsOf(() => loadConfig({ CORS_ORIGINS: '*,https://a.example.com/app' }, 'api'))).toEqual([
+      expect.stringMatching(/^CORS_ORIGINS: \* is not allowed/),
+      expect.stringMatching(/^CORS_ORIGINS: https:\/\/a\.example\.com\/app is not an origin/),
+    ]);
+  });
+
+  it('keeps the idempotency lease at least twice the request timeout, and headers within the request, in one message each', () => {
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_SECONDS: '60', IDEMPOTENCY_LEASE_SECONDS: '120' }, 'api').env.IDEMPOTENCY_LEASE_SECONDS).toBe(120);
+
+    const problems = problemsOf(() => loadConfig({ HTTP_REQUEST_TIMEOUT_SECONDS: '30', IDEMPOTENCY_LEASE_SECONDS: '59', HTTP_HEADERS_TIMEOUT_SECONDS: '31' }, 'api'));
+
+    expect(problems).toEqual([
+      expect.stringMatching(/^IDEMPOTENCY_LEASE_SECONDS: must be at least twice HTTP_REQUEST_TIMEOUT_SECONDS \(30 s\).*set it to 60 or more/),
+      expect.stringMatching(/^HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS/),
+    ]);
+  });
+
   it('reads extra futures point values, and lists every bad entry at once', () => {
     expect(loadConfig({ IMPORT_CONTRACT_MULTIPLIERS: 'zq=4167, FOO=12.5' }, 'api').env.IMPORT_CONTRACT_MULTIPLIERS).toEqual({ ZQ: 4167, FOO: 12.5 });
 

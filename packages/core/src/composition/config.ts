@@ -126,6 +126,8 @@ export function loadConfig(source: Source, entry: Entry): PecuniaConfig {
     problems.push('SHARE_LINK_SECRET: required in AWS mode (DYNAMODB_TABLE_NAME): share links are signed with it (at least 32 characters; several, comma-separated, newest first, rotate it)');
   }
 
+  if (parsed.success) problems.push(...timeoutProblems(parsed.data));
+
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   // A Lambda is a deployment; everything else defaults to a developer's machine.
@@ -138,6 +140,22 @@ export function loadConfig(source: Source, entry: Entry): PecuniaConfig {
     },
     adapters,
   };
+}
+
+/** Server timeouts that contradict each other or the idempotency lease. */
+function timeoutProblems(env: Env): string[] {
+  const problems: string[] = [];
+  // A claim must outlive any request that could still be running under it, with room for the answer to be stored.
+  if (env.IDEMPOTENCY_LEASE_SECONDS < 2 * env.HTTP_REQUEST_TIMEOUT_SECONDS) {
+    problems.push(
+      `IDEMPOTENCY_LEASE_SECONDS: must be at least twice HTTP_REQUEST_TIMEOUT_SECONDS (${env.HTTP_REQUEST_TIMEOUT_SECONDS} s), so a request still running never loses its Idempotency-Key claim; set it to ${2 * env.HTTP_REQUEST_TIMEOUT_SECONDS} or more, or lower the request timeout`,
+    );
+  }
+  // Node refuses to start a server whose headers may take longer than the whole request.
+  if (env.HTTP_HEADERS_TIMEOUT_SECONDS > env.HTTP_REQUEST_TIMEOUT_SECONDS) {
+    problems.push(`HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (${env.HTTP_REQUEST_TIMEOUT_SECONDS} s)`);
+  }
+  return problems;
 }
 
 /** `local` when every port runs on this machine, else the cloud families in use (`aws`, `google+gemini`…). */

@@ -17,6 +17,11 @@ export interface QueueMessage {
   body: string;
   /** 1 on the first delivery; compared with the queue's maxReceiveCount to know the last attempt. */
   receiveCount: number;
+  /**
+   * Aborted when the worker stops before this message is done (a shutdown's grace period ran out): the message has
+   * been made visible again for the next worker, so the handler must write nothing more for it.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a worker does with one message: resolves when it is done with, throws when it should be delivered again. */

@@ -28,5 +28,10 @@ export interface JobStore {
    * first, at most `limit`: what a crash may have left behind, for the reconciliation. Without results.
    */
   listUnfinished(updatedBefore: string, limit: number): Promise<AnalysisJob[]>;
+  /**
+   * How many of the owner's jobs are `queued` or `running`, counted up to `atMost` (the caller's cap: counting past it
+   * would change nothing). Eventually consistent where the store's index is (DynamoDB).
+   */
+  countUnfinished(userId: string, atMost: number): Promise<number>;
   ready(): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { parseDateRange } from '../domain/date-range';
 import { parseSheetRange, parseSheetId, DEFAULT_SHEET_RANGE } from '../domain/sheet-range';
 import { canonicalTimezone, isValidTimezone } from '../domain/timestamps';
-import { isPecuniaError, NotFoundError, UpstreamError, ValidationError } from '../errors';
+import { isPecuniaError, NotFoundError, TooManyRequestsError, UpstreamError, ValidationError } from '../errors';
 import type { JobIntake } from '../ports/job-intake.port';
 import type { JobQueue } from '../ports/job-queue.port';
 import type { AnalysisJob, JobStore } from '../ports/job-store.port';
@@ -24,7 +24,15 @@ export interface CreateJobOptions {
    * weekly run: user and ISO week) gets `JOB.ALREADY_EXISTS` from a second create: at most one such job exists.
    */
   jobId?: string;
+  /**
+   * Skips the per-user cap on waiting jobs. For jobs the platform starts itself (the weekly run: one per user and
+   * week, so bounded anyway), which a trader's own burst of requests must not cost them.
+   */
+  exemptFromQueueCap?: boolean;
 }
+
+/** Seconds a client turned away by the queue cap is told to wait: about one analysis. */
+export const QUEUE_CAP_RETRY_AFTER_SECONDS = 60;
 
 /** Job ids the API accepts in a path: UUIDs, and ids derived by callers such as the weekly run. */
 const JOB_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -39,6 +47,12 @@ export interface AnalysisJobsDeps {
    */
   intake?: JobIntake;
   defaultTimezone: string;
+  /**
+   * Jobs one user may have `queued` or `running` at once; a create beyond it is refused (`429 ANALYSIS.TOO_MANY_QUEUED`)
+   * so that one user cannot queue thousands of jobs ahead of everyone else. Unset or 0: no cap. Checked before the
+   * write, so requests racing each other may pass it by a few.
+   */
+  maxQueuedPerUser?: number;
   now?: () => Date;
 }
 
@@ -71,6 +85,7 @@ export class AnalysisJobService {
     const prompt = input.prompt.trim();
     const account = input.account?.trim();
     if (prompt.length === 0) throw new ValidationError('ANALYSIS.INVALID_PROMPT', 'prompt must not be empty: ask the coach a question', { field: 'prompt' });
+    if (!options.exemptFromQueueCap) await this.assertBelowQueueCap(owner);
 
     const at = this.now().toISOString();
     const job: AnalysisJob = {
@@ -110,6 +125,18 @@ export class AnalysisJobService {
       throw new UpstreamError('QUEUE.UNAVAILABLE', 'The analysis queue is unavailable; try again shortly', error, 503);
     }
     return job;
+  }
+
+  private async assertBelowQueueCap(owner: string): Promise<void> {
+    const cap = Math.trunc(this.deps.maxQueuedPerUser ?? 0);
+    if (cap <= 0) return;
+    if ((await this.deps.jobs.countUnfinished(owner, cap)) < cap) return;
+    throw new TooManyRequestsError(
+      'ANALYSIS.TOO_MANY_QUEUED',
+      `You already have ${cap} analysis jobs queued or running; wait for one to finish before starting another`,
+      QUEUE_CAP_RETRY_AFTER_SECONDS,
+      { max_queued: cap },
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
 // The analysis worker's unit of work: one queue message in, the job analysed once, whatever the queue redelivers.
 import { isPecuniaError } from '../errors';
 import type { AnalysisJobMessage, QueueMessage, QueueMessageHandler } from '../ports/job-queue.port';
+import type { JobStore } from '../ports/job-store.port';
 import { runAnalysisWorkflow } from './analysis-workflow/build-workflow';
 import type { AnalysisWorkflowDeps } from './analysis-workflow/deps';
 import { DEFAULT_MAX_RECEIVE_COUNT, parseJobMessage } from './job-messages';
@@ -26,7 +27,9 @@ export function createAnalysisMessageHandler(deps: AnalysisWorkerDeps): QueueMes
 
   const analyse = async (message: AnalysisJobMessage, delivery: QueueMessage): Promise<void> => {
     const fields = { job_id: message.job_id, message_id: delivery.messageId };
-    const job = await deps.jobs.getById(message.job_id);
+    // Once the worker gives the message back (shutdown), this delivery writes nothing more: the next one owns the job.
+    const jobs = delivery.signal ? writesUntil(deps.jobs, delivery.signal) : deps.jobs;
+    const job = await jobs.getById(message.job_id);
     if (!job || job.user_id !== message.user_id) {
       // Never retried: a job that is not there (or not this user's) will not appear by asking again.
       log?.warn(job ? 'message user does not own the job; message dropped' : 'job not found; message dropped', fields);
@@ -36,17 +39,22 @@ export function createAnalysisMessageHandler(deps: AnalysisWorkerDeps): QueueMes
       log?.info('job already completed; message dropped', fields);
       return;
     }
-    if (!(await deps.jobs.start(job.job_id))) {
+    if (!(await jobs.start(job.job_id))) {
       log?.info('job completed meanwhile; message dropped', fields);
       return;
     }
     try {
-      const outcome = await runAnalysisWorkflow(deps, job);
+      const outcome = await runAnalysisWorkflow({ ...deps, jobs }, job);
       log?.info(outcome.status === 'completed' ? 'job completed' : 'job had been completed by another delivery', fields);
     } catch (error) {
+      if (delivery.signal?.aborted) {
+        // Not the job's failure: it stays running, its message visible again, and the next delivery runs it whole.
+        log?.warn('job released unfinished: the worker is stopping', fields);
+        throw error;
+      }
       if (isPecuniaError(error) && error.status < 500) {
         // The job itself is at fault (missing sheet, bad range): another delivery would fail the same way.
-        await deps.jobs.fail(job.job_id, { code: error.code, message: error.message });
+        await jobs.fail(job.job_id, { code: error.code, message: error.message });
         log?.warn('job failed', { ...fields, code: error.code, error: error.message });
         return;
       }
@@ -60,7 +68,7 @@ export function createAnalysisMessageHandler(deps: AnalysisWorkerDeps): QueueMes
       });
       if (receiveCount >= maxReceiveCount) {
         // Only our own error messages are meant for the trader; anything else stays in the logs.
-        await deps.jobs.fail(job.job_id, {
+        await jobs.fail(job.job_id, {
           code: isPecuniaError(error) ? error.code : 'ANALYSIS.FAILED',
           message: isPecuniaError(error)
             ? `${error.message} (gave up after ${receiveCount} attempts)`
@@ -90,4 +98,18 @@ export function createAnalysisMessageHandler(deps: AnalysisWorkerDeps): QueueMes
       inFlight.delete(key);
     }
   };
+}
+
+/** The job store, refusing every call once `signal` is aborted (with its reason), so nothing is written after it. */
+function writesUntil(jobs: JobStore, signal: AbortSignal): JobStore {
+  return new Proxy(jobs, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        signal.throwIfAborted();
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
 }

@@ -114,6 +114,17 @@ describe('runProactiveAnalyses', () => {
     expect(await queue.stats()).toMatchObject({ visible: 2 });
   });
 
+  it('queues the weekly job of a trader who already has the most jobs waiting the per-user cap allows', async () => {
+    await schedules.put(schedule('alice'));
+    const capped = new AnalysisJobService({ jobs: jobStore, queue, defaultTimezone: 'UTC', maxQueuedPerUser: 1, now: () => clock });
+    await capped.create('alice', { sheet_id: 'journal', prompt: 'mine' });
+
+    const result = await runProactiveAnalyses({ schedules, jobs: capped, now: () => clock });
+
+    expect(result).toEqual({ queued: 1, already_queued: 0, failed: [] });
+    expect(await jobStore.countUnfinished('alice', 10)).toBe(2);
+  });
+
   it('queues nothing more when the event fires twice in one week', async () => {
     await schedules.put(schedule('alice'));
     await schedules.put(schedule('bob'));

@@ -113,7 +113,9 @@ async function queueWeek(jobs: AnalysisJobService, schedule: WeeklySchedule, now
     end_date: week.end_date,
   };
   try {
-    await jobs.create(schedule.user_id, request, { jobId });
+    // Exempt from the per-user cap on waiting jobs: at most one weekly job per user and week, and a trader who has
+    // many jobs of their own waiting still gets the report they scheduled (queued behind theirs).
+    await jobs.create(schedule.user_id, request, { jobId, exemptFromQueueCap: true });
     return 'queued';
   } catch (error) {
     if (!isPecuniaError(error) || error.code !== 'JOB.ALREADY_EXISTS') throw error;

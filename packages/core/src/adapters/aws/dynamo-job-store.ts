@@ -197,6 +197,36 @@ export class DynamoJobStore implements JobStore {
       .map(summaryOf);
   }
 
+  /**
+   * A count on the owner's index, newest first, stopping once `atMost` is reached. The index is eventually
+   * consistent: a burst of creates may pass a cap by the few that are not indexed yet.
+   */
+  async countUnfinished(userId: string, atMost: number): Promise<number> {
+    const cap = Math.max(0, Math.trunc(atMost));
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    while (count < cap) {
+      const page = await this.doc.send(
+        new QueryCommand(
+          named({
+            TableName: this.tableName,
+            IndexName: OWNER_INDEX,
+            KeyConditionExpression: '#gsi1pk = :owner',
+            FilterExpression: '#status IN (:queued, :running)',
+            ExpressionAttributeValues: { ':owner': itemKeys.ownerJobs(userId), ':queued': 'queued', ':running': 'running' },
+            ScanIndexForward: false,
+            Select: 'COUNT',
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        ),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+      if (!start) break;
+    }
+    return Math.min(count, cap);
+  }
+
   async ready(): Promise<void> {
     await describeTable(this.doc, this.tableName);
   }

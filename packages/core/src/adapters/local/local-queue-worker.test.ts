@@ -45,7 +45,7 @@ describe('LocalQueueWorker', () => {
 
     expect(await spy.runOnce()).toEqual({ received: 1, succeeded: 1, failed: 0 });
 
-    expect(seen).toEqual([{ messageId, body: JSON.stringify({ job_id: job.job_id, user_id: OWNER }), receiveCount: 1 }]);
+    expect(seen).toEqual([{ messageId, body: JSON.stringify({ job_id: job.job_id, user_id: OWNER }), receiveCount: 1, signal: expect.any(AbortSignal) }]);
     expect((await fx.jobs.getById(job.job_id))!.status).toBe('completed');
     expect(await queue.stats()).toEqual({ visible: 0, inFlight: 0, deadLetter: 0 });
     expect(await spy.runOnce()).toEqual({ received: 0, succeeded: 0, failed: 0 });
@@ -144,5 +144,48 @@ describe('LocalQueueWorker', () => {
 
     expect((await fx.jobs.getById(job.job_id))!.status).toBe('completed');
     expect(await queue.stats()).toEqual({ visible: 0, inFlight: 0, deadLetter: 0 });
+  });
+
+  it('stop({ graceMs }) gives back a message still unfinished, writes nothing more for it, and the next worker finishes it once', async () => {
+    const job = await createJob(fx.jobs, { timezone: ZONE });
+    await queue.enqueue({ job_id: job.job_id, user_id: OWNER });
+    const write = fx.coach.write.bind(fx.coach);
+    let entered!: () => void;
+    const inCoach = new Promise<void>((resolve) => (entered = resolve));
+    let letGo!: () => void;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    const coach = jest.spyOn(fx.coach, 'write').mockImplementationOnce(async (input) => {
+      entered();
+      await held;
+      return write(input);
+    });
+    const first = worker();
+    first.start();
+    await inCoach;
+
+    const stopped = await first.stop({ graceMs: 0 });
+    letGo();
+    // A second stop waits for the abandoned handler to run out: it must have written nothing.
+    await first.stop();
+
+    expect(stopped).toEqual({ released: 1 });
+    expect(await fx.jobs.getById(job.job_id)).toMatchObject({ status: 'running' });
+    expect(await queue.stats()).toEqual({ visible: 1, inFlight: 0, deadLetter: 0 });
+    expect(await worker().runOnce()).toEqual({ received: 1, succeeded: 1, failed: 0 });
+    expect(await fx.jobs.getById(job.job_id)).toMatchObject({ status: 'completed', progress: 1 });
+    expect(coach).toHaveBeenCalledTimes(2);
+    expect(await queue.stats()).toEqual({ visible: 0, inFlight: 0, deadLetter: 0 });
+  });
+
+  it('stop({ graceMs }) releases nothing when the batch in flight finishes in time', async () => {
+    const job = await createJob(fx.jobs, { timezone: ZONE });
+    await queue.enqueue({ job_id: job.job_id, user_id: OWNER });
+    const w = worker();
+
+    w.start();
+    const stopped = await w.stop({ graceMs: 60_000 });
+
+    expect(stopped).toEqual({ released: 0 });
+    expect((await fx.jobs.getById(job.job_id))!.status).toBe('completed');
   });
 });

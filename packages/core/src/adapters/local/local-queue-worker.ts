@@ -1,4 +1,5 @@
 // Local mode's stand-in for the SQS → Lambda trigger: polls the SQLite queue and hands each message to the worker core.
+import { PecuniaError } from '../../errors';
 import type { QueueMessageHandler } from '../../ports/job-queue.port';
 import type { Logger } from '../../ports/logger.port';
 import { DEFAULT_VISIBILITY_TIMEOUT_MS, MAX_RECEIVE_BATCH, type ReceivedMessage, type SqliteJobQueue } from './sqlite-job-queue';
@@ -26,6 +27,25 @@ export interface RunOnceResult {
   failed: number;
 }
 
+export interface StopOptions {
+  /**
+   * How long to wait for the messages in hand (default: as long as they take). Those still unfinished then are given
+   * back — visible again at once, their handlers' signals aborted — and stop() resolves without them.
+   */
+  graceMs?: number;
+}
+
+export interface StopResult {
+  /** Messages given back unfinished because the grace period ran out. */
+  released: number;
+}
+
+/** A message being handled now, and how to tell its handler that it is no longer its own. */
+interface InHand {
+  receiptHandle: string;
+  abort: AbortController;
+}
+
 export class LocalQueueWorker {
   private readonly queue: SqliteJobQueue;
   private readonly handler: QueueMessageHandler;
@@ -34,6 +54,7 @@ export class LocalQueueWorker {
   private readonly batchSize: number;
   private readonly logger: Logger | undefined;
   private readonly inFlight = new Set<Promise<RunOnceResult>>();
+  private readonly inHand = new Set<InHand>();
   private running = false;
   private loop: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -64,15 +85,48 @@ export class LocalQueueWorker {
     this.loop = this.poll();
   }
 
-  /** Stops polling and resolves once the batch in flight (if any) has been handled. */
-  async stop(): Promise<void> {
+  /**
+   * Stops polling and resolves once the batch in flight (if any) has been handled, or, with `graceMs`, once that time
+   * is up: what is still unfinished then is released to the queue (visible at once, receive count kept), so its job —
+   * still `running` in the job store — is delivered whole to the next worker. Nothing is written for it afterwards.
+   */
+  async stop(options: StopOptions = {}): Promise<StopResult> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.wake?.();
-    await this.loop;
-    this.loop = null;
-    await Promise.allSettled([...this.inFlight]);
+    const settled = (async () => {
+      await this.loop;
+      await Promise.allSettled([...this.inFlight]);
+    })();
+    if (options.graceMs === undefined) {
+      await settled;
+      this.loop = null;
+      return { released: 0 };
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<true>((resolve) => {
+      timer = setTimeout(() => resolve(true), Math.max(0, options.graceMs ?? 0));
+    });
+    const timedOut = await Promise.race([settled.then(() => false), expired]);
+    clearTimeout(timer);
+    if (!timedOut) {
+      this.loop = null;
+      return { released: 0 };
+    }
+    let released = 0;
+    for (const held of [...this.inHand]) {
+      held.abort.abort(new PecuniaError('WORKER.STOPPING', 'The worker stopped before this message was done; it was given back to the queue.', { status: 503 }));
+      this.inHand.delete(held);
+      try {
+        if (await this.queue.changeVisibility(held.receiptHandle, 0)) released++;
+      } catch (error) {
+        // Then it reappears when its visibility timeout runs out (or at this host's next start, which releases it).
+        this.logger?.error('could not release an unfinished message', { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    if (released > 0) this.logger?.warn('stopped with messages unfinished; released them to the queue', { released });
+    return { released };
   }
 
   private async poll(): Promise<void> {
@@ -108,12 +162,24 @@ export class LocalQueueWorker {
     if (messages.length === 0) return { received: 0, succeeded: 0, failed: 0 };
     // Run in parallel and settle each on its own, as Lambda's partial batch responses do: one failure never
     // makes the others run again.
+    const held = messages.map((message): InHand => ({ receiptHandle: message.receiptHandle, abort: new AbortController() }));
+    for (const h of held) this.inHand.add(h);
     const outcomes = await Promise.allSettled(
       // Through a promise chain, so that a handler throwing before it returns a promise fails its message only.
-      messages.map((message) => Promise.resolve().then(() => this.handler({ messageId: message.messageId, body: message.body, receiveCount: message.receiveCount }))),
+      messages.map((message, i) =>
+        Promise.resolve().then(() =>
+          this.handler({ messageId: message.messageId, body: message.body, receiveCount: message.receiveCount, signal: held[i]!.abort.signal }),
+        ),
+      ),
     );
+    // Those stop() gave back are the queue's again (and this process may be closing its database): left alone.
+    const released = held.map((h) => !this.inHand.delete(h));
     const failed: ReceivedMessage[] = [];
     for (const [i, message] of messages.entries()) {
+      if (released[i]) {
+        failed.push(message);
+        continue;
+      }
       if (outcomes[i]!.status === 'rejected') {
         failed.push(message);
         continue;

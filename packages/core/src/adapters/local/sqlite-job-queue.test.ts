@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { openDatabase, type Database } from './sqlite-database';
+import { LocalQueueWorker } from './local-queue-worker';
 import { SqliteJobQueue } from './sqlite-job-queue';
 
 const run = promisify(execFile);
@@ -54,6 +55,47 @@ describe('SqliteJobQueue', () => {
       sentAt: '2026-03-01T10:00:00.000Z',
     });
     expect(await queue.receive({ max: 10 })).toEqual([]);
+  });
+
+  it('takes turns between users: one user’s 30 queued jobs do not hold back another’s one', async () => {
+    const queue = new SqliteJobQueue(open(), { now });
+    for (let n = 1; n <= 30; n++) await queue.enqueue({ job_id: `a-${n}`, user_id: 'alice' });
+    await queue.enqueue({ job_id: 'b-1', user_id: 'bob' });
+    const userOf = (m: { body: string }) => (JSON.parse(m.body) as { job_id: string }).job_id;
+
+    const batch = await queue.receive({ max: 4 });
+
+    // Bob's turn comes right after Alice's first; Alice's own jobs stay first in, first out.
+    expect(batch.map(userOf)).toEqual(['a-1', 'b-1', 'a-2', 'a-3']);
+  });
+
+  it('counts what a user has in flight: the next receive goes to the user with fewer running', async () => {
+    const queue = new SqliteJobQueue(open(), { now });
+    for (let n = 1; n <= 3; n++) await queue.enqueue({ job_id: `a-${n}`, user_id: 'alice' });
+    const [first] = await queue.receive({ max: 1 });
+    await queue.enqueue({ job_id: 'b-1', user_id: 'bob' });
+    await queue.enqueue({ job_id: 'b-2', user_id: 'bob' });
+
+    const next = await queue.receive({ max: 1 });
+
+    expect(JSON.parse(first!.body)).toMatchObject({ job_id: 'a-1' });
+    expect(JSON.parse(next[0]!.body)).toMatchObject({ job_id: 'b-1' });
+    // A newcomer's first message goes before both: it has nothing in flight.
+    queue.send({ job_id: 'p', user_id: 'carol' });
+    expect((await queue.receive({ max: 10, visibilityTimeoutMs: 0 })).map((m) => JSON.parse(m.body).job_id)).toEqual(['p', 'a-2', 'b-2', 'a-3']);
+  });
+
+  it('starts the one job of a second user among the first ANALYSIS_CONCURRENCY + 1 the local worker runs', async () => {
+    const queue = new SqliteJobQueue(open(), { now });
+    for (let n = 1; n <= 30; n++) await queue.enqueue({ job_id: `a-${n}`, user_id: 'alice' });
+    await queue.enqueue({ job_id: 'b-1', user_id: 'bob' });
+    const started: string[] = [];
+    const concurrency = 4; // ANALYSIS_CONCURRENCY's default
+    const worker = new LocalQueueWorker({ queue, batchSize: concurrency, handler: async (m) => void started.push(JSON.parse(m.body).user_id) });
+
+    while (started.length < concurrency + 1) await worker.runOnce();
+
+    expect(started.slice(0, concurrency + 1)).toContain('bob');
   });
 
   it('respects max', async () => {

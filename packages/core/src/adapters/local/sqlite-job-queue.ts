@@ -92,7 +92,7 @@ export class SqliteJobQueue implements JobQueue {
   private readonly now: () => number;
   private readonly maxReceiveCount: number;
   private readonly insertStatement: BetterSqlite3.Statement<[string, string, number, number]>;
-  private readonly candidatesStatement: BetterSqlite3.Statement<[number, number, number], CandidateRow>;
+  private readonly candidatesStatement: BetterSqlite3.Statement<[{ now: number; seen: string; limit: number }], CandidateRow>;
   private readonly hideStatement: BetterSqlite3.Statement<[number, string, number]>;
   private readonly deadLetterStatement: BetterSqlite3.Statement<[number, number]>;
   private readonly deleteStatement: BetterSqlite3.Statement<[string]>;
@@ -133,11 +133,31 @@ export class SqliteJobQueue implements JobQueue {
     this.insertStatement = db.prepare(
       'INSERT INTO queue_messages (message_id, body, sent_at, visible_at) VALUES (?, ?, ?, ?)',
     );
-    // Ordered by seq (commit order) rather than sent_at: clocks of several processes need not agree.
+    // Fair between users: each visible message is ranked by how many messages its user has in flight plus how many of
+    // that user's visible messages come before it, so the users take turns (round-robin, busiest last) and one user's
+    // thousand queued jobs never starve another's one. Within a user, and between equal ranks, seq (commit order, not
+    // sent_at: the clocks of several processes need not agree) keeps it first in, first out. A body that is not JSON
+    // (a poison message) has no user; those share one turn.
     this.candidatesStatement = db.prepare(
-      `SELECT seq, message_id, body, sent_at, receive_count FROM queue_messages
-       WHERE dead_lettered_at IS NULL AND visible_at <= ? AND seq > ?
-       ORDER BY seq LIMIT ?`,
+      `WITH visible AS (
+         SELECT seq, message_id, body, sent_at, receive_count,
+                CASE WHEN json_valid(body) THEN json_extract(body, '$.user_id') END AS user_id
+         FROM queue_messages
+         WHERE dead_lettered_at IS NULL AND visible_at <= @now
+           AND seq NOT IN (SELECT value FROM json_each(@seen))
+       ),
+       busy AS (
+         SELECT CASE WHEN json_valid(body) THEN json_extract(body, '$.user_id') END AS user_id, COUNT(*) AS in_flight
+         FROM queue_messages
+         WHERE dead_lettered_at IS NULL AND (visible_at > @now OR seq IN (SELECT value FROM json_each(@seen)))
+         GROUP BY 1
+       ),
+       ranked AS (
+         SELECT v.*, ROW_NUMBER() OVER (PARTITION BY v.user_id ORDER BY v.seq) - 1 + COALESCE(b.in_flight, 0) AS turn
+         FROM visible v LEFT JOIN busy b ON b.user_id IS v.user_id
+       )
+       SELECT seq, message_id, body, sent_at, receive_count FROM ranked
+       ORDER BY turn, seq LIMIT @limit`,
     );
     this.hideStatement = db.prepare(
       'UPDATE queue_messages SET visible_at = ?, receipt_handle = ?, receive_count = receive_count + 1 WHERE seq = ?',
@@ -261,13 +281,14 @@ export class SqliteJobQueue implements JobQueue {
     const now = this.now();
     const received: ReceivedMessage[] = [];
     const deadLettered: DeadLetteredMessage[] = [];
-    // A cursor on seq rather than re-querying from the start: with a zero timeout a picked message stays visible.
-    let after = 0;
+    // Messages looked at in this receive are left out of the next query (with a zero timeout a picked message stays
+    // visible) and count as in flight for their user, so a batch takes turns between users too.
+    const seen: number[] = [];
     while (received.length < max) {
-      const candidates = this.candidatesStatement.all(now, after, max - received.length);
+      const candidates = this.candidatesStatement.all({ now, seen: JSON.stringify(seen), limit: max - received.length });
       if (candidates.length === 0) break;
       for (const candidate of candidates) {
-        after = candidate.seq;
+        seen.push(candidate.seq);
         if (candidate.receive_count >= this.maxReceiveCount) {
           this.deadLetterStatement.run(now, candidate.seq);
           const dead = { messageId: candidate.message_id, body: candidate.body, receiveCount: candidate.receive_count };

@@ -45,6 +45,7 @@ export class SqliteJobStore implements JobStore {
   private readonly failUnfinishedStatement: BetterSqlite3.Statement<[string, string, string, string]>;
   private readonly unfinishedStatement: BetterSqlite3.Statement<[string, number], JobRow>;
   private readonly probeStatement: BetterSqlite3.Statement<[], number>;
+  private readonly countUnfinishedStatement: BetterSqlite3.Statement<[string, number], number>;
 
   constructor(db: Database, options: SqliteJobStoreOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -86,6 +87,10 @@ export class SqliteJobStore implements JobStore {
       `SELECT ${COLUMNS} FROM jobs WHERE status IN ('queued', 'running') AND updated_at < ? ORDER BY updated_at, rowid LIMIT ?`,
     );
     this.probeStatement = db.prepare<[], number>('SELECT 1').pluck();
+    // Stops at the cap: a user with a long history of finished jobs costs no more than one with none.
+    this.countUnfinishedStatement = db
+      .prepare<[string, number], number>("SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE user_id = ? AND status IN ('queued', 'running') LIMIT ?)")
+      .pluck();
   }
 
   async create(job: AnalysisJob): Promise<void> {
@@ -151,6 +156,10 @@ export class SqliteJobStore implements JobStore {
 
   async listUnfinished(updatedBefore: string, limit: number): Promise<AnalysisJob[]> {
     return this.unfinishedStatement.all(updatedBefore, Math.max(1, Math.trunc(limit))).map(toJob);
+  }
+
+  async countUnfinished(userId: string, atMost: number): Promise<number> {
+    return this.countUnfinishedStatement.get(userId, Math.max(0, Math.trunc(atMost))) ?? 0;
   }
 
   /**

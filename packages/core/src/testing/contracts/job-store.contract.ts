@@ -164,6 +164,24 @@ export function describeJobStoreContract(name: string, open: () => Promise<JobSt
       expect((await store.listUnfinished('2026-03-02T00:00:00.000Z', 10))[0]).toEqual(job('queued-old', 'alice', '2026-03-01T09:00:00.000Z'));
     });
 
+    it('counts an owner’s queued and running jobs, up to the cap asked for', async () => {
+      const { store } = subject();
+      await store.create(job('queued', 'alice'));
+      await store.create(job('running', 'alice'));
+      await store.start('running');
+      await store.create(job('done', 'alice'));
+      await store.complete('done', analysisResult('done'));
+      await store.create(job('failed', 'alice'));
+      await store.fail('failed', { code: 'X', message: 'x' });
+      await store.create(job('bobs', 'bob'));
+
+      expect(await store.countUnfinished('alice', 10)).toBe(2);
+      expect(await store.countUnfinished('alice', 1)).toBe(1);
+      expect(await store.countUnfinished('alice', 0)).toBe(0);
+      expect(await store.countUnfinished('bob', 10)).toBe(1);
+      expect(await store.countUnfinished('nobody', 10)).toBe(0);
+    });
+
     it('records progress only for a running job', async () => {
       const { store } = subject();
       await store.create(job('j1', 'alice'));
