@@ -1,7 +1,7 @@
 // The analysis Lambda: fed by the queue (partial batch failures), woken weekly by EventBridge, secrets from SSM.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { PROACTIVE_ACTION } from '@pecunia/core/aws';
+import { PROACTIVE_ACTION, RECONCILE_ACTION } from '@pecunia/core/aws';
 import {
   assumeRolePolicy,
   logWriteStatement,
@@ -14,6 +14,9 @@ import {
   type TableAccess,
 } from './iam-statements';
 
+
+/** How often stale queued jobs are swept (the sweep re-sends a job queued and untouched for 15 minutes). */
+export const RECONCILE_SCHEDULE = 'rate(15 minutes)';
 export const WORKER_RUNTIME = 'nodejs22.x';
 export const WORKER_ARCHITECTURE = 'arm64';
 /** Lambda's batch size for a standard queue without a batching window: ten records, each reported on its own. */
@@ -115,6 +118,24 @@ export class AnalysisWorker extends pulumi.ComponentResource {
     new aws.cloudwatch.EventTarget(
       `${name}-weekly`,
       { rule: this.scheduleRule.name, arn: this.function.arn, input: JSON.stringify({ action: PROACTIVE_ACTION }) },
+      child,
+    );
+
+    // DynamoDB and SQS share no transaction: a job whose message was never sent (a crash between the two writes) is
+    // found and re-sent, or failed once too old, by this sweep.
+    const reconcile = new aws.cloudwatch.EventRule(
+      `${name}-reconcile`,
+      { description: 'Re-sends the message of jobs left queued by a crash; fails jobs stuck for a day.', scheduleExpression: RECONCILE_SCHEDULE },
+      child,
+    );
+    new aws.lambda.Permission(
+      `${name}-reconcile`,
+      { action: 'lambda:InvokeFunction', function: this.function.name, principal: 'events.amazonaws.com', sourceArn: reconcile.arn },
+      child,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-reconcile`,
+      { rule: reconcile.name, arn: this.function.arn, input: JSON.stringify({ action: RECONCILE_ACTION }) },
       child,
     );
 

@@ -22,8 +22,9 @@ beforeAll(async () => {
 });
 
 it('schedules the weekly run as configured, with the same constant input', () => {
-  expect(single(resources, 'aws:cloudwatch/eventRule:EventRule').inputs.scheduleExpression).toBe('cron(30 6 ? * MON *)');
-  expect(single(resources, 'aws:cloudwatch/eventTarget:EventTarget').inputs.input).toBe('{"action":"run_proactive_analysis"}');
+  const weekly = (type: string) => ofType(resources, type).find((resource) => resource.name === 'analysis-worker-weekly');
+  expect(weekly('aws:cloudwatch/eventRule:EventRule')?.inputs.scheduleExpression).toBe('cron(30 6 ? * MON *)');
+  expect(weekly('aws:cloudwatch/eventTarget:EventTarget')?.inputs.input).toBe('{"action":"run_proactive_analysis"}');
 });
 
 it('sizes the worker from config and keeps the queue’s visibility timeout at six times its timeout', () => {

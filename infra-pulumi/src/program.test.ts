@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { specialSecretSig, specialSigKey } from '@pulumi/pulumi/runtime/rpc';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '@pecunia/core';
 import { DEFAULT_SHUTDOWN_GRACE_SECONDS } from '@pecunia/core/composition';
-import { createTableInput, DEFAULT_LAMBDA_TIMEOUT_SECONDS, PROACTIVE_ACTION, TTL_ATTRIBUTE, visibilityTimeoutFor } from '@pecunia/core/aws';
+import { createTableInput, DEFAULT_LAMBDA_TIMEOUT_SECONDS, PROACTIVE_ACTION, RECONCILE_ACTION, TTL_ATTRIBUTE, visibilityTimeoutFor } from '@pecunia/core/aws';
 import {
   ACCOUNT_ID,
   ECR_PASSWORD,
@@ -127,15 +127,25 @@ describe('analysis worker', () => {
   });
 
   it('is woken on Sundays at midnight with the proactive action, and EventBridge may invoke it', () => {
-    const rule = single(resources, 'aws:cloudwatch/eventRule:EventRule');
-    const target = single(resources, 'aws:cloudwatch/eventTarget:EventTarget');
-    const permission = single(resources, 'aws:lambda/permission:Permission');
+    const rule = byName('aws:cloudwatch/eventRule:EventRule', 'analysis-worker-weekly');
+    const target = byName('aws:cloudwatch/eventTarget:EventTarget', 'analysis-worker-weekly');
+    const permission = byName('aws:lambda/permission:Permission', 'analysis-worker-weekly');
 
     expect(rule.inputs.scheduleExpression).toBe('cron(0 0 ? * SUN *)');
     expect(target.inputs.input).toBe('{"action":"run_proactive_analysis"}');
     expect(JSON.parse(target.inputs.input as string)).toEqual({ action: PROACTIVE_ACTION });
     expect(permission.inputs).toMatchObject({ action: 'lambda:InvokeFunction', principal: 'events.amazonaws.com' });
     expect(permission.inputs.sourceArn).toContain('analysis-worker-weekly');
+  });
+
+  it('sweeps jobs a crash left queued every 15 minutes with the reconcile action', () => {
+    const rule = byName('aws:cloudwatch/eventRule:EventRule', 'analysis-worker-reconcile');
+    const target = byName('aws:cloudwatch/eventTarget:EventTarget', 'analysis-worker-reconcile');
+    const permission = byName('aws:lambda/permission:Permission', 'analysis-worker-reconcile');
+
+    expect(rule.inputs.scheduleExpression).toBe('rate(15 minutes)');
+    expect(JSON.parse(target.inputs.input as string)).toEqual({ action: RECONCILE_ACTION });
+    expect(permission.inputs).toMatchObject({ action: 'lambda:InvokeFunction', principal: 'events.amazonaws.com' });
   });
 
   it('logs to its own group, kept 30 days', () => {
