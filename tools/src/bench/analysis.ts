@@ -1,0 +1,96 @@
+// Analysis: queued → completed for journals of each size, and what the run does to `/api/health` latency meanwhile.
+import { startBenchApi, type BenchApi } from './api-server';
+import type { Cell, SectionContext, SectionResult } from './bench-types';
+import { seedJournal } from './journal-fixture';
+import { assertAnswered, runLoad, type LoadResult } from './load';
+
+const OWNER = 'local';
+const POLL_MS = 50;
+/** A job that has not finished by then is stuck, not slow: fail the comparison rather than hang the bench. */
+const JOB_DEADLINE_MS = 15 * 60_000;
+
+interface JobView {
+  status: string;
+  created_at: string;
+  updated_at: string;
+  trade_count?: number;
+  error?: { code: string; message: string };
+}
+
+async function waitForJob(api: BenchApi, jobId: string): Promise<JobView> {
+  const deadline = Date.now() + JOB_DEADLINE_MS;
+  for (;;) {
+    const response = await fetch(`${api.url}/api/analysis/jobs/${jobId}`, { headers: { Authorization: `Bearer ${api.key}` } });
+    const job = (await response.json()) as JobView;
+    if (job.status === 'completed' || job.status === 'failed') return job;
+    if (Date.now() > deadline) throw new Error(`analysis job ${jobId} still ${job.status} after ${JOB_DEADLINE_MS / 60_000} minutes`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+async function runJob(api: BenchApi, sheetId: string): Promise<{ job: JobView; wallMs: number }> {
+  const started = performance.now();
+  const created = await fetch(`${api.url}/api/analysis/jobs`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${api.key}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ sheet_id: sheetId, prompt: 'Where am I losing money?' }),
+  });
+  const { job_id: jobId } = (await created.json()) as { job_id?: string };
+  if (created.status !== 202 || !jobId) throw new Error(`POST /api/analysis/jobs answered ${created.status}`);
+  const job = await waitForJob(api, jobId);
+  return { job, wallMs: performance.now() - started };
+}
+
+export async function analysis(context: SectionContext): Promise<SectionResult> {
+  const { sizes } = context;
+  const api = await startBenchApi();
+  const probe = (until?: Promise<unknown>) =>
+    runLoad(
+      { url: `${api.url}/api/health`, connections: sizes.healthConnections, rate: sizes.healthRate, seconds: until ? 3600 : sizes.healthIdleSeconds, timeoutSeconds: 600 },
+      until,
+    );
+  const rows: Cell[][] = [];
+  const runs: { trades: number; server_ms: number; wall_ms: number; health: LoadResult }[] = [];
+  let idle: LoadResult;
+  try {
+    context.log(`analysis: /api/health at rest, ${sizes.healthIdleSeconds} s`);
+    idle = assertAnswered('/api/health at rest', await probe());
+    rows.push(['none (at rest)', '—', '—', idle.p50_ms, idle.p99_ms, idle.max_ms]);
+    for (const count of sizes.analysisTrades) {
+      const sheetId = `bench-analysis-${count}`;
+      context.log(`analysis: seeding ${count.toLocaleString('en-US')} trades`);
+      await seedJournal(api.databaseFile, OWNER, sheetId, count);
+      context.log(`analysis: ${count.toLocaleString('en-US')} trades`);
+      const job = runJob(api, sheetId);
+      const [{ job: done, wallMs }, health] = await Promise.all([job, probe(job)]);
+      if (done.status !== 'completed') throw new Error(`the analysis of ${count} trades failed: ${done.error?.code ?? ''} ${done.error?.message ?? ''}`);
+      if (done.trade_count !== count) throw new Error(`the analysis of ${count} trades counted ${done.trade_count}`);
+      assertAnswered(`/api/health during ${count}`, health);
+      // The job's own timestamps: from its creation to the write that completed it, whatever the poll interval.
+      const serverMs = Date.parse(done.updated_at) - Date.parse(done.created_at);
+      runs.push({ trades: count, server_ms: serverMs, wall_ms: wallMs, health });
+      rows.push([count.toLocaleString('en-US'), serverMs, wallMs, health.p50_ms, health.p99_ms, health.max_ms]);
+    }
+  } finally {
+    await api.close();
+  }
+  return {
+    id: 'analysis',
+    title: 'Analysis',
+    method:
+      'The real API in local mode with its in-process worker (as `npm start`): the journal is seeded into its SQLite file, then ' +
+      '`POST /api/analysis/jobs` (whole journal, local coach). Queued → completed is the job\'s `updated_at − created_at` as the ' +
+      `server wrote them; wall time is from the POST to the poll (every ${POLL_MS} ms) that saw it completed. Meanwhile autocannon ` +
+      `on its own thread asks \`GET /api/health\` ${sizes.healthRate} times a second over ${sizes.healthConnections} connections until the job completes.`,
+    columns: [
+      { title: 'Trades' },
+      { title: 'Queued → completed (ms)', unit: 'ms' },
+      { title: 'Wall (ms)', unit: 'ms' },
+      { title: '/api/health p50 (ms)', unit: 'ms' },
+      { title: '/api/health p99 (ms)', unit: 'ms' },
+      { title: '/api/health max (ms)', unit: 'ms' },
+    ],
+    rows,
+    data: { idle_health: idle, runs, health_rate: sizes.healthRate, health_connections: sizes.healthConnections },
+  };
+}

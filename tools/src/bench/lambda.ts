@@ -1,0 +1,193 @@
+// Lambda: our bundle's size and cold module-init time against the same handler bundled with the whole `googleapis`.
+import { execFile } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import * as yauzl from 'yauzl';
+import { ZipFile } from 'yazl';
+import { LAMBDA_BUNDLE_NAME, LAMBDA_EXTERNALS, packageLambda, zipEntryTime } from '../package-lambda';
+import type { Cell, SectionContext, SectionResult } from './bench-types';
+import { ROOT } from './options';
+import { median } from './stats';
+
+const run = promisify(execFile);
+const HANDLER = path.join(ROOT, 'apps/analysis-lambda/src/handler.ts');
+
+/** What the deployed function starts with: AWS state, Google stores (PARAMETERS_PATH unset: no SSM read at init). */
+const LAMBDA_ENV: Record<string, string> = {
+  AWS_REGION: 'us-east-1',
+  DYNAMODB_TABLE_NAME: 't',
+  ANALYSIS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/q',
+  GOOGLE_CLIENT_ID: 'id',
+  GOOGLE_CLIENT_SECRET: 's',
+  TOKEN_ENCRYPTION_SECRET: 'x'.repeat(40),
+  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'secret-example',
+  APP_LOG_LEVEL: 'silent',
+};
+
+/** Loads the bundle as the runtime's init phase does and prints how long `require` took and the RSS after it. */
+const INIT_SCRIPT = `
+const started = performance.now();
+const { handler } = require('./${LAMBDA_BUNDLE_NAME}');
+const initMs = performance.now() - started;
+if (typeof handler !== 'function') throw new Error('no handler exported');
+process.stdout.write(JSON.stringify({ init_ms: initMs, rss_bytes: process.memoryUsage().rss }) + '\\n');
+`;
+
+interface Bundle {
+  zipBytes: number;
+  bundleBytes: number;
+  /** Folder holding index.js and init.cjs. */
+  dir: string;
+}
+
+interface Variant {
+  id: string;
+  name: string;
+  /** Builds the bundle into `dir`, or says why it cannot be built here. */
+  bundle: ((dir: string) => Promise<Bundle>) | { unavailable: string; how: string };
+}
+
+async function unzipOne(zipPath: string, dir: string): Promise<void> {
+  const zip = await yauzl.openPromise(zipPath, { lazyEntries: true });
+  try {
+    for await (const entry of zip.eachEntry()) await pipeline(await zip.openReadStreamPromise(entry), createWriteStream(path.join(dir, entry.fileName)));
+  } finally {
+    zip.close();
+  }
+}
+
+/** Ours: exactly what `npm run package:lambda` ships. */
+async function ourBundle(dir: string): Promise<Bundle> {
+  const packaged = await packageLambda({ outDir: path.join(dir, 'out') });
+  await unzipOne(packaged.zipPath, dir);
+  return { zipBytes: packaged.bytes, bundleBytes: packaged.bundleBytes, dir };
+}
+
+/**
+ * The same handler with a package imported whole ahead of it (`name`'s export `binding`, kept reachable so tree
+ * shaking cannot drop it), bundled with package-lambda's settings and zipped the same way.
+ */
+export const withWholePackage =
+  (name: string, binding: string) =>
+  async (dir: string): Promise<Bundle> => {
+    const entry = path.join(dir, 'entry.ts');
+    await writeFile(
+      entry,
+      `import { ${binding} } from ${JSON.stringify(name)};\n(globalThis as { __bench?: unknown }).__bench = ${binding};\nexport * from ${JSON.stringify(HANDLER)};\n`,
+    );
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      minify: true,
+      treeShaking: true,
+      outfile: path.join(dir, LAMBDA_BUNDLE_NAME),
+      write: false,
+      tsconfig: path.join(ROOT, 'tsconfig.base.json'),
+      external: LAMBDA_EXTERNALS,
+      // The entry sits in a temporary folder: packages resolve from the workspace, as the handler's own imports do.
+      nodePaths: [path.join(ROOT, 'node_modules')],
+      logLevel: 'warning',
+    });
+    const code = result.outputFiles.find((file) => file.path.endsWith(`/${LAMBDA_BUNDLE_NAME}`))!.contents;
+    await writeFile(path.join(dir, LAMBDA_BUNDLE_NAME), code);
+    const zipPath = path.join(dir, 'bundle.zip');
+    const zip = new ZipFile();
+    zip.addBuffer(Buffer.from(code), LAMBDA_BUNDLE_NAME, { mtime: zipEntryTime(), mode: 0o100644, forceDosTimestamp: true, compressionLevel: 9 });
+    zip.end();
+    await pipeline(zip.outputStream, createWriteStream(zipPath));
+    return { zipBytes: (await stat(zipPath)).size, bundleBytes: code.byteLength, dir };
+  };
+
+function isInstalled(name: string): boolean {
+  try {
+    require.resolve(name, { paths: [ROOT] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const VARIANTS: Variant[] = [
+  { id: 'ours', name: 'our handler (`npm run package:lambda`)', bundle: ourBundle },
+  {
+    id: 'googleapis',
+    name: 'same handler + whole `googleapis`',
+    bundle: isInstalled('googleapis')
+      ? withWholePackage('googleapis', 'google')
+      : {
+          unavailable: 'n/a (googleapis not installed)',
+          how: 'With `googleapis` installed, this row bundles the handler behind `import { google } from \'googleapis\'` with package-lambda\'s esbuild settings and times it the same way.',
+        },
+  },
+];
+
+/** Fresh `node` processes, each loading the bundle once: the median and the spread of module-init time. */
+async function coldStarts(dir: string, count: number): Promise<{ init_ms: number[]; rss_bytes: number[] }> {
+  await writeFile(path.join(dir, 'init.cjs'), INIT_SCRIPT);
+  const samples = { init_ms: [] as number[], rss_bytes: [] as number[] };
+  for (let i = 0; i < count; i++) {
+    const { stdout } = await run(process.execPath, ['init.cjs'], { cwd: dir, env: LAMBDA_ENV, timeout: 60_000 });
+    const sample = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { init_ms: number; rss_bytes: number };
+    samples.init_ms.push(sample.init_ms);
+    samples.rss_bytes.push(sample.rss_bytes);
+  }
+  return samples;
+}
+
+export async function lambda(context: SectionContext): Promise<SectionResult> {
+  const { sizes } = context;
+  const rows: Cell[][] = [];
+  const data: Record<string, unknown> = {};
+  const notes: string[] = [];
+  const temps: string[] = [];
+  try {
+    for (const variant of VARIANTS) {
+      if (typeof variant.bundle !== 'function') {
+        const na = variant.bundle.unavailable;
+        rows.push([variant.name, na, 'n/a', 'n/a', 'n/a', 'n/a']);
+        data[variant.id] = { unavailable: na };
+        notes.push(`${variant.name}: ${na}. ${variant.bundle.how}`);
+        continue;
+      }
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'pecunia-bench-lambda-'));
+      temps.push(dir);
+      context.log(`lambda: bundling ${variant.name}`);
+      const bundle = await variant.bundle(dir);
+      context.log(`lambda: ${sizes.lambdaColdStarts} cold module inits`);
+      const samples = await coldStarts(bundle.dir, sizes.lambdaColdStarts);
+      const init = median(samples.init_ms);
+      rows.push([variant.name, bundle.zipBytes / 1024, bundle.bundleBytes / 1024, init, Math.max(...samples.init_ms), median(samples.rss_bytes) / 1024 / 1024]);
+      data[variant.id] = { zip_bytes: bundle.zipBytes, bundle_bytes: bundle.bundleBytes, median_init_ms: init, ...samples };
+    }
+  } finally {
+    await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
+  }
+  return {
+    id: 'lambda',
+    title: 'Lambda bundle',
+    method:
+      `Zip and unzipped \`index.js\` as built; module init = the \`require\` of the bundle (the handler's module scope builds its clients), ` +
+      `timed inside ${sizes.lambdaColdStarts} fresh \`node\` ${process.version} processes with the deployed configuration (AWS + Google), no node_modules in reach. ` +
+      'Lambda runs nodejs22.x on other CPUs: compare the rows, not the absolute times.',
+    columns: [
+      { title: 'Bundle' },
+      { title: 'Zip (KB)', unit: 'KB' },
+      { title: 'index.js (KB)', unit: 'KB' },
+      { title: 'Module init, median (ms)', unit: 'ms' },
+      { title: 'Max (ms)', unit: 'ms' },
+      { title: 'RSS after init (MB)', unit: 'MB' },
+    ],
+    rows,
+    data: { cold_starts: sizes.lambdaColdStarts, variants: data },
+    notes,
+  };
+}
