@@ -51,6 +51,20 @@ describe('LocalQueueWorker', () => {
     expect(await spy.runOnce()).toEqual({ received: 0, succeeded: 0, failed: 0 });
   });
 
+  it('is woken by a message queued in this process instead of waiting for its next poll', async () => {
+    let handled!: (message: QueueMessage) => void;
+    const delivered = new Promise<QueueMessage>((resolve) => (handled = resolve));
+    // An hour between polls: only the wake-up can deliver the message before the test's timeout.
+    const idle = worker({ pollIntervalMs: 3_600_000, handler: async (message) => handled(message) });
+    idle.start();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const job = await createJob(fx.jobs, { timezone: ZONE });
+    const { messageId } = await queue.enqueue({ job_id: job.job_id, user_id: OWNER });
+
+    expect((await delivered).messageId).toBe(messageId);
+  });
+
   it('moves a poison message to the dead letters after maxReceiveCount deliveries', async () => {
     await queue.enqueue({ job_id: '', user_id: OWNER });
     const w = worker({ visibilityTimeoutMs: 0 });

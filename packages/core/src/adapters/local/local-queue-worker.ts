@@ -59,6 +59,7 @@ export class LocalQueueWorker {
   private loop: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private wake: (() => void) | null = null;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(options: LocalQueueWorkerOptions) {
     this.queue = options.queue;
@@ -78,10 +79,14 @@ export class LocalQueueWorker {
     return batch;
   }
 
-  /** Polls until stop(): straight on while there is work, every pollIntervalMs when the queue is empty. */
+  /**
+   * Polls until stop(): straight on while there is work, every pollIntervalMs when the queue is empty — or at once
+   * when a message is queued in this process (the poll interval is then only for messages other processes queue).
+   */
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.unsubscribe = this.queue.onSent(() => this.wake?.());
     this.loop = this.poll();
   }
 
@@ -92,6 +97,8 @@ export class LocalQueueWorker {
    */
   async stop(options: StopOptions = {}): Promise<StopResult> {
     this.running = false;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.wake?.();

@@ -12,7 +12,7 @@ export class SqliteJobIntake implements JobIntake {
   private readonly submitTransaction: BetterSqlite3.Transaction<(job: AnalysisJob, message: AnalysisJobMessage) => void>;
 
   /** `jobs` and `queue` must be built on `db`: a transaction spans one connection. */
-  constructor(db: Database, jobs: SqliteJobStore, queue: SqliteJobQueue) {
+  constructor(db: Database, jobs: SqliteJobStore, private readonly queue: SqliteJobQueue) {
     this.submitTransaction = db.transaction((job: AnalysisJob, message: AnalysisJobMessage) => {
       jobs.insert(job);
       queue.send(message);
@@ -22,5 +22,6 @@ export class SqliteJobIntake implements JobIntake {
   async submit(job: AnalysisJob, message: AnalysisJobMessage): Promise<void> {
     // IMMEDIATE: the write lock from the start, so a concurrent writer waits (busy_timeout) rather than failing mid-way.
     this.submitTransaction.immediate(job, message);
+    this.queue.notifySent();
   }
 }
