@@ -1,32 +1,13 @@
 // Bench: computeMetrics over a million trades, in journal order and shuffled (`npm run -s bench:metrics`).
 import { computeMetrics, type StoredTrade } from '@pecunia/core';
+import { benchJournal } from './bench/journal-fixture';
 
 const COUNT = Number(process.argv[2] ?? 1_000_000);
 const ROUNDS = 5;
 
 function journal(count: number): StoredTrade[] {
-  const start = Date.parse('2026-01-05T14:30:00Z');
-  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-  const trades = Array.from({ length: count }, (_, i): StoredTrade => {
-    const entry = start + i * 600_000;
-    return {
-      trade_id: `t${i}`,
-      user_id: 'bench',
-      ticker: ['AAPL', 'TSLA', 'ES', 'BTC-USD'][i % 4]!,
-      position_type: i % 2 ? 'long' : 'short',
-      pnl: (((i * 7919) % 2001) - 1000) / 4,
-      entry_timestamp: iso(entry),
-      exit_timestamp: iso(entry + 240_000),
-      notes: '',
-      file_links: '',
-      quantity: 10,
-      entry_price: 100,
-      stop_loss: 99,
-      tags: ['orb'],
-    };
-  });
   // Rows read from a journal are fresh, flat objects: a JSON round trip gives the benchmark the same memory layout.
-  return JSON.parse(JSON.stringify(trades)) as StoredTrade[];
+  return JSON.parse(JSON.stringify(benchJournal(count))) as StoredTrade[];
 }
 
 function shuffled(trades: StoredTrade[]): StoredTrade[] {

@@ -3,13 +3,12 @@
 import {
   GEMINI_STANDIN_API_KEY,
   pngBytes,
+  scriptedGeminiAnswers,
   SERPAPI_STANDIN_API_KEY,
   startGeminiStandIn,
   startGoogleStandIn,
   startSerpApiStandIn,
   toBase64,
-  type GeminiReply,
-  type GeminiRequest,
   type GeminiStandIn,
   type GoogleStandIn,
   type SerpApiStandIn,
@@ -32,23 +31,7 @@ function googleService(call: StandInCall): Service {
   throw new Error(`a Google stand-in request the bench cannot place: ${call.method} ${call.path}`);
 }
 
-/** Gemini as the adapters use it: one plausible answer per kind of request, told apart by its instructions. */
-function geminiAnswers(request: GeminiRequest): GeminiReply {
-  const system = request.body.systemInstruction?.parts?.map((p) => p.text ?? '').join(' ') ?? '';
-  if (system.includes('transcribe')) return { json: { transcript: 'I chased the open.', summary: 'Chased the open.', sentiment: 'negative', highlights: [] } };
-  if (system.includes('chart screenshots')) {
-    const ids = (request.body.contents ?? []).flatMap((c) => c.parts ?? []).flatMap((p) => /^file_id: "(.+)"$/.exec(p.text ?? '')?.[1] ?? []);
-    return { json: ids.map((file_id) => ({ file_id, summary: 'Entry at the high of a wide candle.', risks: ['entry into resistance'], opportunities: [] })) };
-  }
-  return {
-    json: {
-      performance_overview: { summary: 'You kept to your plan.', key_metrics: [] },
-      behavioural_patterns: [],
-      opportunities: ['Wait for the first pullback.'],
-      action_plan: [{ title: 'Set entry alerts', detail: 'Act only when they fire.' }],
-    },
-  };
-}
+const geminiAnswers = scriptedGeminiAnswers();
 
 interface StandIns {
   google: GoogleStandIn;

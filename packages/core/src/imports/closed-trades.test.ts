@@ -45,7 +45,7 @@ describe('closedTradesToRoundTrips', () => {
   it('leaves out what the file does not state and fingerprints the trade by its fields, numbering twins', () => {
     const trips = closedTradesToRoundTrips([row({ ticker: 'AAPL', pnl: 10, fees: 0 }), row({ ticker: 'AAPL', pnl: 10, fees: 0, line: 3 })], multipliersWith());
 
-    const text = 'Apex-01|AAPL|long|2026-03-06T09:31:00-05:00|2026-03-06T09:52:30-05:00||||10';
+    const text = 'Apex-01|AAPL|long|2026-03-06T09:31:00|2026-03-06T09:52:30||||10';
     expect(trips.map((t) => t.fingerprint)).toEqual([digest(text), digest(`${text}#2`)]);
     expect(trips[0]).not.toHaveProperty('quantity');
     expect(trips[0]).not.toHaveProperty('entry_price');

@@ -15,7 +15,8 @@ export function closedTradesToRoundTrips(rows: readonly ClosedTradeRow[], multip
     const identity =
       row.trade_ref !== undefined
         ? `${row.account}|${row.ticker}|ref:${row.trade_ref}`
-        : [row.account, row.ticker, row.position_type, row.entry_timestamp, row.exit_timestamp, row.quantity ?? '', row.entry_price ?? '', row.exit_price ?? '', row.pnl].join('|');
+        : // Times without their offset: the same file read in another zone names the same trades.
+          [row.account, row.ticker, row.position_type, row.entry_timestamp.slice(0, 19), row.exit_timestamp.slice(0, 19), row.quantity ?? '', row.entry_price ?? '', row.exit_price ?? '', row.pnl].join('|');
     const trip: RoundTrip = {
       account: row.account,
       contract: row.ticker,

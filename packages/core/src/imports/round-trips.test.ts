@@ -207,13 +207,26 @@ describe('round-trip fingerprints', () => {
     expect(trades.map((t) => t.fingerprint)).toEqual([digest('U1|AAPL|1:100,2:100'), digest('U1|AAPL|2:50,3:50')]);
   });
 
-  it('fall back to time, side, quantity and price when a fill has no execution id', () => {
+  it('fall back to local time, side, quantity and price when a fill has no execution id', () => {
     const entry = fill('buy', 2, 10.5, '09:30:00');
     const exit = fill('sell', 2, 11, '09:31:00', { execution_id: 'X' });
 
     const { trades } = pairRoundTrips([entry, exit]);
 
-    expect(trades[0]!.fingerprint).toBe(digest(`U1|AAPL|${entry.epoch_ms}|buy|2|10.5,${exit.epoch_ms}|sell|2|11`));
+    const at = (fill: { timestamp: string }) => fill.timestamp.slice(0, 19);
+    expect(trades[0]!.fingerprint).toBe(digest(`U1|AAPL|${at(entry)}|buy|2|10.5,${at(exit)}|sell|2|11`));
+  });
+
+  it('give the same fills read in another time zone the same fingerprint (the file names local times)', () => {
+    const inZone = (offset: string) => [
+      fill('buy', 2, 10.5, '09:30:00', { timestamp: `2026-03-05T09:30:00${offset}`, epoch_ms: Date.parse(`2026-03-05T09:30:00${offset}`) }),
+      fill('sell', 2, 11, '09:31:00', { timestamp: `2026-03-05T09:31:00${offset}`, epoch_ms: Date.parse(`2026-03-05T09:31:00${offset}`) }),
+    ];
+
+    const eastern = pairRoundTrips(inZone('-05:00')).trades[0]!;
+    const central = pairRoundTrips(inZone('-06:00')).trades[0]!;
+
+    expect(central.fingerprint).toBe(eastern.fingerprint);
   });
 
   it('number identical cycles in one file so both survive', () => {
@@ -222,8 +235,8 @@ describe('round-trip fingerprints', () => {
 
     const { trades } = pairRoundTrips(fills);
 
-    const ms = fills[0]!.epoch_ms;
-    const text = `U1|AAPL|${ms}|buy|1|10,${ms}|sell|1|10.25`;
+    const at = fills[0]!.timestamp.slice(0, 19);
+    const text = `U1|AAPL|${at}|buy|1|10,${at}|sell|1|10.25`;
     expect(trades.map((t) => t.fingerprint)).toEqual([digest(text), digest(`${text}#2`)]);
   });
 });

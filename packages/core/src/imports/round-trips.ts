@@ -93,12 +93,18 @@ function matchFifo(cycle: Cycle, quantity: bigint, price: bigint): bigint {
   return gross24;
 }
 
+/**
+ * The local date-time a timestamp was written with (`2026-03-05T09:35:12`), without its offset: the same file read in
+ * another time zone (a different `timezone`, the server's default) still names the same fills, so the same trades.
+ */
+const wallClock = (timestamp: string): string => timestamp.slice(0, 19);
+
 function fingerprintText(account: string, contract: string, parts: readonly Part[]): string {
   const keyed = parts.every((part) => part.fill.execution_id !== undefined && part.fill.execution_id !== '');
   const items = parts.map(({ fill, quantity }) =>
     keyed
       ? `${fill.execution_id}:${unitsToText(quantity)}`
-      : `${fill.epoch_ms}|${fill.side}|${unitsToText(quantity)}|${unitsToText(toUnits(fill.price))}`,
+      : `${wallClock(fill.timestamp)}|${fill.side}|${unitsToText(quantity)}|${unitsToText(toUnits(fill.price))}`,
   );
   // Sorted so that the order rows happen to have in a re-export (same-second fills) does not matter.
   return `${account}|${contract}|${items.sort().join(',')}`;

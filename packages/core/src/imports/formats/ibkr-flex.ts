@@ -202,7 +202,12 @@ async function parse(records: AsyncIterable<CsvRecord>, options: ParseOptions): 
  */
 function orderSameSecond(fills: Fill[]): void {
   const slots = new Map<number, number[]>();
-  fills.forEach((fill, position) => slots.set(fill.epoch_ms, [...(slots.get(fill.epoch_ms) ?? []), position]));
+  fills.forEach((fill, position) => {
+    // Appended in place: copying the list per fill made a file of same-second fills quadratic (minutes at 40,000 rows).
+    const slot = slots.get(fill.epoch_ms);
+    if (slot) slot.push(position);
+    else slots.set(fill.epoch_ms, [position]);
+  });
   for (const positions of slots.values()) {
     if (positions.length < 2) continue;
     const ordered = positions
