@@ -103,8 +103,8 @@ function toResult(parsed: ParsedFile, options: ReadBrokerFileOptions, multiplier
   if (parsed.kind === 'fills') {
     // Parsers hand fills over oldest first, also from files listed newest first: that order breaks same-second ties.
     const fills = withAccount(parsed.fills, options.account).map((fill, sequence) => ({ ...fill, sequence }));
-    const { trades, open_positions } = pairRoundTrips(fills);
-    return { trades, open_positions, rejected_rows: parsed.rejected, fill_count: fills.length };
+    const { trades, open_positions, rejected } = pairRoundTrips(fills);
+    return { trades, open_positions, rejected_rows: [...parsed.rejected, ...rejected].sort((a, b) => a.line - b.line), fill_count: fills.length };
   }
   const exits = new Map<RoundTrip, number>();
   const trades = closedTradesToRoundTrips(withAccount(parsed.trades, options.account), multipliers);

@@ -207,6 +207,17 @@ describe('round-trip fingerprints', () => {
     expect(trades.map((t) => t.fingerprint)).toEqual([digest('U1|AAPL|1:100,2:100'), digest('U1|AAPL|2:50,3:50')]);
   });
 
+  it('leave out a closing fill with nothing open (its position predates the file) instead of opening the other way', () => {
+    // The export starts mid-position: a sell that closes a long bought before the file, then a real round trip.
+    const fills = [fill('sell', 100, 12, '09:30:00', { closes: true }), fill('buy', 100, 11, '10:00:00'), fill('sell', 100, 11.5, '10:30:00', { closes: true })];
+
+    const { trades, open_positions, rejected } = pairRoundTrips(fills);
+
+    expect(trades.map((t) => [t.position_type, t.quantity, t.pnl])).toEqual([['long', 100, 50]]);
+    expect(open_positions).toEqual([]);
+    expect(rejected).toEqual([{ line: fills[0]!.line, reason: expect.stringMatching(/^sell to close 100 AAPL with no position open in this file/) }]);
+  });
+
   it('fall back to local time, side, quantity and price when a fill has no execution id', () => {
     const entry = fill('buy', 2, 10.5, '09:30:00');
     const exit = fill('sell', 2, 11, '09:31:00', { execution_id: 'X' });

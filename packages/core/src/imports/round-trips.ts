@@ -1,7 +1,7 @@
 // The round-trip engine: fills of one file → flat-to-flat position cycles (trades) and the positions still open.
 import { divRound, rescale, toUnits, unitsToNumber, unitsToText, UNIT_DIGITS } from './exact';
 import { FingerprintBook } from './fingerprint';
-import type { Fill, OpenPosition, RoundTrip } from './import-types';
+import type { RejectedRow, Fill, OpenPosition, RoundTrip } from './import-types';
 
 // Every amount below is a bigint count of 10^-8 (`toUnits`); products carry their scale in the name:
 // a notional (price × quantity) is at 10^-16, a gross P&L (price × quantity × multiplier) at 10^-24.
@@ -41,6 +41,8 @@ interface Cycle {
 export interface PairedFills {
   trades: RoundTrip[];
   open_positions: OpenPosition[];
+  /** Closing fills with nothing open (the position predates the file), left out with their line. */
+  rejected: RejectedRow[];
 }
 
 // Same-second fills go in execution order: `sequence` when the reader set it (files listed newest first, where the
@@ -165,7 +167,16 @@ function pairGroup(fills: readonly Fill[], book: FingerprintBook, out: PairedFil
     const price = toUnits(fill.price);
     let quantity = toUnits(fill.quantity);
     let fee = toUnits(fill.fees);
+    // What is left of a closing fill once it has closed the position crosses zero and opens the next one, as any fill's.
+    let closedSome = false;
     while (quantity > 0n) {
+      if (cycle === undefined && fill.closes === true && !closedSome) {
+        out.rejected.push({
+          line: fill.line,
+          reason: `${fill.side === 'buy' ? 'buy' : 'sell'} to close ${unitsToText(quantity)} ${fill.contract} with no position open in this file: it closes one opened before the file begins (export from a day that position was flat), so it is left out`,
+        });
+        break;
+      }
       if (cycle === undefined) cycle = openCycle(fill, sign);
       if (cycle.sign === sign) {
         cycle.lots.push({ quantity, price });
@@ -186,6 +197,7 @@ function pairGroup(fills: readonly Fill[], book: FingerprintBook, out: PairedFil
       cycle.exitNotional16 += take * price;
       cycle.fees += feeShare;
       cycle.lastExit = fill;
+      closedSome = true;
       cycle.parts.push({ fill, quantity: take });
       quantity -= take;
       fee -= feeShare;
@@ -206,7 +218,7 @@ function pairGroup(fills: readonly Fill[], book: FingerprintBook, out: PairedFil
  * crosses zero is split, fee pro rata. Trades come back ordered by exit time.
  */
 export function pairRoundTrips(fills: readonly Fill[]): PairedFills {
-  const out: PairedFills = { trades: [], open_positions: [] };
+  const out: PairedFills = { trades: [], open_positions: [], rejected: [] };
   const book = new FingerprintBook();
   const exitMs = new Map<RoundTrip, number>();
   // Groups in the order of their first fill, so open positions come out in the order they were opened.

@@ -55,6 +55,29 @@ describe('TradeImportService with a SQLite journal', () => {
     });
   }
 
+  it('writes nothing twice when the same file is read in another time zone, or when a later export starts mid-position', async () => {
+    const header = 'Account,T/D,S/D,Currency,Type,Side,Symbol,Qty,Price,Exec Time,Comm,SEC,TAF,NSCC,Nasdaq,ECN Remove,ECN Add,Gross Proceeds,Net Proceeds,Clr Broker,Liq,Note';
+    const row = (side: string, price: number, time: string) => `TZ1,03/05/2026,03/06/2026,USD,stock,${side},ACME,100,${price},${time},1,0,0,0,0,0,0,,,,,`;
+    // The whole history: a long 10 → 12 (+200 - 2 fees = +198), then a long 11 → 11.50 (+50 - 2 = +48).
+    const full = [header, row('B', 10, '09:30:00'), row('S', 12, '10:00:00'), row('B', 11, '10:30:00'), row('S', 11.5, '11:00:00')].join('\n');
+    // A later export that starts with the first sell: that sell closes a position the file never opened.
+    const later = [header, row('S', 12, '10:00:00'), row('B', 11, '10:30:00'), row('S', 11.5, '11:00:00')].join('\n');
+    const target = targetFor('overlap');
+
+    const first = await service.importFile(OWNER, target, { source: full });
+    const otherZone = await service.importFile(OWNER, target, { source: full, timezone: 'America/Chicago' });
+    const overlapping = await service.importFile(OWNER, target, { source: later });
+
+    expect(first.trades.map((t) => t.pnl)).toEqual([198, 48]);
+    expect(otherZone).toMatchObject({ imported: 0, duplicates_skipped: 2 });
+    expect(overlapping).toMatchObject({ imported: 0, duplicates_skipped: 1, open_positions: [] });
+    expect(overlapping.rejected_rows).toEqual([{ line: 2, reason: expect.stringMatching(/^sell to close 100 ACME with no position open in this file/) }]);
+    expect((await stored(target)).map((t) => [t.position_type, t.pnl])).toEqual([
+      ['long', 198],
+      ['long', 48],
+    ]);
+  });
+
   it.each(SAMPLES)('imports %s once: a second import of the same file writes nothing', async (name, timezone, trades) => {
     const target = targetFor(name.replace(/\.csv$/, ''));
 

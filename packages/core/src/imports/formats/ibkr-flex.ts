@@ -142,6 +142,7 @@ function readFill(line: number, cell: Cells, options: ParseOptions): Reading<Fil
   if (currency !== '') fill.currency = currency;
   if (cell('tradeId') !== '') fill.execution_id = cell('tradeId');
   if (cell('orderId') !== '') fill.order_id = cell('orderId');
+  if (codes.includes('C')) fill.closes = true;
   return fill;
 }
 

@@ -26,10 +26,13 @@ interface Execution {
   account: string;
   id: string;
   order: string;
+  exit?: boolean;
 }
-const execution = ({ line, contract, root, multiplier, side, quantity, price, fees, iso, account, id, order }: Execution): Fill => ({
+const execution = ({ line, contract, root, multiplier, side, quantity, price, fees, iso, account, id, order, exit }: Execution): Fill => ({
   line, account, contract, root, asset_class: 'future', side, quantity, price, multiplier, fees, timestamp: iso, epoch_ms: Date.parse(iso),
   execution_id: id, order_id: order,
+  // E/X `Exit`: the fill closes a position (one with nothing open predates the file and is left out when paired).
+  ...(exit ? { closes: true } : {}),
 });
 const nq = { contract: 'NQ 03-26', root: 'NQ', multiplier: 20 };
 const mes = { contract: 'MES 03-26', root: 'MES', multiplier: 5 };
@@ -46,11 +49,11 @@ describe('NinjaTrader 8 executions', () => {
         execution({ line: 2, ...nq, side: 'buy', quantity: 2, price: 21715.25, fees: 4.18, iso: '2026-01-20T08:31:05-06:00', ...sim('51', '01') }),
         execution({ line: 3, ...nq, side: 'buy', quantity: 1, price: 21720, fees: 2.09, iso: '2026-01-20T08:35:00-06:00', ...apex('52', '02') }),
         // Two partial fills of one order in the same second: both kept.
-        execution({ line: 4, ...nq, side: 'sell', quantity: 1, price: 21722.5, fees: 2.09, iso: '2026-01-20T08:40:12-06:00', ...sim('53', '03') }),
-        execution({ line: 5, ...nq, side: 'sell', quantity: 1, price: 21722.5, fees: 2.09, iso: '2026-01-20T08:40:12-06:00', ...sim('54', '03') }),
-        execution({ line: 6, ...nq, side: 'sell', quantity: 1, price: 21710, fees: 2.09, iso: '2026-01-20T09:05:30-06:00', ...apex('55', '04') }),
+        execution({ exit: true, line: 4, ...nq, side: 'sell', quantity: 1, price: 21722.5, fees: 2.09, iso: '2026-01-20T08:40:12-06:00', ...sim('53', '03') }),
+        execution({ exit: true, line: 5, ...nq, side: 'sell', quantity: 1, price: 21722.5, fees: 2.09, iso: '2026-01-20T08:40:12-06:00', ...sim('54', '03') }),
+        execution({ exit: true, line: 6, ...nq, side: 'sell', quantity: 1, price: 21710, fees: 2.09, iso: '2026-01-20T09:05:30-06:00', ...apex('55', '04') }),
         execution({ line: 7, ...mes, side: 'sell', quantity: 3, price: 6901.25, fees: 1.29, iso: '2026-01-20T10:02:17-06:00', ...sim('56', '05') }),
-        execution({ line: 8, ...mes, side: 'buy', quantity: 3, price: 6896, fees: 1.29, iso: '2026-01-20T10:15:44-06:00', ...sim('57', '06') }),
+        execution({ exit: true, line: 8, ...mes, side: 'buy', quantity: 3, price: 6896, fees: 1.29, iso: '2026-01-20T10:15:44-06:00', ...sim('57', '06') }),
       ],
       rejected: [
         { line: 9, reason: 'unknown point value for futures root "CL" (add it with IMPORT_CONTRACT_MULTIPLIERS)' },
@@ -78,10 +81,10 @@ describe('NinjaTrader 8 executions', () => {
       kind: 'fills',
       fills: [
         execution({ line: 2, ...mnq, side: 'buy', quantity: 2, price: 24810.5, fees: 1.04, iso: '2026-03-12T15:31:05+01:00', ...eu('1') }),
-        execution({ line: 3, ...mnq, side: 'sell', quantity: 2, price: 24822.75, fees: 1.04, iso: '2026-03-12T15:48:40+01:00', ...eu('2') }),
+        execution({ exit: true, line: 3, ...mnq, side: 'sell', quantity: 2, price: 24822.75, fees: 1.04, iso: '2026-03-12T15:48:40+01:00', ...eu('2') }),
         // After Europe's 2026-03-29 change: CEST. `6.912,25` groups thousands with a dot.
         execution({ line: 4, ...es, side: 'sell', quantity: 1, price: 6912.25, fees: 2.09, iso: '2026-03-30T09:05:12+02:00', ...eu('3') }),
-        execution({ line: 5, ...es, side: 'buy', quantity: 1, price: 6905, fees: 2.09, iso: '2026-03-30T16:40:00+02:00', ...eu('4') }),
+        execution({ exit: true, line: 5, ...es, side: 'buy', quantity: 1, price: 6905, fees: 2.09, iso: '2026-03-30T16:40:00+02:00', ...eu('4') }),
       ],
       rejected: [],
     });

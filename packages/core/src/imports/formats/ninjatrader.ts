@@ -51,6 +51,7 @@ function readExecution(line: number, row: Row, options: ParseOptions): Reading<F
   };
   if (row('ID') !== '') fill.execution_id = row('ID');
   if (row('Order ID') !== '') fill.order_id = row('Order ID');
+  if (row('E/X').trim().toLowerCase() === 'exit') fill.closes = true;
   return fill;
 }
 

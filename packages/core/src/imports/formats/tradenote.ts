@@ -72,6 +72,8 @@ function readFill(line: number, cell: Cell, options: ParseOptions, overrides: Ma
     epoch_ms: time.epoch_ms,
   };
   if (cell('Currency') !== '') fill.currency = cell('Currency').toUpperCase();
+  // `S` sells a long, `BC` covers a short: both close (`B` and `SS` open).
+  if (['S', 'BC'].includes(cell('Side').trim().toUpperCase())) fill.closes = true;
   return fill;
 }
 
