@@ -43,7 +43,7 @@ export interface Fill {
   /** Execution order among fills of the same second, when it differs from file order (set by `readBrokerFile`). */
   sequence?: number;
   /**
-   * True when the file says this fill closes a position (IBKR code `C`, TradeNote `S`/`BC`, NinjaTrader `Exit`). A
+   * True when the file says this fill closes a position (IBKR `C`, thinkorswim `TO CLOSE`, TradeNote `S`/`BC`, NinjaTrader `Exit`). A
    * closing fill with nothing open closes what was opened before the file began: it is left out, not read as a new
    * position in the other direction.
    */

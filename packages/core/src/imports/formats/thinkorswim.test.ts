@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { csvRecords, headRecords } from '../csv-records';
-import type { Fill, ParseOptions } from '../import-types';
+import type { Fill, ParsedFile, ParseOptions } from '../import-types';
 import { thinkorswimParser } from './thinkorswim';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
@@ -9,6 +9,9 @@ const OPTIONS: ParseOptions = { timezone: 'America/New_York', multipliers: { ES:
 
 const parseText = (text: string, options = OPTIONS) => thinkorswimParser.parse(csvRecords(text), options);
 const at = (iso: string) => ({ timestamp: iso, epoch_ms: Date.parse(iso) });
+/** The fills without their `closes` mark, for comparing with the fill factories below. */
+const withoutCloses = (parsed: ParsedFile): ParsedFile & { fills: Fill[] } =>
+  ({ ...parsed, fills: parsed.kind === 'fills' ? parsed.fills.map(({ closes: _closes, ...fill }) => fill) : [] }) as ParsedFile & { fills: Fill[] };
 const account = '12345678SCHW';
 const stock = (line: number, contract: string, side: Fill['side'], quantity: number, price: number, fees: number, iso: string): Fill => ({
   line, account, contract, root: contract, asset_class: 'stock', side, quantity, price, multiplier: 1, fees, ...at(iso),
@@ -41,7 +44,9 @@ describe('thinkorswim account statement', () => {
 
     const parsed = await thinkorswimParser.parse(csvRecords(source), OPTIONS);
 
-    expect(parsed).toEqual({
+    // `Pos Effect` TO CLOSE marks the closing fills (a close with nothing open in the file is then left out when paired).
+    expect(parsed.kind === 'fills' && parsed.fills.filter((fill) => fill.closes).map((fill) => fill.line)).toEqual([69, 65, 63, 57]);
+    expect(withoutCloses(parsed)).toEqual({
       kind: 'fills',
       fills: [
         stock(71, 'UBER', 'buy', 100, 81.4, 0, '2026-02-09T09:41:12-05:00'),
@@ -77,7 +82,7 @@ describe('thinkorswim account statement', () => {
     const parsed = await thinkorswimParser.parse(csvRecords(source), { ...OPTIONS, multipliers: { ...OPTIONS.multipliers, ZW: 50 } });
 
     expect(parsed.rejected).toEqual([]);
-    expect(parsed.kind === 'fills' && parsed.fills.filter((fill) => fill.root === 'ZW')).toEqual([
+    expect(parsed.kind === 'fills' && withoutCloses(parsed).fills.filter((fill) => fill.root === 'ZW')).toEqual([
       future(62, '/ZWH26', 'ZW', 50, 'buy', 1, 540.25, 3.8, '2026-02-11T10:40:00-05:00'),
       future(61, '/ZWH26', 'ZW', 50, 'sell', 1, 542.5, 3.8, '2026-02-11T13:10:10-05:00'),
     ]);

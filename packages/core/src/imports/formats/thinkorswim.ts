@@ -114,6 +114,7 @@ function readFill(
   const fill: Fill = {
     line, account, ...contract, side, quantity: Math.abs(signedQty), price, fees: 0, timestamp: time.timestamp, epoch_ms: time.epoch_ms,
   };
+  if (/^TO CLOSE$/i.test(row('Pos Effect').trim())) fill.closes = true;
   return { fill, signedQty, describes };
 }
 
