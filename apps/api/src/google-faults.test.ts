@@ -1,8 +1,8 @@
 // Faults (issue 12): the Google and Gemini stand-ins fail in bursts (429, 500, slow, dropped connections); the API
 // retries within its budget, then fails clearly — never a duplicate row, an orphan Drive file or a job stuck running.
 import {
-  GEMINI_STANDIN_API_KEY,
   pngBytes,
+  standInEnv,
   startGeminiStandIn,
   startGoogleStandIn,
   toBase64,
@@ -51,15 +51,7 @@ describe('Google and Gemini failing in bursts', () => {
     gemini.respond(coach);
     spreadsheetId = google.createSpreadsheet(ACCOUNT, { title: 'Journal', tabs: { Journal: [] } });
     api = await startTestServer({
-      GOOGLE_CLIENT_ID: google.clientId,
-      GOOGLE_CLIENT_SECRET: google.clientSecret,
-      GOOGLE_REDIRECT_URI: 'http://127.0.0.1:8000/api/auth/google/callback',
-      GOOGLE_API_ROOT_URL: google.url,
-      GOOGLE_OAUTH_AUTH_URL: google.authUrl,
-      GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
-      TOKEN_ENCRYPTION_SECRET: 'a-token-encryption-secret-of-at-least-32-characters',
-      GEMINI_API_KEY: GEMINI_STANDIN_API_KEY,
-      GEMINI_API_BASE_URL: gemini.url,
+      ...standInEnv({ google, gemini }),
       RATE_LIMIT_PER_MINUTE: '0',
       RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: '0',
     });

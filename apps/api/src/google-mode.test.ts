@@ -3,11 +3,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  GEMINI_STANDIN_API_KEY,
   mp3Bytes,
   pngBytes,
-  SERPAPI_STANDIN_API_KEY,
   scriptedGeminiAnswers,
+  STANDIN_TOKEN_SECRET,
+  standInEnv,
   startGeminiStandIn,
   startGoogleStandIn,
   startSerpApiStandIn,
@@ -36,7 +36,7 @@ describe('Google mode, end to end on loopback stand-ins', () => {
   let serp: SerpApiStandIn;
   let api: TestServer;
   let spreadsheetId: string;
-  const secret = 'a-token-encryption-secret-of-at-least-32-characters';
+  const secret = STANDIN_TOKEN_SECRET;
 
   beforeAll(async () => {
     [google, gemini, serp] = await Promise.all([startGoogleStandIn(), startGeminiStandIn(), startSerpApiStandIn()]);
@@ -44,17 +44,7 @@ describe('Google mode, end to end on loopback stand-ins', () => {
     serp.respond(() => ({ results: [{ title: 'AAPL slips after the open', link: 'https://news.example/aapl', snippet: 'Apple fell in early trade.' }] }));
     spreadsheetId = google.createSpreadsheet(ACCOUNT, { title: 'Trading journal', tabs: { Journal: [] } });
     api = await startTestServer({
-      GOOGLE_CLIENT_ID: google.clientId,
-      GOOGLE_CLIENT_SECRET: google.clientSecret,
-      GOOGLE_REDIRECT_URI: 'http://127.0.0.1:8000/api/auth/google/callback',
-      GOOGLE_API_ROOT_URL: google.url,
-      GOOGLE_OAUTH_AUTH_URL: google.authUrl,
-      GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
-      TOKEN_ENCRYPTION_SECRET: secret,
-      GEMINI_API_KEY: GEMINI_STANDIN_API_KEY,
-      GEMINI_API_BASE_URL: gemini.url,
-      SERPAPI_API_KEY: SERPAPI_STANDIN_API_KEY,
-      SERPAPI_BASE_URL: serp.url,
+      ...standInEnv({ google, gemini, serp }),
     });
   });
   afterAll(async () => {

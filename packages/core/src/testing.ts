@@ -12,6 +12,7 @@ export { expiredStandInClient, standInAuthProvider } from './testing/google/stan
 export { startGeminiStandIn, GEMINI_STANDIN_API_KEY, geminiErrors, inOrder } from './testing/gemini/gemini-standin';
 export type { GeminiStandIn, GeminiCall, GeminiReply, GeminiRequest, GeminiHandler, GeminiFaultKind, GeminiFaultOptions } from './testing/gemini/gemini-standin';
 export { scriptedGeminiAnswers } from './testing/gemini/scripted-answers';
+export { standInEnv, STANDIN_TOKEN_SECRET } from './testing/standin-env';
 export type { ScriptedAnswerOptions } from './testing/gemini/scripted-answers';
 export { startSerpApiStandIn, SERPAPI_STANDIN_API_KEY, serpApiErrors } from './testing/gemini/serpapi-standin';
 export type { SerpApiStandIn, SerpApiCall, SerpApiReply, SerpApiHandler } from './testing/gemini/serpapi-standin';

@@ -1,10 +1,9 @@
 // Google mode: external requests per operation, counted where they land — the loopback stand-ins of Google, Gemini
 // and SerpAPI the Google-mode tests use — with the real API and real client libraries in between.
 import {
-  GEMINI_STANDIN_API_KEY,
   pngBytes,
   scriptedGeminiAnswers,
-  SERPAPI_STANDIN_API_KEY,
+  standInEnv,
   startGeminiStandIn,
   startGoogleStandIn,
   startSerpApiStandIn,
@@ -86,17 +85,7 @@ export async function googleCalls(context: SectionContext): Promise<SectionResul
     serp.respond(() => ({ results: [{ title: 'AAPL slips after the open', link: 'https://news.example/aapl', snippet: 'Apple fell early.' }] }));
     const sheetId = google.createSpreadsheet(ACCOUNT, { title: 'Trading journal', tabs: { Journal: [] } });
     api = await startBenchApi({
-      GOOGLE_CLIENT_ID: google.clientId,
-      GOOGLE_CLIENT_SECRET: google.clientSecret,
-      GOOGLE_REDIRECT_URI: 'http://127.0.0.1:8000/api/auth/google/callback',
-      GOOGLE_API_ROOT_URL: google.url,
-      GOOGLE_OAUTH_AUTH_URL: google.authUrl,
-      GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
-      TOKEN_ENCRYPTION_SECRET: 'a-token-encryption-secret-of-at-least-32-characters',
-      GEMINI_API_KEY: GEMINI_STANDIN_API_KEY,
-      GEMINI_API_BASE_URL: gemini.url,
-      SERPAPI_API_KEY: SERPAPI_STANDIN_API_KEY,
-      SERPAPI_BASE_URL: serp.url,
+      ...standInEnv({ google, gemini, serp }),
     });
     const running = api;
     const key = await connect(running, google);
