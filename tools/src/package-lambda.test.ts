@@ -8,23 +8,11 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import * as yauzl from 'yauzl';
+import { lambdaTrialEnv } from './lambda-trial-env';
 import { LAMBDA_ZIP_BUDGET_BYTES, packageLambda, zipEntryTime, type PackagedLambda } from './package-lambda';
 
 const ROOT = path.resolve(__dirname, '../..');
 const run = promisify(execFile);
-
-/** A complete AWS + Google configuration, as the deployed function gets it (PARAMETERS_PATH unset: no SSM read). */
-const awsGoogleEnv = (): Record<string, string> => ({
-  AWS_REGION: 'us-east-1',
-  DYNAMODB_TABLE_NAME: 't',
-  ANALYSIS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/q',
-  GOOGLE_CLIENT_ID: 'id',
-  GOOGLE_CLIENT_SECRET: 's',
-  TOKEN_ENCRYPTION_SECRET: 'x'.repeat(40),
-  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-  AWS_SECRET_ACCESS_KEY: 'secret-example',
-  APP_LOG_LEVEL: 'silent',
-});
 
 /** Loads the bundle as Lambda's runtime does and prints the handler's answer, or what it rejected with, as JSON. */
 const INVOKE_SCRIPT = `
@@ -133,8 +121,8 @@ describe('packageLambda', () => {
       awsRegion: 'us-east-1',
     };
     // Act
-    const empty = await invoke(unzipped, { Records: [] }, awsGoogleEnv());
-    const poison = await invoke(unzipped, { Records: [record] }, awsGoogleEnv());
+    const empty = await invoke(unzipped, { Records: [] }, lambdaTrialEnv());
+    const poison = await invoke(unzipped, { Records: [record] }, lambdaTrialEnv());
     // Assert
     expect(withModules).toEqual([]);
     expect(empty).toEqual({ batchItemFailures: [] });
@@ -143,7 +131,7 @@ describe('packageLambda', () => {
 
   it('loads with a malformed configuration and rejects each invocation with the config message', async () => {
     // Arrange: no table, no Google client, a short secret.
-    const { DYNAMODB_TABLE_NAME: _table, GOOGLE_CLIENT_ID: _id, ...rest } = awsGoogleEnv();
+    const { DYNAMODB_TABLE_NAME: _table, GOOGLE_CLIENT_ID: _id, ...rest } = lambdaTrialEnv();
     const env = { ...rest, TOKEN_ENCRYPTION_SECRET: 'short' };
     // Act
     const answer = (await invoke(unzipped, { Records: [] }, env)) as { rejected?: string };

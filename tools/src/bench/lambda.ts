@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import * as yauzl from 'yauzl';
 import { ZipFile } from 'yazl';
+import { lambdaTrialEnv } from '../lambda-trial-env';
 import { LAMBDA_BUNDLE_NAME, LAMBDA_EXTERNALS, packageLambda, zipEntryTime } from '../package-lambda';
 import type { Cell, SectionContext, SectionResult } from './bench-types';
 import { ROOT } from './options';
@@ -17,18 +18,7 @@ import { median } from './stats';
 const run = promisify(execFile);
 const HANDLER = path.join(ROOT, 'apps/analysis-lambda/src/handler.ts');
 
-/** What the deployed function starts with: AWS state, Google stores (PARAMETERS_PATH unset: no SSM read at init). */
-const LAMBDA_ENV: Record<string, string> = {
-  AWS_REGION: 'us-east-1',
-  DYNAMODB_TABLE_NAME: 't',
-  ANALYSIS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/q',
-  GOOGLE_CLIENT_ID: 'id',
-  GOOGLE_CLIENT_SECRET: 's',
-  TOKEN_ENCRYPTION_SECRET: 'x'.repeat(40),
-  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-  AWS_SECRET_ACCESS_KEY: 'secret-example',
-  APP_LOG_LEVEL: 'silent',
-};
+const LAMBDA_ENV = lambdaTrialEnv();
 
 /** Loads the bundle as the runtime's init phase does and prints how long `require` took and the RSS after it. */
 const INIT_SCRIPT = `

@@ -1,5 +1,6 @@
-import { fakeFetch, fakeSleep, json, problem, type Answer } from '../testing/fake-fetch';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli } from './run';
+import { fakeCli } from '../testing/fake-cli';
+import { json, problem, type Answer } from '../testing/fake-fetch';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './run';
 
 const stored = {
   user_id: 'local',
@@ -12,20 +13,7 @@ const stored = {
   updated_at: '2026-03-01T10:00:00.000Z',
 };
 
-function cli(...answers: Answer[]) {
-  const fetch = fakeFetch(...answers);
-  const out: string[] = [];
-  const err: string[] = [];
-  const run = (...argv: string[]) =>
-    runCli(argv, {
-      env: { PECUNIA_API_URL: 'http://api.test', PECUNIA_API_KEY: 'key-1' },
-      stdout: { write: (t: string) => out.push(t) },
-      stderr: { write: (t: string) => err.push(t) },
-      fetch,
-      sleep: fakeSleep(),
-    });
-  return { run, fetch, stdout: () => out.join(''), stderr: () => err.join('') };
-}
+const cli = (...answers: Answer[]) => fakeCli(answers);
 
 describe('pecunia schedule', () => {
   it('sets the weekly analysis from flags and prints the stored schedule', async () => {

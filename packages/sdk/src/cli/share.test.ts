@@ -1,23 +1,11 @@
-import { fakeFetch, fakeSleep, json, problem, type Answer } from '../testing/fake-fetch';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli } from './run';
+import { fakeCli } from '../testing/fake-cli';
+import { json, problem, type Answer } from '../testing/fake-fetch';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './run';
 import { durationSeconds } from './share';
 
 const link = { id: 'AbCdEfGhIjKlMnOpQrSt_-', url: 'https://journal.example/api/shared/reports/abc.def', created_at: '2026-03-10T12:00:00.000Z', expires_at: '2026-03-17T12:00:00.000Z' };
 
-function cli(...answers: Answer[]) {
-  const fetch = fakeFetch(...answers);
-  const out: string[] = [];
-  const err: string[] = [];
-  const run = (...argv: string[]) =>
-    runCli(argv, {
-      env: { PECUNIA_API_URL: 'http://api.test', PECUNIA_API_KEY: 'key-1' },
-      stdout: { write: (t: string) => out.push(t) },
-      stderr: { write: (t: string) => err.push(t) },
-      fetch,
-      sleep: fakeSleep(),
-    });
-  return { run, fetch, stdout: () => out.join(''), stderr: () => err.join('') };
-}
+const cli = (...answers: Answer[]) => fakeCli(answers);
 
 describe('pecunia share', () => {
   it('prints the new link alone on stdout, and when it expires on stderr', async () => {
