@@ -1,8 +1,6 @@
 // Builds the Express application from already-constructed services: no configuration or adapter choice happens here.
-import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { ApiKeyStore, IdempotencyStore, MediaStore, TradeCaptureService } from '@pecunia/core';
 import { requireApiKey } from './http/auth';
@@ -11,6 +9,7 @@ import { corsFor } from './http/cors';
 import { idempotent } from './http/idempotency';
 import { perAddressLimit, perUserLimit, type RateLimits } from './http/rate-limit';
 import { errorHandler, notFoundHandler } from './http/problem';
+import { requestLog } from './http/request-log';
 import { docsRoutes } from './openapi/routes';
 import type { ReadinessCheck } from '@pecunia/core/composition';
 import { healthRoutes } from './routes/health';
@@ -41,8 +40,6 @@ export interface AppDeps {
   publicRouters?: readonly express.Router[];
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
-
 /**
  * The policy of every response that does not set its own: nothing may load, frame, or be submitted anywhere. A page
  * that needs more (the docs, the report, the Google callback) sets its own Content-Security-Policy in its route,
@@ -58,23 +55,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   // The client address the per-address limit counts: the socket's, unless a trusted proxy says who it forwarded.
   app.set('trust proxy', Array.isArray(deps.trustProxy) ? [...deps.trustProxy] : (deps.trustProxy ?? false));
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Only the request line and identity are logged: never headers with credentials, never bodies, never share tokens.
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: redactSharedReportPath(req.url.split('?')[0] ?? '') }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customProps: (req) => ({ user_id: (req as { userId?: string }).userId }),
-    }),
-  );
+  // One line per request (id, method, path, status, time, user): never headers with credentials, bodies or share tokens.
+  app.use(requestLog(deps.logger, { redactPath: redactSharedReportPath }));
   app.use(corsFor(deps.corsOrigins ?? []));
   // From the headers alone, before any key check: a compressed body is never read, let alone inflated.
   app.use(refuseEncodedBodies);

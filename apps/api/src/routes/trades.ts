@@ -13,11 +13,14 @@ export interface TradeRoutesDeps {
   idempotency: RequestHandler;
 }
 
+/** The sheet query of a trade route, other parameters let through (each route checks its own): built once. */
+const targetQuerySchema = sheetQuerySchema.loose();
+
 export function targetOf(query: unknown, bodyTimezone: string | undefined, defaultTimezone: string): CaptureTarget {
   const raw = (query ?? {}) as Record<string, unknown>;
   // The sheet is checked first so that a missing or unsafe sheet_id gets its own code.
   const ref = parseSheetRef(raw['sheet_id'], raw['sheet_range']);
-  const q = parseWith(sheetQuerySchema.loose(), query, 'REQUEST.INVALID_QUERY', 'query');
+  const q = parseWith(targetQuerySchema, query, 'REQUEST.INVALID_QUERY', 'query');
   return { ...ref, timezone: bodyTimezone ?? q.timezone ?? defaultTimezone };
 }
 

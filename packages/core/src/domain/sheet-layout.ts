@@ -53,19 +53,6 @@ export interface RowProblem {
   reason: string;
 }
 
-/** Each zone's trade schema, built once: building one costs about as much as parsing a row with it. */
-const schemas = new Map<string, ReturnType<typeof tradeSchemaFor>>();
-function schemaFor(timezone: string): ReturnType<typeof tradeSchemaFor> {
-  let schema = schemas.get(timezone);
-  if (!schema) {
-    schema = tradeSchemaFor(timezone);
-    // Zones come from requests; a bounded cache cannot be grown without limit by odd spellings.
-    if (schemas.size >= 64) schemas.clear();
-    schemas.set(timezone, schema);
-  }
-  return schema;
-}
-
 const CANONICAL_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:Z|([+-])(\d{2}):(\d{2}))$/;
 const MAX_OFFSET_MINUTES = 14 * 60;
 
@@ -147,7 +134,7 @@ export function rowToTrade(
     account: cell('account'),
   };
   const fast = canonicalTrade(candidate);
-  const parsed = fast ? { success: true as const, data: fast } : schemaFor(timezone).safeParse(candidate);
+  const parsed = fast ? { success: true as const, data: fast } : tradeSchemaFor(timezone).safeParse(candidate);
   if (!parsed.success) {
     const reason = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'row'}: ${issue.message}`).join('; ');
     return { ok: false, problem: { row: rowNumber, reason } };

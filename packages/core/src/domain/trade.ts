@@ -74,7 +74,22 @@ export type TradeFieldName = RequiredTradeField | (typeof OPTIONAL_TRADE_FIELDS)
  * Builds the validated trade schema for a trader's timezone: ticker upper-cased, timestamps parsed (a time without
  * offset is read in `timezone`) and re-written with their offset, exit not before entry.
  */
-export function tradeSchemaFor(timezone: string = DEFAULT_TIMEZONE) {
+export function tradeSchemaFor(timezone: string = DEFAULT_TIMEZONE): TradeSchema {
+  let schema = schemas.get(timezone);
+  if (!schema) {
+    schema = buildTradeSchema(timezone);
+    // Zones come from requests; a bounded cache cannot be grown without limit by odd spellings.
+    if (schemas.size >= 64) schemas.clear();
+    schemas.set(timezone, schema);
+  }
+  return schema;
+}
+
+/** Each zone's trade schema, built once: building one (and zod compiling it on first use) costs more than a parse. */
+const schemas = new Map<string, TradeSchema>();
+type TradeSchema = ReturnType<typeof buildTradeSchema>;
+
+function buildTradeSchema(timezone: string) {
   return tradeFieldsSchema.transform((trade, ctx) => {
     const entry = parseTimestamp(trade.entry_timestamp, timezone);
     const exit = parseTimestamp(trade.exit_timestamp, timezone);
@@ -90,7 +105,7 @@ export function tradeSchemaFor(timezone: string = DEFAULT_TIMEZONE) {
 }
 
 /** A validated trade as the journal stores it (timestamps canonical, with offset). */
-export type Trade = z.output<ReturnType<typeof tradeSchemaFor>>;
+export type Trade = z.output<TradeSchema>;
 
 /** A trade read back from a journal, with its identity and where it came from. */
 export interface StoredTrade extends Trade {

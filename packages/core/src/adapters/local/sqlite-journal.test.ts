@@ -146,6 +146,58 @@ describe('SqliteJournal', () => {
     expect((await journal.append('alice', ref, { header: HEADER, rows: [['second']] })).rowNumbers).toEqual([3]);
   });
 
+
+  it('commits appends made together as one group, each rolled back alone when it fails', async () => {
+    await journal.append('alice', ref, { header: HEADER, rows: [['first']] });
+    // A second connection's data_version goes up by one for each commit another connection makes.
+    const observer = openDatabase(path.join(dir, 'pecunia.sqlite'));
+    const dataVersion = () => observer.pragma('data_version', { simple: true }) as number;
+    const versionBefore = dataVersion();
+    const before = db.prepare('SELECT COUNT(*) FROM journal_rows').pluck().get() as number;
+    const other = { sheetId: 'sheet-2', tab: 'Journal' };
+    const outcomes = await Promise.allSettled([
+      journal.append('alice', ref, { header: HEADER, rows: [['second'], ['third']] }),
+      journal.append('alice', ref, { header: HEADER, rows: [['bad', 42 as unknown as string]] }),
+      journal.append('alice', other, { rows: [['no header on a new tab']] } as AppendRequest),
+      journal.append('bob', ref, { header: HEADER, rows: [['bob one']] }),
+      journal.append('alice', ref, { header: HEADER, rows: [['fourth']] }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(outcomes[1]).toMatchObject({ reason: { code: 'JOURNAL.INVALID_CELL' } });
+    expect(outcomes[2]).toMatchObject({ reason: { code: 'JOURNAL.NO_HEADER' } });
+    // Row numbers without gaps: the failed append's savepoint took its row back before the next one numbered its own.
+    expect((outcomes[0] as PromiseFulfilledResult<{ rowNumbers: number[] }>).value.rowNumbers).toEqual([3, 4]);
+    expect((outcomes[4] as PromiseFulfilledResult<{ rowNumbers: number[] }>).value.rowNumbers).toEqual([5]);
+    expect(await journal.read('alice', ref)).toEqual([HEADER, ['first'], ['second'], ['third'], ['fourth']]);
+    expect(await journal.read('alice', other)).toBeNull();
+    expect(await journal.read('bob', ref)).toEqual([HEADER, ['bob one']]);
+    expect(db.prepare('SELECT COUNT(*) FROM journal_rows').pluck().get()).toBe(before + 5);
+    // Five appends, one commit.
+    expect(dataVersion()).toBe(versionBefore + 1);
+    observer.close();
+  });
+
+  it('fails every append of a group whose commit fails, and writes none of them', async () => {
+    await journal.append('alice', ref, { header: HEADER, rows: [['first']] });
+    // Another connection holds the write lock past the busy timeout: the group's BEGIN IMMEDIATE cannot start.
+    const blocker = openDatabase(path.join(dir, 'pecunia.sqlite'));
+    blocker.pragma('busy_timeout = 0');
+    db.pragma('busy_timeout = 0');
+    blocker.prepare('BEGIN IMMEDIATE').run();
+    try {
+      const outcomes = await Promise.allSettled([
+        journal.append('alice', ref, { header: HEADER, rows: [['second']] }),
+        journal.append('alice', ref, { header: HEADER, rows: [['third']] }),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+      expect(outcomes[0]).toMatchObject({ reason: { code: 'SQLITE_BUSY' } });
+    } finally {
+      blocker.prepare('ROLLBACK').run();
+      blocker.close();
+    }
+    expect(await journal.read('alice', ref)).toEqual([HEADER, ['first']]);
+    expect((await journal.append('alice', ref, { header: HEADER, rows: [['second']] })).rowNumbers).toEqual([3]);
+  });
   it('rejects appends without rows, a first append without header, and empty references', async () => {
     await expect(journal.append('alice', ref, { header: HEADER, rows: [] })).rejects.toMatchObject({
       code: 'JOURNAL.NO_ROWS',

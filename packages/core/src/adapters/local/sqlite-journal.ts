@@ -7,6 +7,17 @@ import type { Database } from './sqlite-database';
 
 type Key = [owner: string, sheetId: string, tab: string];
 
+/** An append waiting for the next group commit. */
+interface PendingAppend {
+  owner: string;
+  ref: SheetRef;
+  request: AppendRequest;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+
 function assertRef(owner: string, ref: SheetRef): void {
   for (const [field, value] of [['owner', owner], ['sheetId', ref.sheetId], ['tab', ref.tab]] as const) {
     if (typeof value !== 'string' || value.length === 0) {
@@ -44,6 +55,9 @@ export class SqliteJournal implements Journal {
   private readonly probeStatement: BetterSqlite3.Statement<[], number>;
   private readonly windowTransaction: BetterSqlite3.Transaction<(key: Key, window: RowWindowRequest) => RowWindow | null>;
   private readonly appendTransaction: BetterSqlite3.Transaction<(owner: string, ref: SheetRef, request: AppendRequest) => AppendResult>;
+  private readonly groupTransaction: BetterSqlite3.Transaction<(batch: readonly PendingAppend[]) => AppendOutcome[]>;
+  /** Appends made since the last group commit, written together on the next turn of the event loop. */
+  private pending: PendingAppend[] = [];
 
   constructor(private readonly db: Database) {
     this.lastRowStatement = db
@@ -71,6 +85,19 @@ export class SqliteJournal implements Journal {
     this.appendTransaction = db.transaction((owner: string, ref: SheetRef, request: AppendRequest) =>
       this.appendRows(owner, ref, request),
     );
+    // Group commit: the appends of one turn of the event loop share a transaction, each in its own savepoint (a nested
+    // better-sqlite3 transaction), so one that fails rolls back alone. A commit (its WAL write) costs more than the
+    // inserts of a typical append, so under concurrent requests this is most of the write cost saved; each caller is
+    // answered only once the commit holding its rows is done.
+    this.groupTransaction = db.transaction((batch: readonly PendingAppend[]) =>
+      batch.map(({ owner, ref, request }): AppendOutcome => {
+        try {
+          return { ok: true, result: this.appendTransaction(owner, ref, request) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
   }
 
   async append(owner: string, ref: SheetRef, request: AppendRequest): Promise<AppendResult> {
@@ -78,8 +105,30 @@ export class SqliteJournal implements Journal {
     if (!Array.isArray(request.rows) || request.rows.length === 0) {
       throw new ValidationError('JOURNAL.NO_ROWS', 'An append needs at least one row.');
     }
-    // IMMEDIATE takes the write lock before reading the last row number, so two processes cannot pick the same one.
-    return this.appendTransaction.immediate(owner, ref, request);
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push({ owner, ref, request, resolve, reject });
+      // After the I/O callbacks of this turn: every request that arrived with this one joins its commit.
+      if (this.pending.length === 1) setImmediate(() => this.commitPending());
+    });
+  }
+
+  private commitPending(): void {
+    const batch = this.pending;
+    this.pending = [];
+    let outcomes: AppendOutcome[];
+    try {
+      // IMMEDIATE takes the write lock before reading the last row number, so two processes cannot pick the same one.
+      outcomes = this.groupTransaction.immediate(batch);
+    } catch (error) {
+      // The commit itself failed (busy past the timeout, disk full, closed): none of the batch was written.
+      for (const append of batch) append.reject(error);
+      return;
+    }
+    outcomes.forEach((outcome, index) => {
+      const append = batch[index]!;
+      if (outcome.ok) append.resolve(outcome.result);
+      else append.reject(outcome.error);
+    });
   }
 
   async read(owner: string, ref: SheetRef): Promise<string[][] | null> {

@@ -1,0 +1,103 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Writable } from 'node:stream';
+import express from 'express';
+import pino from 'pino';
+import { REDACTED_PATHS } from '../logger';
+import { requestLog } from './request-log';
+
+interface Line {
+  level: number;
+  msg: string;
+  req?: { id: string; method: string; path: string };
+  res?: { statusCode: number };
+  responseTime?: number;
+  user_id?: string;
+  marker?: string;
+}
+
+const lines: Line[] = [];
+const sink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    for (const text of chunk.toString('utf8').split('\n')) if (text) lines.push(JSON.parse(text) as Line);
+    done();
+  },
+});
+const logger = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
+
+let server: Server;
+let base: string;
+beforeAll(async () => {
+  const app = express();
+  app.use(requestLog(logger, { redactPath: (path) => path.replace(/\/shared\/[^/]+/, '/shared/[token]') }));
+  app.get('/ok', (req, res) => {
+    (req as { userId?: string }).userId = 'alice';
+    res.json({ ok: true });
+  });
+  app.get('/shared/:token', (_req, res) => void res.json({}));
+  app.get('/boom', (req, res) => {
+    req.log?.error({ marker: 'from the handler' }, 'something broke');
+    res.status(500).json({});
+  });
+  app.get('/slow', (_req, res) => void setTimeout(() => res.end('late'), 200));
+  server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+beforeEach(() => {
+  lines.length = 0;
+});
+
+/** The lines logged once the response (or the abandoned request) has been seen through. */
+async function linesUntil(count: number): Promise<Line[]> {
+  for (let i = 0; i < 100 && lines.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  return lines;
+}
+
+describe('requestLog', () => {
+  it('logs one line per request with id, method, path without query, status, time and user, and echoes the id', async () => {
+    const res = await fetch(`${base}/ok?secret=1`, { headers: { 'X-Request-Id': 'req-1', Authorization: 'Bearer pk_should_not_appear' } });
+    expect(res.headers.get('x-request-id')).toBe('req-1');
+    const [line, ...rest] = await linesUntil(1);
+    expect(rest).toEqual([]);
+    expect(line).toMatchObject({ level: 30, msg: 'request completed', req: { id: 'req-1', method: 'GET', path: '/ok' }, res: { statusCode: 200 }, user_id: 'alice' });
+    expect(typeof line!.responseTime).toBe('number');
+    expect(JSON.stringify(lines)).not.toMatch(/pk_should_not_appear|secret/);
+  });
+
+  it('replaces a request id that is too long or has odd characters with a UUID', async () => {
+    for (const id of ['x'.repeat(129), 'a b', 'bad/id', 'id;drop', '']) {
+      lines.length = 0;
+      const res = await fetch(`${base}/ok`, { headers: { 'X-Request-Id': id } });
+      const sent = res.headers.get('x-request-id');
+      expect(sent).toMatch(/^[0-9a-f-]{36}$/);
+      expect((await linesUntil(1))[0]!.req!.id).toBe(sent);
+    }
+  });
+
+  it('redacts the path as told', async () => {
+    await fetch(`${base}/shared/tok_secret`);
+    expect((await linesUntil(1))[0]!.req!.path).toBe('/shared/[token]');
+  });
+
+  it('gives handlers a logger bound to the request, and logs a 5xx at error level', async () => {
+    const res = await fetch(`${base}/boom`, { headers: { 'X-Request-Id': 'req-boom' } });
+    expect(res.status).toBe(500);
+    const logged = await linesUntil(2);
+    expect(logged[0]).toMatchObject({ level: 50, msg: 'something broke', marker: 'from the handler', req: { id: 'req-boom', path: '/boom' } });
+    expect(logged[1]).toMatchObject({ level: 50, msg: 'request errored', res: { statusCode: 500 } });
+  });
+
+  it('logs a request the client gave up on as aborted, once', async () => {
+    await expect(fetch(`${base}/slow`, { signal: AbortSignal.timeout(50) })).rejects.toThrow();
+    const logged = await linesUntil(1);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ level: 40, msg: 'request aborted', req: { path: '/slow' } });
+  });
+});
