@@ -11,6 +11,8 @@ export interface Sizes {
   /** Ingest: connections and seconds of each measured run. Warm-up: seconds of load before ingest and reads measure. */
   ingestConnections: number;
   ingestSeconds: number;
+  /** Ingest: measured runs per server, interleaved with the other server's (the median is reported). */
+  ingestRounds: number;
   ingestWarmupSeconds: number;
   /** Attachments: the file's size in bytes and how many requests are measured. */
   attachmentBytes: number;
@@ -37,7 +39,8 @@ export interface Sizes {
 
 export const FULL: Sizes = {
   ingestConnections: 32,
-  ingestSeconds: 10,
+  ingestSeconds: 5,
+  ingestRounds: 3,
   ingestWarmupSeconds: 2,
   attachmentBytes: 15 * 1024 * 1024,
   attachmentRequests: 3,
@@ -59,6 +62,7 @@ export const FULL: Sizes = {
 export const QUICK: Sizes = {
   ingestConnections: 8,
   ingestSeconds: 1,
+  ingestRounds: 1,
   ingestWarmupSeconds: 0,
   attachmentBytes: 1024 * 1024,
   attachmentRequests: 2,
