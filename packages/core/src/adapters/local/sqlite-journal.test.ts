@@ -158,7 +158,7 @@ describe('SqliteJournal', () => {
     const outcomes = await Promise.allSettled([
       journal.append('alice', ref, { header: HEADER, rows: [['second'], ['third']] }),
       journal.append('alice', ref, { header: HEADER, rows: [['bad', 42 as unknown as string]] }),
-      journal.append('alice', other, { rows: [['no header on a new tab']] } as AppendRequest),
+      journal.append('alice', other, { header: [], rows: [['no header on a new tab']] }),
       journal.append('bob', ref, { header: HEADER, rows: [['bob one']] }),
       journal.append('alice', ref, { header: HEADER, rows: [['fourth']] }),
     ]);
