@@ -71,9 +71,10 @@ export function createApp(deps: AppDeps): Express {
   for (const router of deps.publicRouters ?? []) api.use(router);
   api.use(requireApiKey(deps.apiKeys));
   api.use(perUserLimit(deps.rateLimits?.perUserPerMinute ?? 0));
-  // verify: the raw bytes are checked (nesting depth, UTF-8) and hashed for Idempotency-Key before JSON.parse runs.
+  // Trade writes read their own bodies (attachments kept as bytes, or a form streamed), so they come before the parser.
+  api.use(tradeRoutes({ trades: deps.trades, defaultTimezone: deps.defaultTimezone, idempotency: idempotent(deps.idempotency), maxBodyBytes: deps.maxBodyBytes }));
+  // The raw bytes are checked (nesting depth, UTF-8) and hashed for Idempotency-Key before JSON.parse runs.
   api.use(jsonBodyParser(deps.maxBodyBytes));
-  api.use(tradeRoutes({ trades: deps.trades, defaultTimezone: deps.defaultTimezone, idempotency: idempotent(deps.idempotency) }));
   api.use(mediaRoutes(deps.media));
   for (const router of deps.routers ?? []) api.use(router);
   app.use('/api', api);

@@ -29,6 +29,7 @@ async function sh(file: string, args: string[], cwd: string, env: NodeJS.Process
 }
 
 const CONSUMER = `
+import { writeFileSync } from 'node:fs';
 import { createClient, PecuniaApiError, type CompletedJob, type ImportResult, type SubmitResult } from '@pecunia/sdk';
 
 const baseUrl = process.env['PECUNIA_API_URL'];
@@ -57,6 +58,29 @@ const imported: ImportResult = await pecunia.importFile(
 );
 const importSummary = { imported: imported.imported, pnl: imported.trades[0]?.pnl, account: imported.trades[0]?.account, bytesSent: sent.at(-1), fileBytes: fills.length };
 
+// A trade whose chart goes as a file (a streamed multipart form, not base64): from disk by its path, and from bytes.
+const chart = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+writeFileSync('chart.png', chart);
+const fileProgress: number[] = [];
+const logged = await pecunia.logTrade(
+  {
+    ticker: 'msft',
+    position_type: 'long',
+    pnl: 12,
+    entry_timestamp: '2026-03-04T10:00',
+    exit_timestamp: '2026-03-04T11:00',
+    attachments: [{ path: 'chart.png' }, { data: new Uint8Array([...chart, 0]), filename: 'chart-2.png' }],
+  },
+  { sheetId: 'e2e-files', onProgress: (sent) => fileProgress.push(sent) },
+);
+const served = await pecunia.getMedia(logged.attachments[0]!.id);
+const formSummary = {
+  ticker: logged.trade.ticker,
+  attachments: logged.attachments.map((a) => [a.filename, a.mime_type, a.size]),
+  servedIsChart: Buffer.from(served.data).equals(chart),
+  bytesSent: fileProgress.at(-1),
+};
+
 let problemCode = '';
 try {
   await pecunia.getAnalysisJob('no-such-job');
@@ -72,7 +96,7 @@ const job: CompletedJob = await pecunia.waitForJob(created.job_id, {
   onProgress: (p) => stages.push(p.stage),
 });
 const netPnl: number = job.metrics.net_pnl;
-console.log(JSON.stringify({ ticker, jobId: job.job_id, status: job.status, reportMarkdown: job.report_markdown, tradeCount: job.metrics.trade_count, netPnl, problemCode, stages, importSummary }));
+console.log(JSON.stringify({ ticker, jobId: job.job_id, status: job.status, reportMarkdown: job.report_markdown, tradeCount: job.metrics.trade_count, netPnl, problemCode, stages, importSummary, formSummary }));
 `;
 
 // The CommonJS entry point, through require() after compilation.
@@ -142,6 +166,15 @@ describe('@pecunia/sdk as a consumer installs it', () => {
     expect(result).toMatchObject({ ticker: 'AAPL', status: 'completed', problemCode: 'ANALYSIS.JOB_NOT_FOUND', tradeCount: 1, netPnl: 185 });
     expect(result['reportMarkdown']).toEqual(expect.stringMatching(/\S/));
     expect(result['importSummary']).toEqual({ imported: 1, pnl: 8, account: 'U1', bytesSent: 129, fileBytes: 129 });
+    expect(result['formSummary']).toEqual({
+      ticker: 'MSFT',
+      attachments: [
+        ['chart.png', 'image/png', 70],
+        ['chart-2.png', 'image/png', 71],
+      ],
+      servedIsChart: true,
+      bytesSent: 141,
+    });
 
     // The installed CLI reads the same report.
     const cli = path.join(project, 'node_modules/.bin/pecunia');
@@ -154,6 +187,15 @@ describe('@pecunia/sdk as a consumer installs it', () => {
     const again = await sh(cli, ['import', 'fills.csv', '--sheet', 'e2e-imports', '--timezone', 'America/New_York'], project, env);
     expect(JSON.parse(again.stdout)).toMatchObject({ format: 'generic', imported: 0, duplicates_skipped: 1 });
     expect(again.stderr).toContain('Imported 0 trade(s) from generic (2 fills); 1 already in the journal.');
+
+    // The CLI logs a trade with its chart attached: sent as a file in a multipart form.
+    const logged = await sh(
+      cli,
+      ['trade', '--ticker', 'aapl', '--side', 'long', '--pnl', '5', '--entry', '2026-03-05T10:00', '--exit', '2026-03-05T10:30', '--attach', 'chart.png', '--sheet', 'e2e-cli-files'],
+      project,
+      env,
+    );
+    expect(JSON.parse(logged.stdout)).toMatchObject({ trade: { ticker: 'AAPL' }, attachments: [{ filename: 'chart.png', mime_type: 'image/png', size: 70 }] });
 
     const missing = await exec(cli, ['report', 'no-such-job'], { cwd: project, env }).then(
       () => ({ code: 0, stderr: '' }),

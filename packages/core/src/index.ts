@@ -26,7 +26,8 @@ export {
   readAttachment,
   readAttachments,
 } from './domain/attachment-upload';
-export type { AttachmentInput, MediaUpload } from './domain/attachment-upload';
+export type { AttachmentInput, Base64Bytes, MediaUpload } from './domain/attachment-upload';
+export type { AttachmentStream, MediaStreamUpload } from './domain/attachment-stream';
 export { DEFAULT_SHEET_RANGE, parseSheetId, parseSheetRange, parseSheetRef, columnLetters, a1Tab, a1Range } from './domain/sheet-range';
 export type { SheetRef } from './domain/sheet-range';
 export { LEGACY_COLUMNS, EXTRA_COLUMNS, SHEET_COLUMNS, tradeToRow, rowToTrade, readTrades, headerIndex, parseNumberCell } from './domain/sheet-layout';
@@ -70,7 +71,7 @@ export { SENTIMENTS } from './domain/analysis-result';
 export type { AudioTranscriber, ImageAnalyst, WebResearcher, MediaItem, AudioTranscript, ImageAnalysis, Sentiment } from './ports/media-analysis.port';
 
 export { TradeCaptureService, validationFailure } from './services/trade-capture';
-export type { CaptureTarget, CapturedTrade, SubmitOutcome, TradePage, TradeCaptureDeps } from './services/trade-capture';
+export type { CaptureTarget, CapturedTrade, StreamedAttachments, SubmitInput, SubmitOutcome, TradePage, TradeCaptureDeps } from './services/trade-capture';
 export { AnalysisJobService, presentJob, presentJobSummary } from './services/analysis-jobs';
 export type { NewAnalysisJob, AnalysisJobsDeps } from './services/analysis-jobs';
 export { DEFAULT_MAX_RECEIVE_COUNT, PoisonMessageError, parseJobMessage, failJobOfDeadLetter, abandonedJobError } from './services/job-messages';

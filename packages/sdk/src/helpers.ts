@@ -4,6 +4,7 @@ import { apiErrorFrom, PecuniaClientError } from './errors';
 import type { paths } from './generated/api';
 import { sendImport, type ImportFileInput } from './import-file';
 import type { Sleep } from './retry';
+import { asForm, sendTradeForm, type WithAttachments } from './trade-files';
 import type {
   CaptureResult,
   CompletedJob,
@@ -39,6 +40,8 @@ export interface TradeTarget extends CallOptions {
   timezone?: string;
   /** Sent as Idempotency-Key; a random UUID when omitted. Reuse it to retry a write safely. */
   idempotencyKey?: string;
+  /** Attachments given as files: called as their bytes are sent (`total` is undefined when a stream's size is not known). */
+  onProgress?: (sent: number, total: number | undefined) => void;
 }
 
 export interface ListTradesQuery extends CallOptions {
@@ -61,9 +64,17 @@ export interface MediaFile {
 }
 
 export interface PecuniaHelpers {
-  logTrade(body: LogTradeRequest, target: TradeTarget): Promise<CaptureResult>;
-  /** `status` says whether the trade was stored (`created`) or which fields are still missing (`needs_more_info`). */
-  submitTrade(body: SubmitTradeRequest, target: TradeTarget): Promise<SubmitResult>;
+  /**
+   * Logs a structured trade. Attachments go as base64 `{ filename, mime_type, data }` (JSON), or as files —
+   * `{ data: Blob | Uint8Array | ReadableStream, filename?, mimeType? }` or, in Node, `{ path }` — streamed as
+   * `multipart/form-data`, the better way for large files.
+   */
+  logTrade(body: WithAttachments<LogTradeRequest>, target: TradeTarget): Promise<CaptureResult>;
+  /**
+   * `status` says whether the trade was stored (`created`) or which fields are still missing (`needs_more_info`).
+   * Attachments as for `logTrade`.
+   */
+  submitTrade(body: WithAttachments<SubmitTradeRequest>, target: TradeTarget): Promise<SubmitResult>;
   listTrades(query: ListTradesQuery): Promise<TradePage>;
   /**
    * Imports a broker export: fills paired into round trips (net of fees), each written once — importing the same file
@@ -149,17 +160,27 @@ const targetQuery = (t: TradeTarget) => ({
 
 const keyHeader = (t: TradeTarget) => (t.idempotencyKey === undefined ? {} : { 'Idempotency-Key': t.idempotencyKey });
 
+const formOptions = (t: TradeTarget) => ({ query: targetQuery(t), headers: keyHeader(t), signal: t.signal, onProgress: t.onProgress });
+
 export function createHelpers(api: Client<paths>, deps: { sleep: Sleep; now?: () => number }): PecuniaHelpers {
   const helpers: PecuniaHelpers = {
-    logTrade: (body, target) =>
-      call(target.signal, () =>
-        api.POST('/api/trades', { params: { query: targetQuery(target), header: keyHeader(target) }, body, signal: target.signal }),
-      ),
+    logTrade: async (body, target) => {
+      const form = await asForm(body);
+      return call(target.signal, () =>
+        form
+          ? (sendTradeForm(api, '/api/trades', form, formOptions(target)) as Promise<Outcome<CaptureResult>>)
+          : api.POST('/api/trades', { params: { query: targetQuery(target), header: keyHeader(target) }, body: body as LogTradeRequest, signal: target.signal }),
+      );
+    },
 
-    submitTrade: (body, target) =>
-      call(target.signal, () =>
-        api.POST('/api/trades/submit', { params: { query: targetQuery(target), header: keyHeader(target) }, body, signal: target.signal }),
-      ),
+    submitTrade: async (body, target) => {
+      const form = await asForm(body);
+      return call(target.signal, () =>
+        form
+          ? (sendTradeForm(api, '/api/trades/submit', form, formOptions(target)) as Promise<Outcome<SubmitResult>>)
+          : api.POST('/api/trades/submit', { params: { query: targetQuery(target), header: keyHeader(target) }, body: body as SubmitTradeRequest, signal: target.signal }),
+      );
+    },
 
     listTrades: ({ signal, sheetId, sheetRange, timezone, from, to, limit, cursor, account }) =>
       call(signal, () =>

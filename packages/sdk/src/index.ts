@@ -5,6 +5,7 @@ export { PecuniaError, PecuniaApiError, PecuniaClientError, PecuniaJobFailedErro
 export type { ClientErrorCode } from './errors';
 export type { CallOptions, ListTradesQuery, MediaFile, PecuniaHelpers, TradeTarget } from './helpers';
 export type { ImportFileInput } from './import-file';
+export type { AttachmentFile, Base64Attachment, WithAttachments } from './trade-files';
 export type { WaitForJobOptions } from './wait-for-job';
 export type { FetchFn, Sleep } from './retry';
 export { SDK_VERSION } from './version';

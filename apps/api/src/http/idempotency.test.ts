@@ -7,7 +7,7 @@ import express from 'express';
 import { openDatabase, SqliteIdempotencyStore, type Database } from '@pecunia/core/local';
 import { manualClock } from '@pecunia/core/testing';
 import { idempotent } from './idempotency';
-import { verifyJsonBody } from './json-body';
+import { jsonBodyParser } from './body-limits';
 import { errorHandler, sendProblem } from './problem';
 
 const LEASE_MS = 60_000;
@@ -25,7 +25,7 @@ beforeAll(async () => {
   db = openDatabase(path.join(dir, 'db.sqlite'));
   store = new SqliteIdempotencyStore(db, { now: clock.now, leaseMs: LEASE_MS });
   const app = express();
-  app.use(express.json({ limit: '1mb', verify: verifyJsonBody }));
+  app.use(jsonBodyParser(1024 * 1024));
   app.use((req, _res, next) => {
     req.userId = 'u1';
     next();

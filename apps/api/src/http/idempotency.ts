@@ -3,10 +3,13 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { IdempotencyStore } from '@pecunia/core';
 import { callerOf } from './auth';
-import { bodyDigest } from './json-body';
+import { bodyDigest, bodyStillArriving, restOfBodyDigest } from './body-digest';
 import { sendProblem } from './problem';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The fingerprint a claim holds while its streamed body arrives: replaced by the real one with the answer. */
+const STREAMING = 'streaming';
 
 /** Response headers a replay repeats: where the created resource is. */
 const REPLAYED_HEADERS = ['location'] as const;
@@ -29,13 +32,23 @@ export function idempotent(store: IdempotencyStore, options: IdempotentOptions =
       return sendProblem(res, 400, 'IDEMPOTENCY.INVALID_KEY', 'Idempotency-Key must be 1–255 visible ASCII characters');
     }
     const owner = callerOf(req);
-    const fingerprint = fingerprintOf(req);
-    const claim = await store.claim(owner, key, fingerprint);
+    // A body read as it streams (multipart) has no fingerprint until all of it has arrived: the key is claimed first,
+    // so that a concurrent retry is turned away before any file is stored.
+    let fingerprint = bodyStillArriving(req) ? undefined : fingerprintOf(req);
+    const claim = await store.claim(owner, key, fingerprint ?? STREAMING);
     if (claim.state === 'in_progress') {
       res.setHeader('Retry-After', '1');
       return sendProblem(res, 409, 'IDEMPOTENCY.IN_PROGRESS', 'A request with this Idempotency-Key is still being processed');
     }
     if (claim.state === 'outcome_unknown' || claim.state === 'done') {
+      // Only compared, never stored: a replay reads the rest of its body to fingerprint it, and writes nothing.
+      if (fingerprint === undefined) {
+        try {
+          fingerprint = fingerprintWith(req, await restOfBodyDigest(req));
+        } catch (error) {
+          return next(error);
+        }
+      }
       const stored = claim.state === 'done' ? claim.response.fingerprint : claim.fingerprint;
       if (stored !== fingerprint) {
         return sendProblem(res, 422, 'IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used with a different request');
@@ -67,7 +80,9 @@ export function idempotent(store: IdempotencyStore, options: IdempotentOptions =
       if (settled) return send(body);
       settled = true;
       const status = res.statusCode;
-      if ((status >= 400 && status < 500) || status === 503) {
+      // A streamed body not read to its end is a request that wrote nothing (its row waits for the whole body).
+      const final = fingerprint ?? (bodyStillArriving(req) ? undefined : fingerprintOf(req));
+      if ((status >= 400 && status < 500) || status === 503 || final === undefined) {
         // Released before the answer goes out, so an immediate corrected retry never meets its own old claim.
         store
           .release(owner, key)
@@ -75,7 +90,7 @@ export function idempotent(store: IdempotencyStore, options: IdempotentOptions =
           .finally(() => send(body));
         return res;
       }
-      const response = { status, body: parseBody(body), fingerprint, headers: replayedHeaders(res) };
+      const response = { status, body: parseBody(body), fingerprint: final, headers: replayedHeaders(res) };
       void remember(store, owner, key, response, { attempts, retryDelayMs, log: req.log }).finally(() => send(body));
       return res;
     };
@@ -114,11 +129,15 @@ async function remember(
   }
 }
 
-/** Method, path with query and the exact body bytes: the same key with any other request is a conflict. */
+/** Method, path with query and the exact body bytes (or a form's parts): the same key with any other request is a conflict. */
 function fingerprintOf(req: Request): string {
   const digest = bodyDigest(req);
-  // A parsed body that was not hashed means a JSON parser without `verifyJsonBody`: a wiring bug, not a client's.
-  if (digest === undefined && req.body !== undefined) throw new Error('idempotent() needs the JSON body parser with verifyJsonBody');
+  // A parsed body that was not hashed means a JSON parser other than ours: a wiring bug, not a client's.
+  if (digest === undefined && req.body !== undefined) throw new Error('idempotent() needs the JSON body parser of json-body.ts');
+  return fingerprintWith(req, digest);
+}
+
+function fingerprintWith(req: Request, digest: string | undefined): string {
   return createHash('sha256').update(`${req.method} ${req.originalUrl}\n${digest ?? ''}`).digest('hex');
 }
 

@@ -52,6 +52,12 @@ export const submitTradeBodySchema = tradeFieldsSchema
   })
   .strict();
 
+/** The `trade` part of a multipart `POST /api/trades`: the same fields, the files in parts of their own. */
+export const logTradeFormSchema = logTradeBodySchema.omit({ attachments: true });
+
+/** The `trade` part of a multipart `POST /api/trades/submit`. */
+export const submitTradeFormSchema = submitTradeBodySchema.omit({ attachments: true });
+
 const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in the form yyyy-mm-dd');
 
 export const createJobBodySchema = z

@@ -74,6 +74,24 @@ describe('the committed API document', () => {
     }
   });
 
+  it('documents both trade writes as JSON and as a streamed multipart form (the trade part as JSON, then the files)', () => {
+    const document = buildOpenApiDocument();
+    const schemas = (document.components?.schemas ?? {}) as Record<string, { properties?: Record<string, unknown>; required?: string[] }>;
+
+    for (const [route, form] of [['/api/trades', 'LogTradeForm'], ['/api/trades/submit', 'SubmitTradeForm']] as const) {
+      const body = document.paths?.[route]?.post?.requestBody as { content: Record<string, { schema: unknown; encoding?: unknown }> };
+      expect(Object.keys(body.content)).toEqual(['application/json', 'multipart/form-data']);
+      expect(body.content['multipart/form-data']).toEqual({
+        schema: { $ref: `#/components/schemas/${form}` },
+        encoding: { trade: { contentType: 'application/json' }, attachments: { contentType: 'image/*, audio/*, video/*' } },
+      });
+      expect(schemas[form]?.required).toEqual(['trade']);
+      expect(schemas[form]?.properties?.['attachments']).toMatchObject({ type: 'array', maxItems: 10, items: { type: 'string', format: 'binary' } });
+    }
+    expect(schemas['LogTradeFormTrade']?.properties).not.toHaveProperty('attachments');
+    expect(schemas['SubmitTradeFormTrade']?.required).toEqual(['content']);
+  });
+
   it('passes redocly lint (redocly.yaml at the repository root)', async () => {
     const result = await run('npx', ['--no', 'redocly', 'lint', 'packages/sdk/openapi.json', '--format', 'json'], { cwd: root, env: quietEnv, maxBuffer: 16 << 20 }).catch(
       (error: { stdout?: string; stderr?: string }) => {

@@ -16,6 +16,7 @@ import {
 } from '../http/schemas';
 import { FORMATS_TEXT, importJsonRequest, importMultipartRequest, importQuery, importResultSchema } from './import-operations';
 import { PROBLEM_RESPONSES, type ProblemStatus } from './problem-responses';
+import { logTradeForm, submitTradeForm, TRADE_FORM_ENCODING } from './trade-forms';
 import { jobReportSchema, shareLinkListSchema, shareLinkSchema, shareReportRequest } from './report-schemas';
 import {
   authorizationSchema,
@@ -37,7 +38,9 @@ import {
 // Request bodies get their component names here, once, so the request schemas themselves stay free of docs.
 const logTradeRequest = logTradeBodySchema.meta({
   id: 'LogTradeRequest',
-  description: 'A structured trade. Attachments are base64 `{filename, mime_type, data}` (image/*, audio/*, video/*; 15 MB and 10 files at most).',
+  description:
+    'A structured trade. Attachments are base64 `{filename, mime_type, data}` (image/*, audio/*, video/*; 15 MB and 10 files at most); ' +
+    'large files are better sent as `multipart/form-data` (LogTradeForm), streamed rather than encoded.',
   example: { ticker: 'AAPL', position_type: 'long', pnl: 185, entry_timestamp: '2026-03-02T09:41', exit_timestamp: '2026-03-02T10:15', notes: 'Clean breakout' },
 });
 const submitTradeRequest = submitTradeBodySchema.meta({
@@ -135,9 +138,21 @@ export function registerOperations(registry: OpenAPIRegistry): void {
     operationId: 'logTrade',
     tags: ['Trades'],
     summary: 'Log a structured trade',
-    description: 'Validates the trade and every attachment, stores the files, then appends one row to the journal.',
+    description:
+      'Validates the trade and every attachment, stores the files, then appends one row to the journal. Files go as base64 ' +
+      'in JSON, or — better for large ones — as `multipart/form-data`: a `trade` part (JSON), then one `attachments` part per ' +
+      'file, each streamed to storage as it arrives.',
     parameters: [idempotencyKey],
-    request: { query: sheetQuery, body: { required: true, content: { 'application/json': { schema: logTradeRequest } } } },
+    request: {
+      query: sheetQuery,
+      body: {
+        required: true,
+        content: {
+          'application/json': { schema: logTradeRequest },
+          'multipart/form-data': { schema: logTradeForm, encoding: TRADE_FORM_ENCODING },
+        },
+      },
+    },
     responses: {
       201: ok('The trade was stored.', captureResultSchema, { ...location, ...replayed }),
       ...problems(400, 401, 409, 413, 415, 422, 500, 502),
@@ -152,9 +167,19 @@ export function registerOperations(registry: OpenAPIRegistry): void {
     summary: 'Submit a trade as a narrative',
     description:
       'Extracts the trade fields from the text; fields sent beside `content` win. When required fields are still missing, ' +
-      'nothing is written and `202` names them: send them with the same content.',
+      'nothing is written and `202` names them: send them with the same content. As JSON (files in base64), or as ' +
+      '`multipart/form-data`: a `trade` part (JSON), then one `attachments` part per file.',
     parameters: [idempotencyKey],
-    request: { query: sheetQuery, body: { required: true, content: { 'application/json': { schema: submitTradeRequest } } } },
+    request: {
+      query: sheetQuery,
+      body: {
+        required: true,
+        content: {
+          'application/json': { schema: submitTradeRequest },
+          'multipart/form-data': { schema: submitTradeForm, encoding: TRADE_FORM_ENCODING },
+        },
+      },
+    },
     responses: {
       201: ok('The trade was extracted and stored.', submitCreatedSchema, { ...location, ...replayed }),
       202: ok('Required fields are missing; nothing was written.', needsMoreInfoSchema, replayed),

@@ -86,6 +86,28 @@ describe('POST /api/trades', () => {
     expect(problem).toMatchObject({ status, code, detail: expect.any(String), title: expect.any(String) });
   });
 
+  it('stores a base64 attachment of some size the same however its JSON spells it, and replays it by Idempotency-Key', async () => {
+    // Large enough that the route reads its base64 from the body's bytes rather than as a string.
+    const chart = Buffer.concat([pngBytes(), randomBytes(300_000)]);
+    const base64 = toBase64(chart);
+    const json = (data: string) => JSON.stringify(trade({ attachments: [{ filename: 'chart.png', mime_type: 'image/png', data }] }));
+    // Plain, as a data URL, with every slash escaped (as PHP writes JSON), with a space inside.
+    const bodies = [json(base64), json(`data:image/png;base64,${base64}`), json(base64).replace(/\//g, '\\/'), json(`${base64.slice(0, 1000)} ${base64.slice(1000)}`)];
+
+    const stored = [];
+    for (const [i, body] of bodies.entries()) {
+      const res = await api.request('/api/trades?sheet_id=big-json', { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `big-json-${i}` } });
+      expect(res.status).toBe(201);
+      stored.push((await res.json()).attachments[0]);
+    }
+    const again = await api.request('/api/trades?sheet_id=big-json', { json: trade({ attachments: [{ filename: 'chart.png', mime_type: 'image/png', data: base64 }] }), headers: { 'Idempotency-Key': 'big-json-0' } });
+
+    expect(new Set(stored.map((m) => m.id)).size).toBe(1);
+    expect(Buffer.from(await (await api.request(new URL(stored[0].link).pathname)).arrayBuffer()).equals(chart)).toBe(true);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await (await api.request('/api/trades?sheet_id=big-json')).json()).trades).toHaveLength(bodies.length);
+  });
+
   it('names the file when an attachment is over 15 MB, and writes nothing', async () => {
     const big = Buffer.concat([pngBytes(), Buffer.alloc(15 * 1024 * 1024)]);
     const res = await api.request('/api/trades?sheet_id=big', { json: trade({ attachments: [{ filename: 'huge-chart.png', mime_type: 'image/png', data: toBase64(big) }] }) });

@@ -1,16 +1,41 @@
-// Trade routes: log a structured trade, submit a narrative, read trades back (a page, or one by id). Wiring only; rules
+// Trade routes: log a structured trade, submit a narrative — each as JSON (files in base64) or as multipart/form-data
+// (files streamed to the media store as they arrive) — and read trades back (a page, or one by id). Wiring only; rules
 // live in core.
-import { Router, type RequestHandler } from 'express';
-import { parseDateRange, parseSheetRef, type CaptureTarget, type TradeCaptureService } from '@pecunia/core';
+import { Router, type Request, type RequestHandler } from 'express';
+import {
+  MAX_ATTACHMENTS,
+  parseDateRange,
+  parseSheetRef,
+  PecuniaError,
+  ValidationError,
+  type AttachmentInput,
+  type AttachmentStream,
+  type CaptureTarget,
+  type StreamedAttachments,
+  type TradeCaptureService,
+} from '@pecunia/core';
 import { callerOf } from '../http/auth';
-import { jsonBody, parseWith } from '../http/validate';
-import { listTradesQuerySchema, logTradeBodySchema, sheetQuerySchema, submitTradeBodySchema, tradeIdParamsSchema } from '../http/schemas';
+import { declaredSizeLimit, jsonBodyParser } from '../http/body-limits';
+import { keptBytes, MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json-body';
+import { readMultipartForm, type FormPart, type MultipartForm } from '../http/multipart';
+import { parseWith } from '../http/validate';
+import {
+  listTradesQuerySchema,
+  logTradeBodySchema,
+  logTradeFormSchema,
+  sheetQuerySchema,
+  submitTradeBodySchema,
+  submitTradeFormSchema,
+  tradeIdParamsSchema,
+} from '../http/schemas';
 import { presentCaptured } from './present';
 
 export interface TradeRoutesDeps {
   trades: TradeCaptureService;
   defaultTimezone: string;
   idempotency: RequestHandler;
+  /** Largest request body: a JSON one, or a whole multipart form. */
+  maxBodyBytes: number;
 }
 
 /** The sheet query of a trade route, other parameters let through (each route checks its own): built once. */
@@ -24,25 +49,74 @@ export function targetOf(query: unknown, bodyTimezone: string | undefined, defau
   return { ...ref, timezone: bodyTimezone ?? q.timezone ?? defaultTimezone };
 }
 
-export function tradeRoutes({ trades, defaultTimezone, idempotency }: TradeRoutesDeps): Router {
-  const router = Router();
+/** Base64 file contents the JSON routes read as bytes: they never become strings beside their decoded bytes. */
+const ATTACHMENT_DATA = [['attachments', '*', 'data']] as const;
+/** The `trade` part of a form: a narrative is at most 20,000 characters, and the fields beside it are few. */
+const MAX_TRADE_PART_BYTES = 256 * 1024;
+const FORM_TYPE = 'multipart/form-data';
 
-  router.post('/trades', idempotency, async (req, res) => {
-    const body = parseWith(logTradeBodySchema, jsonBody(req), 'TRADE.INVALID', 'trade');
-    const target = targetOf(req.query, body.timezone, defaultTimezone);
-    const { attachments, timezone: _timezone, ...fields } = jsonBody(req) as Record<string, unknown> & { attachments?: never[] };
-    const captured = await trades.logTrade(callerOf(req), target, fields, attachments);
+/**
+ * Reads a trade write's body before the Idempotency-Key check: JSON is parsed (its fingerprint taken from the raw
+ * bytes), a form is opened and read part by part by the route (its fingerprint known once it has all arrived).
+ */
+function tradeBody(maxBodyBytes: number, forms: WeakMap<Request, MultipartForm>): RequestHandler[] {
+  const openForm: RequestHandler = (req, _res, next) => {
+    if (req.is(FORM_TYPE)) {
+      forms.set(req, readMultipartForm(req, { maxBodyBytes, names: ['trade', 'attachments'], maxParts: MAX_ATTACHMENTS + 2, maxFieldBytes: MAX_TRADE_PART_BYTES }));
+    }
+    next();
+  };
+  return [...jsonBodyParser(maxBodyBytes, { keepAsBytes: ATTACHMENT_DATA }), declaredSizeLimit(maxBodyBytes, [FORM_TYPE]), openForm];
+}
+
+export function tradeRoutes({ trades, defaultTimezone, idempotency, maxBodyBytes }: TradeRoutesDeps): Router {
+  const router = Router();
+  const forms = new WeakMap<Request, MultipartForm>();
+  const body = tradeBody(maxBodyBytes, forms);
+
+  const log = {
+    form: (req: Request, form: MultipartForm) =>
+      withForm(form, async () => {
+        const raw = await tradePart(form);
+        const fields = parseWith(logTradeFormSchema, raw, 'TRADE.INVALID', 'trade');
+        const { timezone: _timezone, ...rest } = raw;
+        return trades.logTradeStreamed(callerOf(req), targetOf(req.query, fields.timezone, defaultTimezone), rest, streamedFiles(form));
+      }),
+    json: (req: Request) => {
+      const raw = tradeJson(req);
+      const fields = parseWith(logTradeBodySchema, raw, 'TRADE.INVALID', 'trade');
+      const { attachments, timezone: _timezone, ...rest } = raw;
+      return trades.logTrade(callerOf(req), targetOf(req.query, fields.timezone, defaultTimezone), rest, attachmentInputs(req, attachments));
+    },
+  };
+
+  const submit = {
+    form: (req: Request, form: MultipartForm) =>
+      withForm(form, async () => {
+        const raw = await tradePart(form);
+        const fields = parseWith(submitTradeFormSchema, raw, 'TRADE.INVALID', 'submission');
+        const { content, timezone: _timezone, ...overrides } = raw as Record<string, unknown> & { content: string };
+        const target = targetOf(req.query, fields.timezone, defaultTimezone);
+        return trades.submitStreamed(callerOf(req), target, { content, overrides, attachments: streamedFiles(form) });
+      }),
+    json: (req: Request) => {
+      const raw = tradeJson(req);
+      const fields = parseWith(submitTradeBodySchema, raw, 'TRADE.INVALID', 'submission');
+      const { content, attachments, timezone: _timezone, ...overrides } = raw as Record<string, unknown> & { content: string };
+      const target = targetOf(req.query, fields.timezone, defaultTimezone);
+      return trades.submit(callerOf(req), target, { content, overrides, attachments: attachmentInputs(req, attachments) });
+    },
+  };
+
+  router.post('/trades', ...body, idempotency, async (req, res) => {
+    const form = forms.get(req);
+    const captured = await (form ? log.form(req, form) : log.json(req));
     res.status(201).location(tradeLocation(captured.trade.trade_id, req.query)).json(presentCaptured(captured));
   });
 
-  router.post('/trades/submit', idempotency, async (req, res) => {
-    const body = parseWith(submitTradeBodySchema, jsonBody(req), 'TRADE.INVALID', 'submission');
-    const target = targetOf(req.query, body.timezone, defaultTimezone);
-    const { content, attachments, timezone: _timezone, ...rawOverrides } = jsonBody(req) as Record<string, unknown> & {
-      content: string;
-      attachments?: never[];
-    };
-    const outcome = await trades.submit(callerOf(req), target, { content, overrides: rawOverrides, attachments });
+  router.post('/trades/submit', ...body, idempotency, async (req, res) => {
+    const form = forms.get(req);
+    const outcome = await (form ? submit.form(req, form) : submit.json(req));
     if (outcome.status === 'needs_more_info') {
       res.status(202).json(outcome);
       return;
@@ -75,3 +149,83 @@ function tradeLocation(tradeId: string, query: unknown): string {
   if (typeof raw['sheet_range'] === 'string') search.set('sheet_range', raw['sheet_range']);
   return `/api/trades/${encodeURIComponent(tradeId)}?${search.toString()}`;
 }
+
+/** The JSON body of a trade write; anything but JSON (or a form, read elsewhere) or a JSON object is refused. */
+function tradeJson(req: Request): Record<string, unknown> {
+  if (!req.is('application/json')) {
+    throw new PecuniaError('BODY.UNSUPPORTED_MEDIA_TYPE', 'Send the trade as JSON ("Content-Type: application/json") or as multipart/form-data', { status: 415 });
+  }
+  const body: unknown = req.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError('BODY.NOT_AN_OBJECT', 'The request body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
+/** The base64 attachments of a JSON body, each long `data` handed over in the bytes it arrived in. */
+function attachmentInputs(req: Request, attachments: unknown): AttachmentInput[] | undefined {
+  if (!Array.isArray(attachments)) return undefined;
+  return (attachments as AttachmentInput[]).map((attachment) => {
+    const bytes = keptBytes(req, attachment.data);
+    return bytes ? { ...attachment, data: { base64: bytes } } : attachment;
+  });
+}
+
+/** Runs `use` on a form; whatever it leaves unread (it failed, or answered early) is dropped. */
+async function withForm<T>(form: MultipartForm, use: () => Promise<T>): Promise<T> {
+  try {
+    return await use();
+  } finally {
+    form.discard();
+  }
+}
+
+/** The form's first part, which must be the trade as a JSON object (a text field, or a small file). */
+async function tradePart(form: MultipartForm): Promise<Record<string, unknown>> {
+  const part = await form.nextPart();
+  if (!part) throw new ValidationError('BODY.TRADE_PART_MISSING', 'The form has no "trade" part: send the trade as JSON in a part named "trade", before the files');
+  if (part.name !== 'trade') throw tradeNotFirst();
+  const text = part.kind === 'field' ? part.value : await smallText(part, MAX_TRADE_PART_BYTES);
+  if (nestsDeeperThan(Buffer.from(text), MAX_JSON_DEPTH)) {
+    throw new ValidationError('BODY.TOO_DEEP', `The "trade" part nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ValidationError('BODY.MALFORMED_JSON', 'The "trade" part is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError('BODY.NOT_AN_OBJECT', 'The "trade" part must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+const tradeNotFirst = () => new ValidationError('BODY.TRADE_PART_NOT_FIRST', 'Send exactly one "trade" part, first, then the files in parts named "attachments"');
+
+async function smallText(part: Extract<FormPart, { kind: 'file' }>, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of part.chunks) {
+    size += chunk.length;
+    if (size > maxBytes) throw new ValidationError('BODY.FIELD_TOO_LARGE', `Form part "${part.name}" is larger than ${maxBytes / 1024} KB`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The files after the trade part, handed to core one at a time as they stream in. The row waits for the whole form:
+ * a body cut short or malformed after the last file writes nothing.
+ */
+function streamedFiles(form: MultipartForm): StreamedAttachments {
+  async function* files(): AsyncGenerator<AttachmentStream> {
+    for (let part = await form.nextPart(); part; part = await form.nextPart()) {
+      if (part.name === 'trade') throw tradeNotFirst();
+      if (part.kind === 'field') throw new ValidationError('BODY.ATTACHMENT_NOT_A_FILE', 'An "attachments" part must be a file: give it a filename and a Content-Type');
+      yield { filename: part.filename, mimeType: part.mimeType, chunks: part.chunks };
+    }
+  }
+  return { files: files(), beforeWrite: async () => void (await form.finished()) };
+}
+

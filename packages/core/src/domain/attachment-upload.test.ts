@@ -40,6 +40,38 @@ describe('attachment upload checks', () => {
     await expect(readAttachments(Array.from({ length: 11 }, () => upload()))).rejects.toMatchObject({ code: 'ATTACHMENT.TOO_MANY' });
   });
 
+  describe('with data still in the bytes it arrived as', () => {
+    const asBytes = (text: string) => ({ base64: new TextEncoder().encode(text) });
+
+    it('decodes them exactly as the same text', async () => {
+      const mp3 = toBase64(mp3Bytes(400));
+      for (const data of [toBase64(pngBytes()), `data:image/png;base64,${toBase64(pngBytes())}`]) {
+        const fromText = await readAttachment(upload({ data }));
+        const fromBytes = await readAttachment(upload({ data: asBytes(data) }));
+        expect(Buffer.from(fromBytes.data).equals(Buffer.from(fromText.data))).toBe(true);
+      }
+      // Longer than one decoding slice, URL-safe alphabet, no padding, spaces inside.
+      const long = mp3.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      const spaced = `${long.slice(0, 5000)} ${long.slice(5000)}`;
+      for (const data of [long, spaced]) {
+        const read = await readAttachment(upload({ filename: 'n.mp3', mime_type: 'audio/mpeg', data: asBytes(data) }));
+        expect(Buffer.from(read.data).equals(mp3Bytes(400))).toBe(true);
+      }
+    });
+
+    it.each([
+      ['not base64!!', 'ATTACHMENT.INVALID_BASE64'],
+      [`${toBase64(pngBytes())}A`, 'ATTACHMENT.INVALID_BASE64'],
+      [`${'A'.repeat(70_000)}=${'A'.repeat(3)}`, 'ATTACHMENT.INVALID_BASE64'],
+      [`data:image/jpeg;base64,${toBase64(pngBytes())}`, 'ATTACHMENT.TYPE_MISMATCH'],
+      [toBase64(pdfBytes()), 'ATTACHMENT.TYPE_MISMATCH'],
+      ['A'.repeat(Math.ceil((MAX_ATTACHMENT_BYTES + 1024 * 1024) / 3) * 4), 'ATTACHMENT.TOO_LARGE'],
+    ])('refuses what the text form refuses, with the same code (%#)', async (data, code) => {
+      await expect(readAttachment(upload({ data }))).rejects.toMatchObject({ code });
+      await expect(readAttachment(upload({ data: asBytes(data) }))).rejects.toMatchObject({ code });
+    });
+  });
+
   it('treats containers that carry audio or video alike, and aliases as equal', () => {
     expect(mimeMatches('audio/x-m4a', 'video/mp4')).toBe(true);
     expect(mimeMatches('image/jpg', 'image/jpeg')).toBe(true);

@@ -1,7 +1,8 @@
 // Port: where attachment bytes live (the trader's Drive, or files on this machine).
+import type { MediaStreamUpload } from '../domain/attachment-stream';
 import type { MediaUpload } from '../domain/attachment-upload';
 
-export type { MediaUpload };
+export type { MediaStreamUpload, MediaUpload };
 
 export interface StoredMedia {
   /** Stable id of the file (Drive file id, or content hash locally). */
@@ -24,7 +25,11 @@ export interface MediaContent extends StoredMedia {
 
 export interface MediaStore {
   readonly name: string;
-  put(owner: string, upload: MediaUpload): Promise<PutMedia>;
+  /**
+   * Stores a file given whole (`data`) or as it arrives (`chunks`, held a piece at a time). A put whose chunks fail
+   * keeps nothing.
+   */
+  put(owner: string, upload: MediaUpload | MediaStreamUpload): Promise<PutMedia>;
   /** The file if `owner` stored it, else null (another user's id is indistinguishable from a missing one). */
   get(owner: string, id: string): Promise<MediaContent | null>;
   /** Removes the owner's file (nothing when it is not theirs or not there): undoes a `put` that created it, whose trade was not written. */

@@ -1,6 +1,7 @@
 // Trade capture: validates a trade and its files, stores the files, appends one journal row. Used by every mode.
 import { createHash, randomUUID } from 'node:crypto';
 import { type z } from 'zod';
+import { collectAttachments, openAttachments, type AttachmentStream, type MediaStreamUpload } from '../domain/attachment-stream';
 import { readAttachments, type AttachmentInput, type MediaUpload } from '../domain/attachment-upload';
 import { encodeAttachmentCell, type AttachmentRef } from '../domain/attachment-links';
 import { inDateRange, type DateRange } from '../domain/date-range';
@@ -34,6 +35,23 @@ export interface CapturedTrade {
 export type SubmitOutcome =
   | ({ status: 'created'; extracted_by: string } & CapturedTrade)
   | { status: 'needs_more_info'; missing_fields: RequiredTradeField[]; fields: Partial<TradeFields>; extracted_by: string };
+
+/** Files that arrive as streams (a multipart upload), and what must hold before the row is written. */
+export interface StreamedAttachments {
+  files: AsyncIterable<AttachmentStream>;
+  /**
+   * Runs once every file has been read (and, for a structured trade, stored), before anything else is written; a
+   * throw writes nothing and removes the files this call stored. The transport says here whether the whole request
+   * arrived.
+   */
+  beforeWrite?: () => Promise<void>;
+}
+
+/** A narrative and the fields sent beside it (they win over what is extracted). */
+export interface SubmitInput {
+  content: string;
+  overrides: Partial<TradeFields>;
+}
 
 export interface TradePage {
   trades: StoredTrade[];
@@ -77,18 +95,36 @@ export class TradeCaptureService {
   }
 
   /**
+   * `logTrade` with files that arrive as streams: the fields are checked before any file is read, each file as its
+   * first bytes arrive (the same rules), and each goes to the media store as it arrives, never held whole. A file that
+   * breaks a rule part-way (past 15 MB, the eleventh) fails the call and the files stored for it are removed.
+   */
+  async logTradeStreamed(owner: string, target: CaptureTarget, fields: unknown, attachments: StreamedAttachments): Promise<CapturedTrade> {
+    const parsed = tradeSchemaFor(target.timezone).safeParse(fields);
+    if (!parsed.success) throw validationFailure(parsed.error);
+    return this.store(owner, target, parsed.data, openAttachments(attachments.files), attachments.beforeWrite);
+  }
+
+  /**
    * Uploads the files, then appends the row. When anything after the first upload fails, the files this trade created
    * are deleted again: a trade that was not written leaves nothing in the trader's Drive.
    */
-  private async store(owner: string, target: CaptureTarget, fields: Trade, uploads: readonly MediaUpload[]): Promise<CapturedTrade> {
+  private async store(
+    owner: string,
+    target: CaptureTarget,
+    fields: Trade,
+    uploads: Iterable<MediaUpload> | AsyncIterable<MediaStreamUpload>,
+    beforeWrite?: () => Promise<void>,
+  ): Promise<CapturedTrade> {
     const created: StoredMedia[] = [];
     const stored: StoredMedia[] = [];
     try {
-      for (const upload of uploads) {
+      for await (const upload of uploads) {
         const { created: isNew, ...media } = await this.deps.media.put(owner, upload);
         if (isNew) created.push(media);
         stored.push(media);
       }
+      await beforeWrite?.();
       const refs: AttachmentRef[] = stored.map((m) => ({ file_id: m.id, mime_type: m.mimeType, link: m.link }));
       const trade: StoredTrade = {
         ...fields,
@@ -116,14 +152,23 @@ export class TradeCaptureService {
    * Extracts fields from a narrative, lets explicit fields win, and stores the trade. When required fields are still
    * missing nothing is written and the caller is told which ones to send.
    */
-  async submit(
-    owner: string,
-    target: CaptureTarget,
-    input: { content: string; overrides: Partial<TradeFields>; attachments?: readonly AttachmentInput[] },
-  ): Promise<SubmitOutcome> {
+  async submit(owner: string, target: CaptureTarget, input: SubmitInput & { attachments?: readonly AttachmentInput[] }): Promise<SubmitOutcome> {
     // Attachments are checked (and decoded, once) first so that a follow-up is not asked for a trade whose files would
     // be refused anyway; a multi-modal extractor reads them too (a chart's prices, a voice note's P&L).
-    const uploads = await readAttachments(input.attachments);
+    return this.submitUploads(owner, target, input, await readAttachments(input.attachments));
+  }
+
+  /**
+   * `submit` with files that arrive as streams. The extractor reads them before anything is stored, so each is read
+   * whole (refused as soon as it passes 15 MB) and checked exactly as a base64 one.
+   */
+  async submitStreamed(owner: string, target: CaptureTarget, input: SubmitInput & { attachments: StreamedAttachments }): Promise<SubmitOutcome> {
+    const uploads = await collectAttachments(input.attachments.files);
+    await input.attachments.beforeWrite?.();
+    return this.submitUploads(owner, target, input, uploads);
+  }
+
+  private async submitUploads(owner: string, target: CaptureTarget, input: SubmitInput, uploads: MediaUpload[]): Promise<SubmitOutcome> {
     const extraction = await this.deps.extractor.extract({
       content: input.content,
       attachments: uploads.map((upload) => ({ filename: upload.filename, mime_type: upload.mimeType, data: upload.data })),

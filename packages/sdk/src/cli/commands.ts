@@ -2,9 +2,10 @@
 import path from 'node:path';
 import type { PecuniaClient } from '../client';
 import { PecuniaJobFailedError } from '../errors';
+import type { AttachmentFile, WithAttachments } from '../trade-files';
 import type { Job, LogTradeRequest, SubmitTradeRequest } from '../types';
 import { flag, number, parse, TARGET_OPTIONS, text, texts, TRADE_FIELD_OPTIONS, tradeFields, UsageError, type Values } from './args';
-import { mimeTypeOf } from './mime';
+import { mimeTypeOf } from '../mime';
 import { progressBar } from './progress-bar';
 import { saveReportPage } from './report-page';
 
@@ -41,14 +42,14 @@ function target(values: Values, io: CommandIo) {
   };
 }
 
-async function attachments(files: string[], io: CommandIo) {
+/** The files of `--attach`, typed from their extension: sent as files (a streamed form), not as base64. */
+async function attachments(files: string[], io: CommandIo): Promise<AttachmentFile[]> {
   return Promise.all(
     files.map(async (file) => {
       const filename = path.basename(file);
       const mimeType = mimeTypeOf(filename);
       if (!mimeType) throw new UsageError(`--attach ${file}: the type cannot be told from its extension (use an image, audio or video file such as .png or .mp3)`);
-      const data = await io.readFile(file);
-      return { filename, mime_type: mimeType, data: Buffer.from(data).toString('base64') };
+      return { filename, mimeType, data: await io.readFile(file) };
     }),
   );
 }
@@ -59,7 +60,7 @@ export async function submit(args: string[], { client, io }: CommandContext): Pr
   const content = positionals.join(' ').trim();
   if (!content) throw new UsageError('submit needs the trade in your own words: pecunia submit "Bought 100 AAPL at 189.20 …"');
   const files = await attachments(texts(values, 'attach'), io);
-  const body = { ...tradeFields(values), content, ...(files.length ? { attachments: files } : {}) } as SubmitTradeRequest;
+  const body = { ...tradeFields(values), content, ...(files.length ? { attachments: files } : {}) } as WithAttachments<SubmitTradeRequest>;
   const result = await client.submitTrade(body, target(values, io));
   printJson(io, result);
   if (result.status === 'needs_more_info') {
@@ -80,7 +81,7 @@ export async function trade(args: string[], { client, io }: CommandContext): Pro
     .map(([, name]) => `--${name}`);
   if (missing.length > 0) throw new UsageError(`trade needs ${missing.join(', ')}`);
   const files = await attachments(texts(values, 'attach'), io);
-  const body = { ...fields, ...(files.length ? { attachments: files } : {}) } as LogTradeRequest;
+  const body = { ...fields, ...(files.length ? { attachments: files } : {}) } as WithAttachments<LogTradeRequest>;
   printJson(io, await client.logTrade(body, target(values, io)));
   return 0;
 }

@@ -27,7 +27,7 @@ function cli(...answers: Answer[]) {
 }
 
 describe('pecunia CLI', () => {
-  it('submits a narrative with an attachment typed from its extension', async () => {
+  it('submits a narrative with an attachment typed from its extension, as a multipart form', async () => {
     const c = cli(json(201, { status: 'created', extracted_by: 'rule-based', trade: { ticker: 'AAPL' }, attachments: [], location: {} }));
 
     const code = await c.run('submit', 'Bought AAPL at 189, sold at 191, +$185', '--attach', 'charts/chart.png', '--sheet', 'my-journal');
@@ -36,10 +36,12 @@ describe('pecunia CLI', () => {
     const [request] = c.fetch.seen;
     expect(request!.url.toString()).toBe('http://api.test/api/trades/submit?sheet_id=my-journal');
     expect(request!.headers.get('authorization')).toBe('Bearer key-1');
-    expect(JSON.parse(request!.body)).toEqual({
-      content: 'Bought AAPL at 189, sold at 191, +$185',
-      attachments: [{ filename: 'chart.png', mime_type: 'image/png', data: Buffer.from([137, 80, 78, 71]).toString('base64') }],
-    });
+    // The file goes as itself, in a streamed form after the trade part, not as base64.
+    expect(request!.headers.get('content-type')).toMatch(/^multipart\/form-data; boundary=/);
+    const form = await new Response(request!.bytes, { headers: { 'Content-Type': request!.headers.get('content-type')! } }).formData();
+    expect(JSON.parse(form.get('trade') as string)).toEqual({ content: 'Bought AAPL at 189, sold at 191, +$185' });
+    const file = form.get('attachments') as File;
+    expect([file.name, file.type, [...new Uint8Array(await file.arrayBuffer())]]).toEqual(['chart.png', 'image/png', [137, 80, 78, 71]]);
     expect(JSON.parse(c.stdout()).trade.ticker).toBe('AAPL');
   });
 

@@ -39,7 +39,7 @@ export interface paths {
         put?: never;
         /**
          * Log a structured trade
-         * @description Validates the trade and every attachment, stores the files, then appends one row to the journal.
+         * @description Validates the trade and every attachment, stores the files, then appends one row to the journal. Files go as base64 in JSON, or — better for large ones — as `multipart/form-data`: a `trade` part (JSON), then one `attachments` part per file, each streamed to storage as it arrives.
          */
         post: operations["logTrade"];
         delete?: never;
@@ -59,7 +59,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a trade as a narrative
-         * @description Extracts the trade fields from the text; fields sent beside `content` win. When required fields are still missing, nothing is written and `202` names them: send them with the same content.
+         * @description Extracts the trade fields from the text; fields sent beside `content` win. When required fields are still missing, nothing is written and `202` names them: send them with the same content. As JSON (files in base64), or as `multipart/form-data`: a `trade` part (JSON), then one `attachments` part per file.
          */
         post: operations["submitTrade"];
         delete?: never;
@@ -688,8 +688,32 @@ export interface components {
             updated_range: string;
             row_number: number;
         };
+        /** @description A structured trade and its files, streamed. The trade part comes first; files follow. The trade is written once the whole form has arrived: a form cut short or malformed writes nothing. With an Idempotency-Key, the form is fingerprinted by its parts (names, file names, types and bytes), not by its boundary, so a retry that frames the same parts anew is a retry. */
+        LogTradeForm: {
+            trade: components["schemas"]["LogTradeFormTrade"];
+            /** @description The files, each in a part named `attachments` with its file name and Content-Type (image/*, audio/*, video/*; 15 MB and 10 files at most), after the trade part. Each is checked as its first bytes arrive and stored as the rest do, never held whole; one that breaks a rule fails the request, and nothing of it is kept. */
+            attachments?: string[];
+        };
+        /** @description The trade’s fields as JSON, as in LogTradeRequest but without `attachments`. */
+        LogTradeFormTrade: {
+            ticker: string;
+            /** @enum {string} */
+            position_type: "long" | "short";
+            pnl: number;
+            entry_timestamp: string;
+            exit_timestamp: string;
+            /** @default  */
+            notes?: string;
+            quantity?: number;
+            entry_price?: number;
+            exit_price?: number;
+            stop_loss?: number;
+            tags?: string[];
+            account?: string;
+            timezone?: string;
+        };
         /**
-         * @description A structured trade. Attachments are base64 `{filename, mime_type, data}` (image/*, audio/*, video/*; 15 MB and 10 files at most).
+         * @description A structured trade. Attachments are base64 `{filename, mime_type, data}` (image/*, audio/*, video/*; 15 MB and 10 files at most); large files are better sent as `multipart/form-data` (LogTradeForm), streamed rather than encoded.
          * @example {
          *       "ticker": "AAPL",
          *       "position_type": "long",
@@ -1002,6 +1026,31 @@ export interface components {
             trade: components["schemas"]["StoredTrade"];
             attachments: components["schemas"]["StoredMedia"][];
             location: components["schemas"]["JournalLocation"];
+        };
+        /** @description A narrative and its files. The extractor reads the files before anything is stored, so each is read whole (still refused as soon as it passes 15 MB). The trade part comes first; files follow. The trade is written once the whole form has arrived: a form cut short or malformed writes nothing. With an Idempotency-Key, the form is fingerprinted by its parts (names, file names, types and bytes), not by its boundary, so a retry that frames the same parts anew is a retry. */
+        SubmitTradeForm: {
+            trade: components["schemas"]["SubmitTradeFormTrade"];
+            /** @description The files, each in a part named `attachments` with its file name and Content-Type (image/*, audio/*, video/*; 15 MB and 10 files at most), after the trade part. Each is checked as its first bytes arrive and stored as the rest do, never held whole; one that breaks a rule fails the request, and nothing of it is kept. */
+            attachments?: string[];
+        };
+        /** @description The narrative and any fields as JSON, as in SubmitTradeRequest but without `attachments`. */
+        SubmitTradeFormTrade: {
+            ticker?: string;
+            /** @enum {string} */
+            position_type?: "long" | "short";
+            pnl?: number;
+            entry_timestamp?: string;
+            exit_timestamp?: string;
+            /** @default  */
+            notes?: string;
+            quantity?: number;
+            entry_price?: number;
+            exit_price?: number;
+            stop_loss?: number;
+            tags?: string[];
+            account?: string;
+            content: string;
+            timezone?: string;
         };
         /**
          * @description The trade in the trader’s own words; any trade field sent beside `content` wins over what is extracted.
@@ -1349,6 +1398,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LogTradeRequest"];
+                "multipart/form-data": components["schemas"]["LogTradeForm"];
             };
         };
         responses: {
@@ -1397,6 +1447,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SubmitTradeRequest"];
+                "multipart/form-data": components["schemas"]["SubmitTradeForm"];
             };
         };
         responses: {

@@ -5,6 +5,8 @@ export interface SeenRequest {
   url: URL;
   headers: Headers;
   body: string;
+  /** The body as sent, for binary ones (a multipart form with files). */
+  bytes: Uint8Array;
 }
 
 export type Answer = Response | Error | ((request: Request) => Response | Promise<Response>);
@@ -27,7 +29,8 @@ export const problem = (status: number, code: string, detail: string, headers: R
 export function fakeFetch(...answers: Answer[]): FakeFetch {
   const seen: SeenRequest[] = [];
   const fn = async (request: Request): Promise<Response> => {
-    seen.push({ method: request.method, url: new URL(request.url), headers: new Headers(request.headers), body: await request.text() });
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    seen.push({ method: request.method, url: new URL(request.url), headers: new Headers(request.headers), body: new TextDecoder().decode(bytes), bytes });
     const answer = answers[Math.min(seen.length - 1, answers.length - 1)];
     if (answer === undefined) throw new Error('fakeFetch: no answer scripted');
     if (answer instanceof Error) throw answer;

@@ -4,7 +4,7 @@ import { UpstreamError } from '../../errors';
 import { startGoogleStandIn, type GoogleStandIn } from '../../testing/google/google-standin';
 import { expiredStandInClient, standInAuthProvider } from '../../testing/google/standin-auth';
 import { pngBytes } from '../../testing/media-samples';
-import { DriveMediaStore, RESUMABLE_THRESHOLD_BYTES } from './drive-media-store';
+import { DriveMediaStore, RESUMABLE_THRESHOLD_BYTES, UPLOAD_PIECE_BYTES } from './drive-media-store';
 
 const alice = { sub: '100000000000000000001', email: 'alice@example.com' };
 const bob = { sub: '100000000000000000002', email: 'bob@example.com' };
@@ -95,6 +95,54 @@ describe('DriveMediaStore against the Drive stand-in', () => {
     expect(standIn.driveFile(stored.id)?.data.equals(big)).toBe(true);
     // Buffer.equals, not toEqual: jest's element-by-element diff of 5 MB takes seconds.
     expect(Buffer.from(read?.data ?? []).equals(big)).toBe(true);
+  });
+
+  describe('streamed puts', () => {
+    async function* chunksOf(bytes: Uint8Array, size: number, failAfter?: number): AsyncGenerator<Uint8Array> {
+      for (let start = 0; start < bytes.byteLength; start += size) {
+        if (failAfter !== undefined && start >= failAfter) throw new Error('client went away');
+        yield bytes.subarray(start, start + size);
+      }
+    }
+
+    it('sends a stream that ends within 5 MB as one multipart request', async () => {
+      const drive = store();
+      await drive.ready();
+      const mark = standIn.calls.length;
+
+      const stored = await drive.put('alice', { filename: 'chart.png', mimeType: 'image/png', chunks: chunksOf(pngBytes(), 7) });
+
+      expect(callsSince(mark)).toEqual(['POST /token', 'POST /upload/drive/v3/files']);
+      expect(stored).toMatchObject({ size: pngBytes().byteLength, created: true });
+      expect(standIn.driveFile(stored.id)?.data.equals(pngBytes())).toBe(true);
+    });
+
+    it('sends a longer stream in 5 MB pieces of one resumable session, the last stating the total', async () => {
+      // Two whole pieces and a bit: odd chunk sizes, so pieces are cut across chunks.
+      const big = new Uint8Array(randomBytes(2 * UPLOAD_PIECE_BYTES + 70_001));
+      const drive = store();
+      await drive.ready();
+      const mark = standIn.calls.length;
+
+      const stored = await drive.put('alice', { filename: 'session.mp4', mimeType: 'video/mp4', chunks: chunksOf(big, 65_519) });
+
+      expect(callsSince(mark)).toEqual(['POST /token', 'POST /upload/drive/v3/files', 'PUT /upload/drive/v3/files', 'PUT /upload/drive/v3/files', 'PUT /upload/drive/v3/files']);
+      expect(standIn.calls.slice(mark + 2).map((c) => c.status)).toEqual([308, 308, 200]);
+      expect(stored).toMatchObject({ size: big.byteLength, mimeType: 'video/mp4', created: true });
+      expect(standIn.driveFile(stored.id)?.data.equals(big)).toBe(true);
+    });
+
+    it('makes no file when the stream fails after a piece has gone', async () => {
+      const big = new Uint8Array(randomBytes(UPLOAD_PIECE_BYTES + 300_000));
+      const drive = store();
+      await drive.ready();
+      const files = standIn.driveFiles(alice).length;
+
+      const attempt = drive.put('alice', { filename: 'cut.mp4', mimeType: 'video/mp4', chunks: chunksOf(big, 100_000, UPLOAD_PIECE_BYTES + 200_000) });
+
+      await expect(attempt).rejects.toThrow('client went away');
+      expect(standIn.driveFiles(alice)).toHaveLength(files);
+    });
   });
 
   it('puts files into the configured root folder', async () => {

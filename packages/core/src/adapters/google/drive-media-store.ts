@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { drive, type drive_v3 } from '@googleapis/drive';
 import type { OAuth2Client } from 'google-auth-library';
 import { isPecuniaError, UpstreamError, ValidationError } from '../../errors';
-import type { MediaContent, MediaStore, MediaUpload, PutMedia, StoredMedia } from '../../ports/media-store.port';
+import { isStreamUpload } from '../../domain/attachment-stream';
+import type { MediaContent, MediaStore, MediaStreamUpload, MediaUpload, PutMedia, StoredMedia } from '../../ports/media-store.port';
 import { apiOptions, describeFailure, gaxiosOptions, isArrayBuffer, withClient } from './google-api-call';
 import type { GoogleAuthProvider, GoogleEndpoints } from './google-auth';
 
@@ -16,6 +17,11 @@ export interface DriveMediaStoreOptions {
 
 /** Above this a single multipart request is fragile; Drive's own guidance is a resumable session. */
 export const RESUMABLE_THRESHOLD_BYTES = 5 * 1024 * 1024;
+/**
+ * A streamed file goes to a resumable session in pieces of this size (Drive wants multiples of 256 KiB but the last):
+ * what the adapter holds of a file at once, whatever its size.
+ */
+export const UPLOAD_PIECE_BYTES = RESUMABLE_THRESHOLD_BYTES;
 const FILE_FIELDS = 'id,name,mimeType,size,webViewLink';
 const DRIVE_ID = /^[A-Za-z0-9_-]{10,200}$/;
 const GOOGLE_API_ROOT = 'https://www.googleapis.com/';
@@ -23,6 +29,7 @@ const GOOGLE_API_ROOT = 'https://www.googleapis.com/';
 export const isDriveFileId = (id: unknown): id is string => typeof id === 'string' && DRIVE_ID.test(id);
 
 type Action = 'upload' | 'download' | 'delete';
+type UploadMeta = Pick<MediaUpload, 'filename' | 'mimeType'>;
 
 export class DriveMediaStore implements MediaStore {
   readonly name = 'google-drive';
@@ -39,18 +46,74 @@ export class DriveMediaStore implements MediaStore {
    * Uploads a new private file (no sharing permission is added: the link opens for the trader, signed in). Drive has
    * no content addressing, so every put creates a file and `created` is always true.
    */
-  async put(owner: string, upload: MediaUpload): Promise<PutMedia> {
+  async put(owner: string, upload: MediaUpload | MediaStreamUpload): Promise<PutMedia> {
     if (typeof owner !== 'string' || owner.length === 0) {
       throw new ValidationError('MEDIA.INVALID_OWNER', 'A media owner must be a non-empty string.');
     }
-    if (!(upload.data instanceof Uint8Array)) throw new ValidationError('MEDIA.INVALID_DATA', 'Media data must be bytes.');
+    const streamed = isStreamUpload(upload);
+    if (!streamed && !(upload.data instanceof Uint8Array)) throw new ValidationError('MEDIA.INVALID_DATA', 'Media data must be bytes.');
     if (typeof upload.filename !== 'string' || typeof upload.mimeType !== 'string') {
       throw new ValidationError('MEDIA.INVALID_METADATA', 'Media filename and mime type must be strings.');
     }
+    if (streamed) return this.putStream(owner, upload);
     const file = await this.call(owner, 'upload', (api, client) =>
       upload.data.byteLength <= RESUMABLE_THRESHOLD_BYTES ? this.multipart(api, upload) : this.resumable(client, upload),
     );
     return { ...this.toStored(file, upload), created: true };
+  }
+
+  /**
+   * A file that arrives in chunks: up to the threshold it is gathered and sent as a small file; past it a resumable
+   * session takes it a piece at a time, so at most one piece is held. Chunks that fail leave the session unfinished,
+   * and Drive makes no file of an unfinished session.
+   */
+  private async putStream(owner: string, upload: MediaStreamUpload): Promise<PutMedia> {
+    const source = upload.chunks[Symbol.asyncIterator]();
+    const piece = Buffer.allocUnsafe(UPLOAD_PIECE_BYTES);
+    let filled = 0;
+    let carry: Uint8Array | undefined;
+    /** Fills `piece`; true when bytes follow it (kept in `carry`), false once the file has ended. */
+    const fill = async (): Promise<boolean> => {
+      for (;;) {
+        let chunk = carry;
+        carry = undefined;
+        if (chunk === undefined) {
+          const next = await source.next();
+          if (next.done) return false;
+          chunk = next.value;
+        }
+        const taken = Math.min(chunk.byteLength, UPLOAD_PIECE_BYTES - filled);
+        piece.set(chunk.subarray(0, taken), filled);
+        filled += taken;
+        if (taken < chunk.byteLength) {
+          carry = chunk.subarray(taken);
+          return true;
+        }
+      }
+    };
+    if (!(await fill())) {
+      const whole = { filename: upload.filename, mimeType: upload.mimeType, data: piece.subarray(0, filled) };
+      const file = await this.call(owner, 'upload', (api) => this.multipart(api, whole));
+      return { ...this.toStored(file, whole), created: true };
+    }
+    let sent = 0;
+    const file = await this.call(owner, 'upload', async (_api, client) => {
+      // A refused token is retried once with a fresh one: fine before the first piece went, impossible after (the
+      // pieces sent are gone).
+      if (sent > 0) throw new UpstreamError('MEDIA.UPSTREAM', 'Google Drive refused an upload half-way through.', undefined, 502);
+      const session = await this.openSession(client, upload, undefined);
+      // A full piece goes out once more bytes are known to follow it, so the last request always states the total.
+      for (let more = true; more; more = await fill()) {
+        // Answered, so the piece has gone: its buffer takes the next one.
+        await this.sendPiece(client, session, piece, sent, undefined);
+        sent += filled;
+        filled = 0;
+      }
+      const last = piece.subarray(0, filled);
+      sent += filled;
+      return this.sendPiece(client, session, last, sent - filled, sent);
+    });
+    return { ...this.toStored(file, { ...upload, data: { byteLength: sent } }), created: true };
   }
 
   async get(owner: string, id: string): Promise<MediaContent | null> {
@@ -88,7 +151,7 @@ export class DriveMediaStore implements MediaStore {
     const { data } = await api.files.create(
       {
         requestBody: this.metadata(upload),
-        media: { mimeType: upload.mimeType, body: Readable.from([Buffer.from(upload.data)]) },
+        media: { mimeType: upload.mimeType, body: Readable.from([Buffer.from(upload.data.buffer, upload.data.byteOffset, upload.data.byteLength)]) },
         fields: FILE_FIELDS,
       },
       // googleapis applies a client-level rootUrl to ordinary calls but not to media uploads: without this per-call
@@ -103,16 +166,28 @@ export class DriveMediaStore implements MediaStore {
    * and length) and answers its URI in `Location`; one PUT of the bytes to that URI creates the file.
    */
   private async resumable(client: OAuth2Client, upload: MediaUpload): Promise<drive_v3.Schema$File> {
-    const options = gaxiosOptions(this.options.endpoints);
+    const session = await this.openSession(client, upload, upload.data.byteLength);
+    const { data } = await client.request<drive_v3.Schema$File>({
+      ...gaxiosOptions(this.options.endpoints),
+      url: session,
+      method: 'PUT',
+      headers: { 'Content-Type': upload.mimeType },
+      data: Buffer.from(upload.data.buffer, upload.data.byteOffset, upload.data.byteLength),
+    });
+    return data;
+  }
+
+  /** Opens a resumable session (its length left open when unknown) and answers its URI. */
+  private async openSession(client: OAuth2Client, upload: UploadMeta, length: number | undefined): Promise<string> {
     const session = await client.request({
-      ...options,
+      ...gaxiosOptions(this.options.endpoints),
       url: new URL('upload/drive/v3/files', this.root).href,
       method: 'POST',
       params: { uploadType: 'resumable', fields: FILE_FIELDS },
       headers: {
         'Content-Type': 'application/json; charset=UTF-8',
         'X-Upload-Content-Type': upload.mimeType,
-        'X-Upload-Content-Length': String(upload.data.byteLength),
+        ...(length === undefined ? {} : { 'X-Upload-Content-Length': String(length) }),
       },
       data: this.metadata(upload),
     });
@@ -121,17 +196,31 @@ export class DriveMediaStore implements MediaStore {
     if (!location || new URL(location, this.root).origin !== new URL(this.root).origin) {
       throw new UpstreamError('MEDIA.UPSTREAM', 'Google Drive opened no usable upload session.', undefined, 502);
     }
-    const { data } = await client.request<drive_v3.Schema$File>({
-      ...options,
-      url: new URL(location, this.root).href,
-      method: 'PUT',
-      headers: { 'Content-Type': upload.mimeType },
-      data: Buffer.from(upload.data),
-    });
-    return data;
+    return new URL(location, this.root).href;
   }
 
-  private metadata(upload: MediaUpload): drive_v3.Schema$File {
+  /**
+   * One piece of a session: bytes `start`… of a file whose `total` is stated with the last piece only. Drive answers
+   * 308 to a piece that is not the last, saying in `Range` what it holds; anything short of all bytes sent is a
+   * failure (the file is then not made).
+   */
+  private async sendPiece(client: OAuth2Client, session: string, bytes: Buffer, start: number, total: number | undefined): Promise<drive_v3.Schema$File> {
+    const end = start + bytes.byteLength - 1;
+    const answer = await client.request<drive_v3.Schema$File>({
+      ...gaxiosOptions(this.options.endpoints),
+      url: session,
+      method: 'PUT',
+      headers: { 'Content-Range': `bytes ${start}-${end}/${total ?? '*'}` },
+      data: bytes,
+      validateStatus: (status) => (status >= 200 && status < 300) || (total === undefined && status === 308),
+    });
+    if (total === undefined && answer.headers.get('range') !== `bytes=0-${end}`) {
+      throw new UpstreamError('MEDIA.UPSTREAM', `Google Drive kept ${answer.headers.get('range') ?? 'nothing'} of bytes 0-${end} of an upload.`, undefined, 502);
+    }
+    return answer.data;
+  }
+
+  private metadata(upload: UploadMeta): drive_v3.Schema$File {
     const { rootFolderId } = this.options;
     return { name: upload.filename, mimeType: upload.mimeType, ...(rootFolderId ? { parents: [rootFolderId] } : {}) };
   }
@@ -153,7 +242,7 @@ export class DriveMediaStore implements MediaStore {
     }
   }
 
-  private toStored(file: drive_v3.Schema$File, upload?: MediaUpload): StoredMedia {
+  private toStored(file: drive_v3.Schema$File, upload?: UploadMeta & { data: { byteLength: number } }): StoredMedia {
     if (!file.id) throw new UpstreamError('MEDIA.UPSTREAM', 'Google Drive answered without a file id.', undefined, 502);
     return {
       id: file.id,

@@ -169,6 +169,45 @@ describe('FsMediaStore', () => {
     expect(await store.get('alice', sha256(png('fails')))).toBeNull();
   });
 
+  describe('streamed puts', () => {
+    async function* chunksOf(...parts: Array<Uint8Array | Error>): AsyncGenerator<Uint8Array> {
+      for (const part of parts) {
+        if (part instanceof Error) throw part;
+        yield part;
+      }
+    }
+
+    it('stores the chunks under the sha256 of their bytes, the same file as a put of the whole', async () => {
+      const whole = png('streamed in three pieces');
+
+      const stored = await store.put('alice', { filename: 's.png', mimeType: 'image/png', chunks: chunksOf(whole.subarray(0, 5), whole.subarray(5, 9), whole.subarray(9)) });
+      const again = await store.put('bob', { filename: 'w.png', mimeType: 'image/png', data: whole });
+
+      expect(stored).toMatchObject({ id: sha256(whole), size: whole.byteLength, filename: 's.png', created: true });
+      expect(Buffer.from((await store.get('alice', stored.id))!.data).equals(Buffer.from(whole))).toBe(true);
+      expect(again.id).toBe(stored.id);
+      expect(listFiles(mediaDir)).toEqual([path.join(stored.id.slice(0, 2), stored.id)]);
+    });
+
+    it('keeps nothing, not even a temporary file, when the chunks fail half-way', async () => {
+      const attempt = store.put('alice', { filename: 'x.png', mimeType: 'image/png', chunks: chunksOf(png('start'), new Error('client went away')) });
+
+      await expect(attempt).rejects.toThrow('client went away');
+      expect(listFiles(mediaDir)).toEqual([]);
+      expect(db.prepare('SELECT count(*) AS n FROM media').get()).toEqual({ n: 0 });
+    });
+
+    it('answers created: false when the same owner streamed the same bytes before', async () => {
+      const bytes = png('twice');
+      await store.put('alice', { filename: 'a.png', mimeType: 'image/png', chunks: chunksOf(bytes) });
+
+      const second = await store.put('alice', { filename: 'b.png', mimeType: 'image/png', chunks: chunksOf(bytes.subarray(0, 3), bytes.subarray(3)) });
+
+      expect(second).toMatchObject({ filename: 'a.png', created: false });
+      expect(listFiles(mediaDir)).toHaveLength(1);
+    });
+  });
+
   it('skips writing a blob that already exists', async () => {
     const data = png('existing');
     await store.put('alice', { filename: 'a.png', mimeType: 'image/png', data });

@@ -1,10 +1,12 @@
 // Media store of local mode: attachment bytes as content-addressed files, ownership and metadata in SQLite.
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
+import { isStreamUpload } from '../../domain/attachment-stream';
 import { ValidationError } from '../../errors';
-import type { MediaContent, MediaStore, MediaUpload, PutMedia, StoredMedia } from '../../ports/media-store.port';
+import type { MediaContent, MediaStore, MediaStreamUpload, MediaUpload, PutMedia, StoredMedia } from '../../ports/media-store.port';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, type Database } from './sqlite-database';
 
 export interface FsMediaStoreOptions {
@@ -56,25 +58,25 @@ export class FsMediaStore implements MediaStore {
     this.holdersStatement = options.db.prepare<[string], number>('SELECT count(*) FROM media WHERE id = ?').pluck();
   }
 
-  async put(owner: string, upload: MediaUpload): Promise<PutMedia> {
+  async put(owner: string, upload: MediaUpload | MediaStreamUpload): Promise<PutMedia> {
     if (typeof owner !== 'string' || owner.length === 0) {
       throw new ValidationError('MEDIA.INVALID_OWNER', 'A media owner must be a non-empty string.');
     }
-    if (!(upload.data instanceof Uint8Array)) {
+    const streamed = isStreamUpload(upload);
+    if (!streamed && !(upload.data instanceof Uint8Array)) {
       throw new ValidationError('MEDIA.INVALID_DATA', 'Media data must be bytes.');
     }
     if (typeof upload.filename !== 'string' || typeof upload.mimeType !== 'string') {
       throw new ValidationError('MEDIA.INVALID_METADATA', 'Media filename and mime type must be strings.');
     }
-    const id = createHash('sha256').update(upload.data).digest('hex');
     // Bytes first, row second: a crash in between leaves an unowned blob (harmless), never a row without bytes.
-    await this.writeBlob(id, upload.data);
+    const { id, size } = streamed ? await this.writeStream(upload.chunks) : await this.writeBytes(upload.data);
     const { changes } = this.insertStatement.run(
       owner,
       id,
       upload.filename,
       upload.mimeType,
-      upload.data.byteLength,
+      size,
       new Date(this.now()).toISOString(),
     );
     const row = this.selectStatement.get(owner, id);
@@ -136,31 +138,67 @@ export class FsMediaStore implements MediaStore {
     return { id: row.id, filename: row.filename, mimeType: row.mime_type, size: row.size, link: this.linkFor(row.id) };
   }
 
-  /** Writes the blob so that a reader sees either no file or the complete file, never a partial one. */
-  private async writeBlob(id: string, data: Uint8Array): Promise<void> {
+  private async writeBytes(data: Uint8Array): Promise<{ id: string; size: number }> {
+    const id = createHash('sha256').update(data).digest('hex');
     await this.prepare();
     const target = this.blobPath(id);
-    if (await exists(target)) return;
-    const folder = path.dirname(target);
+    if (!(await exists(target))) await this.writeBlob(path.dirname(target), (handle) => handle.writeFile(data), () => target);
+    return { id, size: data.byteLength };
+  }
+
+  /** Writes chunks as they come, hashing them on the way: the blob's name (its hash) is known only at the end. */
+  private async writeStream(chunks: AsyncIterable<Uint8Array>): Promise<{ id: string; size: number }> {
+    await this.prepare();
+    const hash = createHash('sha256');
+    let size = 0;
+    const write = async (handle: FileHandle) => {
+      for await (const chunk of chunks) {
+        hash.update(chunk);
+        size += chunk.byteLength;
+        for (let offset = 0; offset < chunk.byteLength; ) offset += (await handle.write(chunk, offset)).bytesWritten;
+      }
+    };
+    let id = '';
+    await this.writeBlob(
+      this.dir,
+      write,
+      async () => {
+        id = hash.digest('hex');
+        const target = this.blobPath(id);
+        await fsp.mkdir(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
+        return target;
+      },
+    );
+    return { id, size };
+  }
+
+  /**
+   * Writes a blob so that a reader sees either no file or the complete file, never a partial one: into a temporary
+   * file in `folder` (the target's filesystem, so that the rename is atomic), synced, then renamed to `targetOf()`.
+   * Nothing is left behind when the write fails.
+   */
+  private async writeBlob(folder: string, write: (handle: FileHandle) => Promise<void>, targetOf: () => Promise<string> | string): Promise<void> {
     await fsp.mkdir(folder, { recursive: true, mode: PRIVATE_DIR_MODE });
     // mkdir's mode is narrowed by the umask only, never widened: a shard folder made by this call is 0700 already.
-    // Same directory as the target so that rename is atomic (one filesystem); random suffix for concurrent writers.
-    const temp = path.join(folder, `.${id}.${randomBytes(8).toString('hex')}.tmp`);
+    // Random suffix for concurrent writers.
+    const temp = path.join(folder, `.upload.${randomBytes(8).toString('hex')}.tmp`);
+    let target: string;
     try {
       const handle = await fsp.open(temp, 'wx', PRIVATE_FILE_MODE);
       try {
-        await handle.writeFile(data);
+        await write(handle);
         await handle.sync();
       } finally {
         await handle.close();
       }
+      target = await targetOf();
       // Identical bytes under the same name: a concurrent writer winning the rename changes nothing.
       await fsp.rename(temp, target);
     } catch (error) {
       await fsp.rm(temp, { force: true });
       throw error;
     }
-    await syncDirectory(folder);
+    await syncDirectory(path.dirname(target));
   }
 }
 

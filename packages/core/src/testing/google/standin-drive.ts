@@ -111,9 +111,19 @@ export class DriveState {
     const session = this.sessions.get(uploadId);
     if (!session) throw new GoogleHttpError(404, 'No such upload session.', 'notFound');
     const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header(request.req.headers['content-range']) ?? '');
+    const before = session.received.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+    // As Google: a piece starts where the last one ended, and one of a file whose total is still open ('*') is a
+    // whole number of 256 KiB.
+    if (range && (Number(range[1]) !== before || Number(range[2]) - Number(range[1]) + 1 !== request.body.byteLength)) {
+      throw new GoogleHttpError(400, `Content-Range ${range[0]} does not follow the ${before} bytes received.`, 'badContentRange');
+    }
+    if (range?.[3] === '*' && request.body.byteLength % (256 * 1024) !== 0) {
+      throw new GoogleHttpError(400, 'A piece of an upload of unknown size must be a multiple of 256 KiB.', 'badContentRange');
+    }
     session.received.push(request.body);
-    const received = session.received.reduce((sum, chunk) => sum + chunk.byteLength, 0);
-    const total = range?.[3] && range[3] !== '*' ? Number(range[3]) : (session.length ?? received);
+    const received = before + request.body.byteLength;
+    if (range?.[3] === '*') return { status: 308, headers: { range: `bytes=0-${received - 1}` } };
+    const total = range?.[3] ? Number(range[3]) : (session.length ?? received);
     if (received < total) return { status: 308, headers: { range: `bytes=0-${received - 1}` } };
     this.sessions.delete(uploadId);
     const mimeType = session.mimeType ?? header(request.req.headers['content-type']);
