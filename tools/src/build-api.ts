@@ -1,10 +1,18 @@
-// `npm run -s build:api`: the API as one file, dist/api/main.js, plus a package.json naming only what stays external.
+// `npm run -s build:api`: the API as one file, dist/api/main.js, with its analysis thread beside it
+// (dist/api/analysis-thread.js), plus a package.json naming only what stays external.
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ENTRY = path.join(ROOT, 'apps/api/src/main.ts');
+/**
+ * The analysis worker's thread (ANALYSIS_WORKER=thread): a bundle of its own, which main.js starts from beside itself
+ * under this name (apps/api/src/analysis-thread/analysis-thread.ts: ANALYSIS_THREAD_BUNDLE). The two bundles share
+ * nothing at run time: each thread loads its own copy of what it uses.
+ */
+const THREAD_ENTRY = path.join(ROOT, 'apps/api/src/analysis-thread/thread-main.ts');
+export const API_THREAD_FILE = 'analysis-thread.js';
 export const DEFAULT_API_OUT_DIR = path.join(ROOT, 'dist/api');
 
 /**
@@ -32,6 +40,8 @@ export interface BuildApiOptions {
 
 export interface BuiltApi {
   mainPath: string;
+  /** The analysis thread's bundle, beside main.js. */
+  threadPath: string;
   packageJsonPath: string;
   bundleBytes: number;
   /** Where the docs page's Swagger UI files were copied. */
@@ -62,8 +72,9 @@ async function externalVersions(): Promise<Record<string, string>> {
 export async function buildApi({ outDir = DEFAULT_API_OUT_DIR }: BuildApiOptions = {}): Promise<BuiltApi> {
   const [dependencies, api] = await Promise.all([externalVersions(), readManifest(path.join(ROOT, 'apps/api/package.json'))]);
   const mainPath = path.join(outDir, 'main.js');
+  const threadPath = path.join(outDir, API_THREAD_FILE);
   await build({
-    entryPoints: [ENTRY],
+    entryPoints: { main: ENTRY, [path.basename(API_THREAD_FILE, '.js')]: THREAD_ENTRY },
     bundle: true,
     platform: 'node',
     target: API_TARGET,
@@ -72,9 +83,9 @@ export async function buildApi({ outDir = DEFAULT_API_OUT_DIR }: BuildApiOptions
     // class names (error names, adapter names in readiness) as written.
     minify: false,
     keepNames: true,
-    // Linked, beside main.js: NODE_OPTIONS=--enable-source-maps maps traces to the TypeScript when investigating.
+    // Linked, beside each bundle: NODE_OPTIONS=--enable-source-maps maps traces to the TypeScript when investigating.
     sourcemap: 'linked',
-    outfile: mainPath,
+    outdir: outDir,
     // `@pecunia/*` resolve to source as the workspace maps them.
     tsconfig: path.join(ROOT, 'tsconfig.base.json'),
     // swagger-ui-dist is only ever `require.resolve`d, for its files, which are copied beside main.js (copySwaggerUi).
@@ -97,7 +108,7 @@ export async function buildApi({ outDir = DEFAULT_API_OUT_DIR }: BuildApiOptions
   await mkdir(outDir, { recursive: true });
   await writeFile(packageJsonPath, `${JSON.stringify(manifest, null, 2)}\n`);
   const swaggerUiDir = await copySwaggerUi(outDir);
-  return { mainPath, packageJsonPath, bundleBytes, swaggerUiDir, dependencies };
+  return { mainPath, threadPath, packageJsonPath, bundleBytes, swaggerUiDir, dependencies };
 }
 
 async function copySwaggerUi(outDir: string): Promise<string> {
@@ -112,7 +123,7 @@ async function main(): Promise<void> {
   const built = await buildApi();
   const externals = Object.entries(built.dependencies).map(([name, range]) => `${name}@${range}`);
   process.stdout.write(
-    `${path.relative(process.cwd(), built.mainPath)}: ${built.bundleBytes} bytes; external: ${externals.join(', ')} ` +
+    `${path.relative(process.cwd(), built.mainPath)}: ${built.bundleBytes} bytes (and ${path.basename(built.threadPath)}); external: ${externals.join(', ')} ` +
       `(listed in ${path.relative(process.cwd(), built.packageJsonPath)})\n`,
   );
 }

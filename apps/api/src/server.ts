@@ -15,8 +15,9 @@ import {
   WeeklyScheduleService,
   type Logger as CoreLogger,
 } from '@pecunia/core';
-import { compose, describePlan, modeOf, type Composition, type QueueConsumer } from '@pecunia/core/composition';
+import { compose, describePlan, modeOf, type Composition, type QueueConsumer, type ReadinessCheck } from '@pecunia/core/composition';
 import { ShareTokenSigner } from '@pecunia/core/security';
+import { AnalysisThread } from './analysis-thread/analysis-thread';
 import { createApp } from './app';
 import type { AppConfig } from './config';
 import { answerClientError } from './http/problem';
@@ -66,13 +67,22 @@ export interface StartOptions {
   logger?: Logger;
   /** The clock of the report sharing service (share link expiry); tests pass one they move by hand. */
   now?: () => Date;
+  /**
+   * Wait between polls of an empty local queue by the in-process worker (default 250 ms). A job queued by this API
+   * wakes the worker at once whatever it is; a test sets it long to show that it does.
+   */
+  queuePollIntervalMs?: number;
 }
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const { env } = config;
   const logger = options.logger ?? createLogger(env.APP_LOG_LEVEL);
   let publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`;
-  const adapters = await compose(config, { publicBaseUrl: () => publicBaseUrl, logger: coreLogger(logger.child({ component: 'adapters' })) });
+  const adapters = await compose(config, {
+    publicBaseUrl: () => publicBaseUrl,
+    logger: coreLogger(logger.child({ component: 'adapters' })),
+    queuePollIntervalMs: options.queuePollIntervalMs,
+  });
   const mode = modeOf(adapters.plan);
   const trades = new TradeCaptureService({ journal: adapters.journal, media: adapters.media, extractor: adapters.extractor });
   const analysis = new AnalysisJobService({
@@ -90,6 +100,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   });
   const linkBase = { publicBaseUrl: () => publicBaseUrl };
   const { google } = adapters;
+  // The analysis worker's thread (ANALYSIS_WORKER=thread), once started: told of what this thread learns that it caches.
+  let thread: AnalysisThread | null = null;
   const connect = google
     ? new GoogleConnectService({
         oauth: google.oauth,
@@ -99,9 +111,46 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         cipher: google.cipher,
         stateKey: google.stateKey,
         stateTtlSeconds: google.stateTtlSeconds,
-        onConnected: google.forget,
+        onConnected: (userId: string) => {
+          google.forget(userId);
+          thread?.forgetUser(userId);
+        },
       })
     : null;
+
+  // The worker core the Lambda runs too, fed from this deployment's queue in this process: on a thread of its own
+  // (its own adapters from the same configuration), so that a big journal's analysis never holds up a request, or on
+  // this thread with ANALYSIS_WORKER=inline.
+  let worker: Pick<QueueConsumer, 'stop'> | null = null;
+  let stopWaking: (() => void) | undefined;
+  const workerReadiness: ReadinessCheck[] = [];
+  const workerLog = logger.child({ component: 'analysis-worker' });
+  const workerLogger = coreLogger(workerLog);
+  if (env.WORKER_ENABLED) {
+    try {
+      if (env.ANALYSIS_WORKER === 'thread') {
+        thread = await AnalysisThread.start({
+          config,
+          logger: workerLog,
+          publicBaseUrl,
+          queuePollIntervalMs: options.queuePollIntervalMs,
+          releaseInFlight: adapters.localQueue?.releaseInFlight,
+        });
+        const running = thread;
+        // A job queued here (a request, the weekly run) is the thread's to take at once.
+        stopWaking = adapters.localQueue?.onSent(() => running.wake());
+        workerReadiness.push(thread.readiness(adapters.plan.queue));
+        worker = thread;
+      } else {
+        const inline = await adapters.consumeQueue(await adapters.analysisHandler(workerLogger), workerLogger);
+        inline.start();
+        worker = inline;
+      }
+    } catch (error) {
+      await adapters.close();
+      throw error;
+    }
+  }
 
   const app = createApp({
     logger,
@@ -127,26 +176,20 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       googleConnectionRoutes(connect),
     ],
     publicRouters: [googleAuthRoutes(connect, adapters.apiKeys), sharedReportRoutes(sharing, linkBase)],
-    readiness: adapters.readiness,
+    readiness: [...adapters.readiness, ...workerReadiness],
   });
 
   // Expired idempotency entries are deleted now and then hourly: stored responses never pile up.
   const purge = await scheduleIdempotencyPurge(adapters.idempotency, { logger: coreLogger(logger.child({ component: 'idempotency' })) });
-  let worker: QueueConsumer | null = null;
   let cron: { stop(): Promise<void> } | null = null;
-  if (env.WORKER_ENABLED) {
-    // The worker core the Lambda runs too, fed from this deployment's queue in this process.
-    const workerLogger = coreLogger(logger.child({ component: 'analysis-worker' }));
-    worker = await adapters.consumeQueue(await adapters.analysisHandler(workerLogger), workerLogger);
-    worker.start();
-    // The weekly run EventBridge starts in AWS, on this process's own clock (a bad pattern stops start-up here).
-    cron = await adapters.weeklySchedule(workerLogger);
-  }
-
-  // Local keys only: a shared key store (AWS) is an operator's to fill with `npm run -s api-key`.
-  const createdLocalKey = adapters.plan.apiKeys === 'local' ? await ensureLocalApiKey(adapters.apiKeys, env.DATA_DIR) : null;
+  let createdLocalKey: { key: string; file: string } | null;
   let server: Server;
   try {
+    // The weekly run EventBridge starts in AWS, on this process's own clock (a bad pattern stops start-up here). On this
+    // thread whichever runs the worker: its work is queueing a few jobs, and its clock goes on through a thread restart.
+    if (env.WORKER_ENABLED) cron = await adapters.weeklySchedule(workerLogger);
+    // Local keys only: a shared key store (AWS) is an operator's to fill with `npm run -s api-key`.
+    createdLocalKey = adapters.plan.apiKeys === 'local' ? await ensureLocalApiKey(adapters.apiKeys, env.DATA_DIR) : null;
     server = await new Promise<Server>((resolve, reject) => {
       const s = createServer(httpTimeouts(env), app).listen(env.PORT, env.HOST ?? '0.0.0.0', () => resolve(s));
       s.once('error', reject);
@@ -155,6 +198,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     // Port taken, say: leave nothing running behind the failed start.
     await purge.stop();
     await cron?.stop();
+    stopWaking?.();
     await worker?.stop();
     await adapters.close();
     throw error;
@@ -163,7 +207,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const drain = drainOnShutdown(server);
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  if (!env.PUBLIC_BASE_URL) publicBaseUrl = `http://localhost:${port}`;
+  if (!env.PUBLIC_BASE_URL) {
+    publicBaseUrl = `http://localhost:${port}`;
+    thread?.setPublicBaseUrl(publicBaseUrl);
+  }
   logger.info({ port, mode, adapters: describePlan(adapters.plan), data_dir: env.DATA_DIR }, 'pecunia api listening');
 
   const graceMs = env.SHUTDOWN_GRACE_SECONDS * 1000;
@@ -175,6 +222,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       (async () => {
         await purge.stop();
         await cron?.stop();
+        stopWaking?.();
+        // A thread finishes or gives back its jobs and closes its own adapters before it ends.
         return worker?.stop({ graceMs });
       })(),
     ]);

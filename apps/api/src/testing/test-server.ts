@@ -21,8 +21,8 @@ export interface TestServer extends RunningServer {
   request(pathAndQuery: string, init?: RequestInit & { json?: unknown; key?: string | null }): Promise<TestResponse>;
 }
 
-/** `now`: the clock share links expire by (a test moves it by hand). */
-export async function startTestServer(env: Record<string, string> = {}, options: { now?: () => Date } = {}): Promise<TestServer> {
+/** `now`: the clock share links expire by (a test moves it by hand); `queuePollIntervalMs`: the worker's idle poll. */
+export async function startTestServer(env: Record<string, string> = {}, options: { now?: () => Date; queuePollIntervalMs?: number } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pecunia-api-'));
   const logs: string[] = [];
   const sink = new Writable({
@@ -35,8 +35,12 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const quotasOff = { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: '0' };
   // A short shutdown grace period unless a test sets one: close() need not wait 25 s for a download a client abandoned.
   const quickClose = { SHUTDOWN_GRACE_SECONDS: '2' };
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', APP_LOG_LEVEL: 'info', ...quotasOff, ...quickClose, ...env });
-  const running = await startServer(config, { logger: createLogger('info', sink), ...(options.now ? { now: options.now } : {}) });
+  // The analysis worker on the server's own thread unless a test asks for the thread: a thread costs a second or two to
+  // start from source, and tests reach into the worker's adapters (a coach held at its door). The thread's own tests
+  // are analysis-thread/*.test.ts.
+  const inlineWorker = { ANALYSIS_WORKER: 'inline' };
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', APP_LOG_LEVEL: 'info', ...quotasOff, ...quickClose, ...inlineWorker, ...env });
+  const running = await startServer(config, { logger: createLogger('info', sink), now: options.now, queuePollIntervalMs: options.queuePollIntervalMs });
   // Local key stores create the first key on start; a shared one (DynamoDB) is the operator's to fill, as here.
   const key = running.createdLocalKey?.key ?? (await running.composition.apiKeys.create('local')).key;
   return {

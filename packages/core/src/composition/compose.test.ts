@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { SqliteJobQueue } from '../adapters/local/sqlite-job-queue';
 import { AnalysisJobService } from '../services/analysis-jobs';
 import { appendTrades, generateTrades, OWNER, SHEET } from '../testing/workflow-fixture';
 import { compose, type Composition } from './compose';
@@ -78,6 +79,31 @@ describe('compose (local family)', () => {
     const done = await adapters.jobs.get(OWNER, job.job_id);
     expect(done).toMatchObject({ status: 'completed', progress: 1 });
     expect(done!.result).toMatchObject({ trade_count: 20, skipped_steps: expect.arrayContaining([{ step: 'web_research', reason: 'no SerpAPI key configured (SERPAPI_API_KEY)' }]) });
+  });
+
+  it("wakes a consumer on another connection to the file (another thread's) when a job is queued here, and releases what it held", async () => {
+    // Arrange: a second composition stands for the worker's thread; its idle poll is an hour, so only a wake-up starts it.
+    await appendTrades(adapters.journal, generateTrades(5, { timezone: 'UTC', firstDay: '2026-03-02' }));
+    const other = await compose(loadConfig({ DATA_DIR: dataDir }, 'api'), { queuePollIntervalMs: 3_600_000 });
+    const consumer = await other.consumeQueue(await other.analysisHandler());
+    consumer.start();
+    const unsubscribe = adapters.localQueue!.onSent(() => other.localQueue!.notifySent());
+    const jobs = new AnalysisJobService({ jobs: adapters.jobs, queue: adapters.queue, defaultTimezone: 'UTC', intake: adapters.jobIntake });
+    try {
+      // Act
+      const job = await jobs.create(OWNER, { sheet_id: SHEET.sheetId, sheet_range: `${SHEET.tab}!A1`, prompt: 'How did March go?' });
+      while ((await adapters.jobs.getById(job.job_id))?.status !== 'completed') await new Promise((resolve) => setTimeout(resolve, 10));
+      // Assert: woken, it completed the job; and what a consumer that is gone held comes back at once from here.
+      expect((await adapters.jobs.getById(job.job_id))?.status).toBe('completed');
+      await consumer.stop();
+      await adapters.queue.enqueue({ job_id: 'gone', user_id: OWNER });
+      expect(await (other.queue as SqliteJobQueue).receive({ visibilityTimeoutMs: 60_000 })).toHaveLength(1);
+      expect(await adapters.localQueue!.releaseInFlight()).toBe(1);
+    } finally {
+      unsubscribe();
+      await consumer.stop();
+      await other.close();
+    }
   });
 
   it('closes what it opened', async () => {

@@ -95,6 +95,13 @@ export interface Composition {
    * run of this host is released first: this process is the queue's only consumer on this host.
    */
   consumeQueue(handler: QueueMessageHandler, logger?: Logger): Promise<QueueConsumer>;
+  /**
+   * The local queue, for a consumer on another thread over the same file (SQS needs none of this): `onSent` tells of
+   * each message this thread queues (once its transaction has committed) and `notifySent` tells this thread's consumer
+   * of one queued by another thread — so the consumer starts at once rather than at its next poll; `releaseInFlight`
+   * gives back every message in flight, visible at once, when the host's consumer is gone (returns how many).
+   */
+  localQueue?: { onSent(listener: () => void): () => void; notifySent(): void; releaseInFlight(): Promise<number> };
   close(): Promise<void>;
 }
 
@@ -102,6 +109,8 @@ export interface ComposeOptions {
   /** Base of the links local media get (`…/api/media/{id}`); read when a link is made. */
   publicBaseUrl?: () => string;
   logger?: Logger;
+  /** Wait between polls of an empty local queue (default 250 ms); a queued message wakes the consumer before it. */
+  queuePollIntervalMs?: number;
 }
 
 /** How long a received local message stays hidden: longer than any analysis, as SQS's must exceed the Lambda timeout. */
@@ -246,10 +255,19 @@ export async function compose(config: PecuniaConfig, options: ComposeOptions = {
         queue: local.queue,
         handler,
         visibilityTimeoutMs: LOCAL_VISIBILITY_TIMEOUT_MS,
-        pollIntervalMs: LOCAL_POLL_INTERVAL_MS,
+        pollIntervalMs: options.queuePollIntervalMs ?? LOCAL_POLL_INTERVAL_MS,
         logger: logger ?? options.logger,
       });
     },
+    ...(plan.queue === 'local' && local
+      ? {
+          localQueue: {
+            onSent: (listener: () => void) => local.queue.onSent(listener),
+            notifySent: () => local.queue.notifySent(),
+            releaseInFlight: () => local.queue.releaseInFlight(),
+          },
+        }
+      : {}),
     close: async () => {
       local?.close();
       aws?.close();

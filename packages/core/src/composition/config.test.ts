@@ -131,6 +131,12 @@ describe('loadConfig', () => {
     expect(describePlan(planAdapters({}))).toMatch(/^journal=local media=local apiKeys=local .* researcher=none$/);
   });
 
+  it('runs the in-process worker on a thread of its own unless ANALYSIS_WORKER says inline', () => {
+    expect(loadConfig({}, 'api').env.ANALYSIS_WORKER).toBe('thread');
+    expect(loadConfig({ ANALYSIS_WORKER: ' Inline ' }, 'api').env.ANALYSIS_WORKER).toBe('inline');
+    expect(problemsOf(() => loadConfig({ ANALYSIS_WORKER: 'process' }, 'api'))).toEqual(['ANALYSIS_WORKER: must be thread or inline']);
+  });
+
   it('asks for the Google redirect URI only where traders connect (the API)', () => {
     const google = { GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret' };
     expect(problemsOf(() => loadConfig(google, 'api'))).toContainEqual(

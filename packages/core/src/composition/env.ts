@@ -131,6 +131,9 @@ export const envSchema = z.object({
   // The analysis worker
   // Default: on with the local queue (nothing else drains it), off with SQS (the Lambda or `worker:sqs` does).
   WORKER_ENABLED: flag(),
+  // Where that worker runs: on a worker thread of its own (its own database connection; requests are answered while a
+  // big journal is analysed), or `inline` on the API's thread.
+  ANALYSIS_WORKER: z.string().trim().toLowerCase().pipe(z.enum(['thread', 'inline'], { message: 'must be thread or inline' })).default('thread'),
   ANALYSIS_MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_RECEIVE_COUNT),
   ANALYSIS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
   ANALYSIS_MAX_MEDIA_FILES: z.coerce.number().int().min(0).max(500).default(40),

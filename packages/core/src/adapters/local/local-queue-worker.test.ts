@@ -65,6 +65,19 @@ describe('LocalQueueWorker', () => {
     expect((await delivered).messageId).toBe(messageId);
   });
 
+  it('is woken by a message queued before its first empty poll has gone to sleep', async () => {
+    let handled!: (message: QueueMessage) => void;
+    const delivered = new Promise<QueueMessage>((resolve) => (handled = resolve));
+    const job = await createJob(fx.jobs, { timezone: ZONE });
+    const idle = worker({ pollIntervalMs: 3_600_000, handler: async (message) => handled(message) });
+
+    // Queued in the same turn as the start: the first receive has found nothing, the sleep has not begun.
+    idle.start();
+    const { messageId } = await queue.enqueue({ job_id: job.job_id, user_id: OWNER });
+
+    expect((await delivered).messageId).toBe(messageId);
+  });
+
   it('moves a poison message to the dead letters after maxReceiveCount deliveries', async () => {
     await queue.enqueue({ job_id: '', user_id: OWNER });
     const w = worker({ visibilityTimeoutMs: 0 });

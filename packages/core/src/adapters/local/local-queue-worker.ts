@@ -59,6 +59,8 @@ export class LocalQueueWorker {
   private loop: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private wake: (() => void) | null = null;
+  /** A message was queued since the last receive began: the next sleep is skipped, so no wake-up falls between the two. */
+  private woken = false;
   private unsubscribe: (() => void) | null = null;
 
   constructor(options: LocalQueueWorkerOptions) {
@@ -86,7 +88,10 @@ export class LocalQueueWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe = this.queue.onSent(() => this.wake?.());
+    this.unsubscribe = this.queue.onSent(() => {
+      this.woken = true;
+      this.wake?.();
+    });
     this.loop = this.poll();
   }
 
@@ -139,13 +144,14 @@ export class LocalQueueWorker {
   private async poll(): Promise<void> {
     while (this.running) {
       let received = 0;
+      this.woken = false;
       try {
         received = (await this.runOnce()).received;
       } catch (error) {
         // The queue itself failed (database locked or closed): keep the loop alive, try again after the interval.
         this.logger?.error('local queue poll failed', { error: error instanceof Error ? error.message : String(error) });
       }
-      if (received === 0 && this.running) await this.sleep(this.pollIntervalMs);
+      if (received === 0 && this.running && !this.woken) await this.sleep(this.pollIntervalMs);
     }
   }
 
