@@ -8,6 +8,11 @@ import { recordBodyDigest } from './body-digest';
 
 /** Deepest nesting of arrays and objects accepted: no request of this API needs more than a handful of levels. */
 export const MAX_JSON_DEPTH = 64;
+/**
+ * Largest body read into one buffer sized from its Content-Length (one copy of the bytes); a larger one is collected in
+ * chunks and joined (two). Bounds what a declared length alone can make the server reserve.
+ */
+export const PREALLOCATE_MAX_BYTES = 64 * 1024 * 1024;
 /** A string value shorter than this is always parsed as usual: keeping it as bytes would save nothing. */
 export const KEEP_AS_BYTES_FROM = 64 * 1024;
 
@@ -80,8 +85,11 @@ export function keptBytes(req: IncomingMessage, value: unknown): Uint8Array | un
 function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
-    // Content-Length is enforced by Node's parser: a body sized from it is filled exactly, never past it.
-    let buffer: Buffer | undefined = Number.isSafeInteger(declared) && declared >= 0 && declared <= maxBytes ? Buffer.allocUnsafe(declared) : undefined;
+    // Content-Length is enforced by Node's parser: a body sized from it is filled exactly, never past it. The buffer is
+    // taken when the first byte arrives (a client that sends headers and waits reserves nothing), and only up to
+    // PREALLOCATE_MAX_BYTES: a larger body is collected in chunks and joined at the end.
+    const sized = Number.isSafeInteger(declared) && declared >= 0 && declared <= Math.min(maxBytes, PREALLOCATE_MAX_BYTES);
+    let buffer: Buffer | undefined;
     const chunks: Buffer[] = [];
     let received = 0;
     const settle = (error: Error | undefined) => {
@@ -90,7 +98,7 @@ function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
       req.off('aborted', onAborted);
       req.off('error', onError);
       if (!error) {
-        resolve(buffer ? buffer.subarray(0, received) : Buffer.concat(chunks, received));
+        resolve(buffer ? buffer.subarray(0, received) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received));
         return;
       }
       buffer = undefined;
@@ -101,6 +109,7 @@ function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
     };
     const onData = (chunk: Buffer) => {
       if (received + chunk.length > maxBytes) return settle(failure.tooLarge(maxBytes));
+      if (sized && !buffer) buffer = Buffer.allocUnsafe(declared);
       if (buffer) chunk.copy(buffer, received);
       else chunks.push(chunk);
       received += chunk.length;

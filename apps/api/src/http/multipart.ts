@@ -73,6 +73,8 @@ export function readMultipartUpload(req: Request, options: MultipartOptions): Pr
     try {
       parser = busboy({
         headers: req.headers,
+        // File names as clients send them (browsers, undici's FormData, our SDK): raw UTF-8, not busboy's latin1 default.
+        defParamCharset: 'utf8',
         // busboy reports `parts` on reaching the limit, not on passing it: every field and the file, plus one.
         limits: { files: 1, fields: options.fieldNames.length, fieldSize: 64 * 1024, parts: options.fieldNames.length + 2, fileSize: options.maxFileBytes },
       });
@@ -203,6 +205,8 @@ class FormReader implements MultipartForm {
     try {
       this.parser = busboy({
         headers: req.headers,
+        // File names as clients send them (browsers, undici's FormData, our SDK): raw UTF-8, not busboy's latin1 default.
+        defParamCharset: 'utf8',
         // busboy reports `parts` on reaching the limit, not on passing it: one more lets exactly maxParts through.
         limits: { parts: options.maxParts + 1, fields: options.maxParts, files: options.maxParts, fieldSize: options.maxFieldBytes },
       });

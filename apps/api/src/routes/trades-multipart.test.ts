@@ -98,6 +98,17 @@ describe('POST /api/trades as multipart/form-data', () => {
     expect((await res.json()).trade.entry_timestamp).toBe('2026-03-02T09:41:00-05:00');
   });
 
+  it('keeps a file name that is not ASCII as the client wrote it (UTF-8, as FormData sends it)', async () => {
+    const form = new FormData();
+    form.append('trade', JSON.stringify(trade()));
+    form.append('attachments', new Blob([png(2_000, 42)], { type: 'image/png' }), 'графік-€.png');
+
+    const res = await api.request('/api/trades?sheet_id=form-utf8', { method: 'POST', body: form });
+
+    expect(res.status).toBe(201);
+    expect((await res.json()).attachments.map((a: { filename: string }) => a.filename)).toEqual(['графік-€.png']);
+  });
+
   it('submits a narrative with a file; a narrative missing fields gets 202 and nothing is stored', async () => {
     const content = 'Bought 100 AAPL at 189.20 on 2026-03-02 at 09:41, sold 10:15 at 191.05. +$185';
     const before = mediaFiles(api).length;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Database } from './sqlite-database';
-import { FsMediaStore } from './fs-media-store';
+import { ABANDONED_UPLOAD_MS, FsMediaStore } from './fs-media-store';
 
 const png = (text: string): Uint8Array => new TextEncoder().encode(`\x89PNG fake ${text}`);
 const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
@@ -56,6 +56,26 @@ describe('FsMediaStore', () => {
     expect(mode(oldShard)).toBe(0o700);
     expect(mode(path.dirname(blob))).toBe(0o700);
     expect(mode(blob)).toBe(0o600);
+  });
+
+  it('removes, on its first use, the temporary files of uploads a killed process left, and no other file', async () => {
+    const stored = await store.put('alice', { filename: 'a.png', mimeType: 'image/png', data: png('kept') });
+    const shard = path.join(mediaDir, stored.id.slice(0, 2));
+    const stale = [path.join(mediaDir, '.upload.0123456789abcdef.tmp'), path.join(shard, '.upload.fedcba9876543210.tmp')];
+    const fresh = path.join(mediaDir, '.upload.00112233445566ff.tmp');
+    const lookalike = path.join(mediaDir, '.upload.not-ours.tmp');
+    const hoursAgo = new Date(Date.now() - ABANDONED_UPLOAD_MS - 60_000);
+    for (const file of [...stale, fresh, lookalike]) fs.writeFileSync(file, 'partial');
+    for (const file of [...stale, lookalike]) fs.utimesSync(file, hoursAgo, hoursAgo);
+
+    // A new process: its store's first use sweeps.
+    const restarted = new FsMediaStore({ dir: mediaDir, db, linkFor: (id) => `http://localhost:3000/api/media/${id}` });
+    await restarted.ready();
+
+    expect(stale.filter((file) => fs.existsSync(file))).toEqual([]);
+    expect(fs.existsSync(fresh)).toBe(true);
+    expect(fs.existsSync(lookalike)).toBe(true);
+    expect((await restarted.get('alice', stored.id))?.data).toEqual(png('kept'));
   });
 
   it('stores bytes under their sha256 and reads them back with metadata and link', async () => {

@@ -41,6 +41,8 @@ export class FsMediaStore implements MediaStore {
   private readonly deleteStatement: BetterSqlite3.Statement<[string, string]>;
   private readonly holdersStatement: BetterSqlite3.Statement<[string], number>;
   private prepared: Promise<void> | null = null;
+  /** Whether this store has removed the temporary files a killed process left (once, on its first use). */
+  private swept = false;
 
   constructor(options: FsMediaStoreOptions) {
     this.dir = path.resolve(options.dir);
@@ -120,9 +122,17 @@ export class FsMediaStore implements MediaStore {
     this.prepared ??= (async () => {
       await fsp.mkdir(this.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       await fsp.chmod(this.dir, PRIVATE_DIR_MODE);
+      const sweep = !this.swept;
       for (const entry of await fsp.readdir(this.dir, { withFileTypes: true })) {
-        if (entry.isDirectory()) await fsp.chmod(path.join(this.dir, entry.name), PRIVATE_DIR_MODE);
+        const entryPath = path.join(this.dir, entry.name);
+        if (entry.isDirectory()) {
+          await fsp.chmod(entryPath, PRIVATE_DIR_MODE);
+          if (sweep) await removeAbandonedUploads(entryPath);
+        } else if (sweep && TEMP_UPLOAD.test(entry.name)) {
+          await removeIfAbandoned(entryPath);
+        }
       }
+      this.swept = true;
     })().catch((error: unknown) => {
       this.prepared = null;
       throw error;
@@ -199,6 +209,28 @@ export class FsMediaStore implements MediaStore {
       throw error;
     }
     await syncDirectory(path.dirname(target));
+  }
+}
+
+/** The temporary file of a blob being written (`writeBlob`). */
+const TEMP_UPLOAD = /^\.upload\.[0-9a-f]{16}\.tmp$/;
+/**
+ * A temporary file untouched this long belongs to no upload in progress (a form is cut by the server's request timeout
+ * long before): it was left by a process that was killed mid-upload, and is removed.
+ */
+export const ABANDONED_UPLOAD_MS = 6 * 60 * 60 * 1000;
+
+async function removeAbandonedUploads(folder: string): Promise<void> {
+  for (const name of await fsp.readdir(folder)) if (TEMP_UPLOAD.test(name)) await removeIfAbandoned(path.join(folder, name));
+}
+
+async function removeIfAbandoned(file: string): Promise<void> {
+  try {
+    const { mtimeMs } = await fsp.stat(file);
+    if (Date.now() - mtimeMs > ABANDONED_UPLOAD_MS) await fsp.rm(file, { force: true });
+  } catch (error) {
+    // Finished (renamed) or removed meanwhile: nothing to do.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }
 
