@@ -41,26 +41,46 @@ async function runJob(api: BenchApi, sheetId: string): Promise<{ job: JobView; w
   return { job, wallMs: performance.now() - started };
 }
 
-export async function analysis(context: SectionContext): Promise<SectionResult> {
+type WorkerPlace = 'thread' | 'inline';
+
+interface AnalysisRun {
+  worker: WorkerPlace;
+  trades: number;
+  /** The first job of a freshly started server: its code not yet optimised (the thread's, or the API's for inline). */
+  first: boolean;
+  server_ms: number;
+  wall_ms: number;
+  health: LoadResult;
+}
+
+/**
+ * Runs a job over each journal size on a fresh API with its worker in `worker` (ANALYSIS_WORKER), probing /api/health
+ * while each runs; `idle` also probes it at rest first.
+ */
+async function measureWorker(context: SectionContext, worker: WorkerPlace, counts: readonly number[], idle: boolean): Promise<{ idle?: LoadResult; runs: AnalysisRun[] }> {
   const { sizes } = context;
-  const api = await startBenchApi();
+  const api = await startBenchApi({ ANALYSIS_WORKER: worker });
   const probe = (until?: Promise<unknown>) =>
     runLoad(
       { url: `${api.url}/api/health`, connections: sizes.healthConnections, rate: sizes.healthRate, seconds: until ? 3600 : sizes.healthIdleSeconds, timeoutSeconds: 600 },
       until,
     );
-  const rows: Cell[][] = [];
-  const runs: { trades: number; server_ms: number; wall_ms: number; health: LoadResult }[] = [];
-  let idle: LoadResult;
+  const runs: AnalysisRun[] = [];
+  let atRest: LoadResult | undefined;
   try {
-    context.log(`analysis: /api/health at rest, ${sizes.healthIdleSeconds} s`);
-    idle = assertAnswered('/api/health at rest', await probe());
-    rows.push(['none (at rest)', '—', '—', idle.p50_ms, idle.p99_ms, idle.max_ms]);
-    for (const count of sizes.analysisTrades) {
+    if (idle) {
+      context.log(`analysis: /api/health at rest, ${sizes.healthIdleSeconds} s`);
+      atRest = assertAnswered('/api/health at rest', await probe());
+    }
+    const seeded = new Set<number>();
+    for (const [index, count] of counts.entries()) {
       const sheetId = `bench-analysis-${count}`;
-      context.log(`analysis: seeding ${count.toLocaleString('en-US')} trades`);
-      await seedJournal(api.databaseFile, OWNER, sheetId, count);
-      context.log(`analysis: ${count.toLocaleString('en-US')} trades`);
+      if (!seeded.has(count)) {
+        context.log(`analysis: seeding ${count.toLocaleString('en-US')} trades`);
+        await seedJournal(api.databaseFile, OWNER, sheetId, count);
+        seeded.add(count);
+      }
+      context.log(`analysis: ${count.toLocaleString('en-US')} trades, worker ${worker}`);
       const job = runJob(api, sheetId);
       const [{ job: done, wallMs }, health] = await Promise.all([job, probe(job)]);
       if (done.status !== 'completed') throw new Error(`the analysis of ${count} trades failed: ${done.error?.code ?? ''} ${done.error?.message ?? ''}`);
@@ -68,22 +88,43 @@ export async function analysis(context: SectionContext): Promise<SectionResult> 
       assertAnswered(`/api/health during ${count}`, health);
       // The job's own timestamps: from its creation to the write that completed it, whatever the poll interval.
       const serverMs = Date.parse(done.updated_at) - Date.parse(done.created_at);
-      runs.push({ trades: count, server_ms: serverMs, wall_ms: wallMs, health });
-      rows.push([count.toLocaleString('en-US'), serverMs, wallMs, health.p50_ms, health.p99_ms, health.max_ms]);
+      runs.push({ worker, trades: count, first: index === 0, server_ms: serverMs, wall_ms: wallMs, health });
     }
   } finally {
     await api.close();
   }
+  return { ...(atRest ? { idle: atRest } : {}), runs };
+}
+
+const WORKER_NAMES: Record<WorkerPlace, string> = { thread: 'own thread (default)', inline: "API's event loop (inline)" };
+
+export async function analysis(context: SectionContext): Promise<SectionResult> {
+  const { sizes } = context;
+  const largest = Math.max(...sizes.analysisTrades);
+  // A first job of the smallest size, then each size: a server that has just started runs its first job with code not yet
+  // optimised (a fresh thread most of all); a running server has done that long before.
+  const smallest = Math.min(...sizes.analysisTrades);
+  const thread = await measureWorker(context, 'thread', [smallest, ...sizes.analysisTrades], true);
+  // The same largest job with the worker on the API's own event loop: what the thread spares the requests.
+  const inline = await measureWorker(context, 'inline', [smallest, largest], false);
+  const idle = thread.idle!;
+  const runs = [...thread.runs, ...inline.runs];
+  const rows: Cell[][] = [
+    ['none (at rest)', WORKER_NAMES.thread, '—', '—', idle.p50_ms, idle.p99_ms, idle.max_ms],
+    ...runs.map((run) => [`${run.trades.toLocaleString('en-US')}${run.first ? ' (first job after start)' : ''}`, WORKER_NAMES[run.worker], run.server_ms, run.wall_ms, run.health.p50_ms, run.health.p99_ms, run.health.max_ms]),
+  ];
   return {
     id: 'analysis',
     title: 'Analysis',
     method:
-      'The real API in local mode with its in-process worker (as `npm start`): the journal is seeded into its SQLite file, then ' +
+      'The real API in local mode (as `npm start`), its analysis worker on a thread of its own (the default) and, for the largest ' +
+      'journal again, on the API\'s own event loop (`ANALYSIS_WORKER=inline`), each on a fresh server: the journal is seeded into its SQLite file, then ' +
       '`POST /api/analysis/jobs` (whole journal, local coach). Queued → completed is the job\'s `updated_at − created_at` as the ' +
       `server wrote them; wall time is from the POST to the poll (every ${POLL_MS} ms) that saw it completed. Meanwhile autocannon ` +
       `on its own thread asks \`GET /api/health\` ${sizes.healthRate} times a second over ${sizes.healthConnections} connections until the job completes.`,
     columns: [
       { title: 'Trades' },
+      { title: 'Worker' },
       { title: 'Queued → completed (ms)', unit: 'ms' },
       { title: 'Wall (ms)', unit: 'ms' },
       { title: '/api/health p50 (ms)', unit: 'ms' },
