@@ -40,7 +40,10 @@ export interface TradeTarget extends CallOptions {
   timezone?: string;
   /** Sent as Idempotency-Key; a random UUID when omitted. Reuse it to retry a write safely. */
   idempotencyKey?: string;
-  /** Attachments given as files: called as their bytes are sent (`total` is undefined when a stream's size is not known). */
+  /**
+   * Attachments given as files: called as their bytes are sent in Node; in browsers only at the start and after a
+   * success (a fetch does not tell how much of a Blob has gone). `total` is undefined when a stream's size is not known.
+   */
   onProgress?: (sent: number, total: number | undefined) => void;
 }
 
@@ -66,8 +69,8 @@ export interface MediaFile {
 export interface PecuniaHelpers {
   /**
    * Logs a structured trade. Attachments go as base64 `{ filename, mime_type, data }` (JSON), or as files —
-   * `{ data: Blob | Uint8Array | ReadableStream, filename?, mimeType? }` or, in Node, `{ path }` — streamed as
-   * `multipart/form-data`, the better way for large files.
+   * `{ data: Blob | Uint8Array | ReadableStream, filename?, mimeType? }` or, in Node, `{ path }` — sent as
+   * `multipart/form-data` (one Blob when every size is known), the better way for large files.
    */
   logTrade(body: WithAttachments<LogTradeRequest>, target: TradeTarget): Promise<CaptureResult>;
   /**

@@ -1,8 +1,8 @@
-// importFile: sends a broker export as multipart/form-data (fields first, then the file), streamed so that progress
-// can be reported as the bytes leave.
+// importFile: sends a broker export as multipart/form-data (fields first, then the file); see form-upload.ts for how.
 import type { Client } from 'openapi-fetch';
 import type { paths } from './generated/api';
-import { multipartBody, type TextPart } from './multipart-body';
+import { formUpload } from './form-upload';
+import type { TextPart } from './multipart-body';
 import type { ImportFileOptions, ImportResult } from './types';
 
 export interface ImportFileInput {
@@ -19,11 +19,11 @@ export async function sendImport(api: Client<paths>, file: ImportFileInput, opti
   if (options.account) fields.push({ name: 'account', value: options.account });
   if (options.mapping) fields.push({ name: 'mapping', value: JSON.stringify(options.mapping) });
   const onProgress = options.onProgress;
-  const { body, contentType, length } = multipartBody(
+  const upload = formUpload(
     [...fields, { name: 'file', filename: file.filename, contentType: 'text/csv', data: file.data }],
     onProgress && ((sent, total) => onProgress(sent, total ?? file.data.byteLength)),
   );
-  return api.POST('/api/imports', {
+  const result = await (api.POST('/api/imports', {
     params: {
       query: {
         sheet_id: options.sheetId,
@@ -32,11 +32,9 @@ export async function sendImport(api: Client<paths>, file: ImportFileInput, opti
         ...(options.strict ? { strict: 'true' as const } : {}),
       },
     },
-    body: body as never,
-    bodySerializer: (value: unknown) => value as never,
-    headers: { 'Content-Type': contentType, ...(length === undefined ? {} : { 'Content-Length': String(length) }) },
     signal: options.signal,
-    // Node's fetch sends a streamed body only in half-duplex mode.
-    duplex: 'half',
-  } as never) as Promise<{ data?: ImportResult; error?: unknown; response: Response }>;
+    ...upload.init,
+  } as never) as Promise<{ data?: ImportResult; error?: unknown; response: Response }>);
+  upload.answered(result.response);
+  return result;
 }

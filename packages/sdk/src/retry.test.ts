@@ -1,3 +1,4 @@
+import { replayOption } from './replay';
 import { retryAfterMs, retryingFetch } from './retry';
 import { fakeFetch, fakeSleep, problem } from './testing/fake-fetch';
 
@@ -45,6 +46,27 @@ describe('retryingFetch', () => {
       expect(outcome).not.toBe(201);
       expect(fetch.seen).toHaveLength(1);
     }
+  });
+
+  it('makes a body that says how to be made again afresh for each retry, rather than cloning it', async () => {
+    const form = new Blob(['--b\r\n', new Uint8Array([1, 2, 3]), '\r\n--b--\r\n'], { type: 'multipart/form-data; boundary=b' });
+    const replays: Blob[] = [];
+    const request = Object.assign(
+      new Request('http://api.test/api/trades', { method: 'POST', body: form, headers: { 'Idempotency-Key': 'k' } }),
+      replayOption(() => {
+        replays.push(form);
+        return { body: form };
+      }),
+    );
+    const fetch = fakeFetch(problem(503, 'X', 'busy'), problem(503, 'X', 'busy'), new Response('{}', { status: 201 }));
+
+    const response = await retryingFetch(fetch, { sleep: fakeSleep() })(request);
+
+    expect(response.status).toBe(201);
+    expect(replays).toHaveLength(3);
+    expect(fetch.seen.map((seen) => seen.headers.get('idempotency-key'))).toEqual(['k', 'k', 'k']);
+    expect(fetch.seen.map((seen) => seen.body)).toEqual(Array(3).fill(await form.text()));
+    expect(request.bodyUsed).toBe(false);
   });
 
   it('stops retrying as soon as the request is aborted', async () => {

@@ -1,4 +1,5 @@
 // Retries a request on 429/5xx answers and network errors, honouring Retry-After, with bounded backoff and jitter.
+import { nextAttempt } from './replay';
 
 export type FetchFn = (request: Request) => Promise<Response>;
 
@@ -72,8 +73,9 @@ export function retryingFetch(fetchFn: FetchFn, options: RetryOptions = {}): Fet
 
   return async (request) => {
     for (let attempt = 0; ; attempt++) {
-      // Each attempt sends a clone: a body can be read once, and the original stays readable for the next attempt.
-      const attemptRequest = attempt < retries ? request.clone() : request;
+      // A body can be read once: each attempt but the last sends a copy (its body made again when the request says how,
+      // else a clone), and the original stays readable for the next attempt.
+      const attemptRequest = attempt < retries ? nextAttempt(request) : request;
       let response: Response | undefined;
       let failure: unknown;
       try {

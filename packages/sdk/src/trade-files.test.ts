@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient } from './index';
@@ -79,6 +81,44 @@ describe('trades with attachments given as files', () => {
       expect(await bytesOf(files[0]!)).toEqual([...png]);
       expect(await bytesOf(files[1]!)).toEqual([...png]);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('go as a Blob with Content-Length to a real server, a file on disk included, and a 503 gets the same bytes again', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pecunia-sdk-'));
+    const received: Array<{ headers: http.IncomingHttpHeaders; bytes: Buffer }> = [];
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ headers: req.headers, bytes: Buffer.concat(chunks) });
+        res.writeHead(received.length === 1 ? 503 : 201, { 'Content-Type': 'application/json', 'Retry-After': '0' });
+        res.end(JSON.stringify(received.length === 1 ? { status: 503, code: 'BUSY', detail: 'busy' } : captured));
+      });
+    });
+    try {
+      writeFileSync(path.join(dir, 'note.m4a'), png);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const pecunia = createClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: 'key-1', sleep: fakeSleep() });
+
+      await pecunia.logTrade({ ...fields, attachments: [{ path: path.join(dir, 'note.m4a') }, { data: new Blob([png], { type: 'image/png' }), filename: 'chart.png' }] }, { sheetId: 'j' });
+
+      expect(received).toHaveLength(2);
+      const [first, retry] = received;
+      expect(Number(first!.headers['content-length'])).toBe(first!.bytes.byteLength);
+      expect(first!.headers['transfer-encoding']).toBeUndefined();
+      expect(retry!.bytes.equals(first!.bytes)).toBe(true);
+      expect(retry!.headers['idempotency-key']).toBe(first!.headers['idempotency-key']);
+      const form = await new Response(new Uint8Array(retry!.bytes), { headers: { 'Content-Type': retry!.headers['content-type']! } }).formData();
+      const files = form.getAll('attachments') as File[];
+      expect(files.map((f) => [f.name, f.type])).toEqual([
+        ['note.m4a', 'audio/mp4'],
+        ['chart.png', 'image/png'],
+      ]);
+      expect(await bytesOf(files[0]!)).toEqual([...png]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
       rmSync(dir, { recursive: true, force: true });
     }
   });

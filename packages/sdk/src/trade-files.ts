@@ -1,10 +1,11 @@
-// Trades whose files are given as files: sent as multipart/form-data (the trade as JSON, then each file), streamed as
-// they are read, rather than base64 inside JSON.
+// Trades whose files are given as files: sent as multipart/form-data (the trade as JSON, then each file) rather than
+// base64 inside JSON; see form-upload.ts for how the form is sent.
 import type * as NodeFs from 'node:fs';
 import type { Client } from 'openapi-fetch';
 import type { paths } from './generated/api';
 import { mimeTypeOf } from './mime';
-import { multipartBody, type FilePart } from './multipart-body';
+import { formUpload } from './form-upload';
+import type { FilePart } from './multipart-body';
 import type { LogTradeRequest } from './types';
 
 /** A file attached as itself: its bytes, a Blob or File, a stream, or — in Node — a path on disk. */
@@ -71,7 +72,7 @@ export interface FormOptions {
   onProgress?: (sent: number, total: number | undefined) => void;
 }
 
-/** Sends a trade form to `path`: the trade part (JSON) first, then the files, each streamed as it is read. */
+/** Sends a trade form to `path`: the trade part (JSON) first, then the files. */
 export async function sendTradeForm<P extends '/api/trades' | '/api/trades/submit'>(
   api: Client<paths>,
   path: P,
@@ -79,14 +80,12 @@ export async function sendTradeForm<P extends '/api/trades' | '/api/trades/submi
   options: FormOptions,
 ): Promise<{ data?: unknown; error?: unknown; response: Response }> {
   const trade = { name: 'trade', value: JSON.stringify(form.trade), contentType: 'application/json' };
-  const { body, contentType, length } = multipartBody([trade, ...form.files], options.onProgress);
-  return api.POST(path, {
+  const upload = formUpload([trade, ...form.files], options.onProgress);
+  const result = await (api.POST(path, {
     params: { query: options.query, header: options.headers },
-    body: body as never,
-    bodySerializer: (value: unknown) => value as never,
-    headers: { 'Content-Type': contentType, ...(length === undefined ? {} : { 'Content-Length': String(length) }) },
     signal: options.signal,
-    // Node's fetch sends a streamed body only in half-duplex mode.
-    duplex: 'half',
-  } as never) as Promise<{ data?: unknown; error?: unknown; response: Response }>;
+    ...upload.init,
+  } as never) as Promise<{ data?: unknown; error?: unknown; response: Response }>);
+  upload.answered(result.response);
+  return result;
 }

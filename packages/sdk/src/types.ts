@@ -52,7 +52,7 @@ export interface ImportFileOptions {
   dryRun?: boolean;
   /** Any rejected row refuses the whole file. */
   strict?: boolean;
-  /** Called as the file's bytes are sent. */
+  /** Called as the file's bytes are sent in Node; in browsers only at the start and after a success. */
   onProgress?: (sent: number, total: number) => void;
   signal?: AbortSignal;
 }
