@@ -1,6 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
@@ -9,12 +7,13 @@ import { manualClock } from '@pecunia/core/testing';
 import { idempotent } from './idempotency';
 import { jsonBodyParser } from './body-limits';
 import { errorHandler, sendProblem } from './problem';
+import { listenOnLoopback, type Listening } from '../testing/listen';
 
 const LEASE_MS = 60_000;
 
 let dir: string;
 let db: Database;
-let server: Server;
+let listening: Listening;
 let base: string;
 const clock = manualClock(Date.parse('2026-03-01T10:00:00Z'));
 const calls = { failing: 0, rejected: 0, created: 0 };
@@ -46,14 +45,12 @@ beforeAll(async () => {
     res.status(201).location(`/things/${calls.created}`).json({ id: calls.created });
   });
   app.use(errorHandler);
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listening = await listenOnLoopback(app);
+  base = listening.base;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await listening.close();
   db.close();
   rmSync(dir, { recursive: true, force: true });
 });

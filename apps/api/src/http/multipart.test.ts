@@ -1,10 +1,9 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { readMultipartForm, readMultipartUpload } from './multipart';
 import { errorHandler } from './problem';
+import { listenOnLoopback, type Listening } from '../testing/listen';
 
-let server: Server;
+let listening: Listening;
 let base: string;
 
 beforeAll(async () => {
@@ -41,14 +40,12 @@ beforeAll(async () => {
     }
   });
   app.use(errorHandler);
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listening = await listenOnLoopback(app);
+  base = listening.base;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await listening.close();
 });
 
 function form(entries: Array<[string, string] | [string, Uint8Array, string]>): FormData {

@@ -1,10 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import express from 'express';
 import pino from 'pino';
 import { REDACTED_PATHS } from '../logger';
 import { requestLog } from './request-log';
+import { listenOnLoopback, type Listening } from '../testing/listen';
 
 interface Line {
   level: number;
@@ -25,7 +24,7 @@ const sink = new Writable({
 });
 const logger = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
 
-let server: Server;
+let listening: Listening;
 let base: string;
 beforeAll(async () => {
   const app = express();
@@ -40,14 +39,11 @@ beforeAll(async () => {
     res.status(500).json({});
   });
   app.get('/slow', (_req, res) => void setTimeout(() => res.end('late'), 200));
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listening = await listenOnLoopback(app);
+  base = listening.base;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await listening.close();
 });
 beforeEach(() => {
   lines.length = 0;

@@ -1,6 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -18,6 +16,7 @@ import {
 import { createApp } from '../app';
 import { createLogger } from '../logger';
 import { scheduleRoutes } from './schedules';
+import { listenOnLoopback } from '../testing/listen';
 
 // A small app of real local parts with only these routes mounted: the test does not depend on how server.ts wires them.
 interface ScheduleApi {
@@ -45,10 +44,8 @@ async function startScheduleApi(): Promise<ScheduleApi> {
     info: { version: 'test', mode: 'local' },
     routers: [scheduleRoutes(schedules)],
   });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/schedules/weekly`;
+  const listening = await listenOnLoopback(app);
+  const url = `${listening.base}/api/schedules/weekly`;
   return {
     keyFor: async (userId) => (await apiKeys.create(userId)).key,
     request: (key, init = {}) => {
@@ -60,10 +57,7 @@ async function startScheduleApi(): Promise<ScheduleApi> {
       return fetch(url, { method: init.method ?? 'GET', headers, body });
     },
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await listening.close();
       db.close();
       rmSync(dir, { recursive: true, force: true });
     },
