@@ -60,7 +60,8 @@ export async function readJsonBody(req: IncomingMessage, options: JsonBodyOption
   if (req.headers['idempotency-key'] !== undefined) recordBodyDigest(req, createHash('sha256').update(raw).digest('hex'));
   const start = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 3 : 0;
   if (raw.length === start) return {};
-  const kept = options.keepAsBytes ? keepLongStrings(raw, start, options.keepAsBytes) : undefined;
+  // A body shorter than KEEP_AS_BYTES_FROM holds no string that long: nothing to look for.
+  const kept = options.keepAsBytes && raw.length - start > KEEP_AS_BYTES_FROM ? keepLongStrings(raw, start, options.keepAsBytes) : undefined;
   const text = kept ? kept.skeleton : raw.toString('utf8', start);
   // Nothing holds the raw bytes now but what was kept of them: they can go while the text is parsed.
   raw = undefined;
