@@ -10,10 +10,16 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, code: 
   throw new ValidationError(code, `Invalid ${what}: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, { issues });
 }
 
-/** The JSON body of a request; anything but a JSON object is refused with a reason. */
-export function jsonBody(req: Request): Record<string, unknown> {
+/**
+ * The JSON body of a request; anything but a JSON object is refused with a reason. `alsoAccepted`: the other body a
+ * route takes (read before this is called), named in the 415 for a body that is neither.
+ */
+export function jsonBody(req: Request, alsoAccepted?: string): Record<string, unknown> {
   if (!req.is('application/json')) {
-    throw new PecuniaError('BODY.UNSUPPORTED_MEDIA_TYPE', 'Send the request body as JSON with "Content-Type: application/json"', { status: 415 });
+    const hint = alsoAccepted
+      ? `Send the request body as JSON ("Content-Type: application/json") or as ${alsoAccepted}`
+      : 'Send the request body as JSON with "Content-Type: application/json"';
+    throw new PecuniaError('BODY.UNSUPPORTED_MEDIA_TYPE', hint, { status: 415 });
   }
   const body: unknown = req.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {

@@ -6,7 +6,6 @@ import {
   MAX_ATTACHMENTS,
   parseDateRange,
   parseSheetRef,
-  PecuniaError,
   ValidationError,
   type AttachmentInput,
   type AttachmentStream,
@@ -18,7 +17,7 @@ import { callerOf } from '../http/auth';
 import { declaredSizeLimit, jsonBodyParser } from '../http/body-limits';
 import { keptBytes, MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json-body';
 import { readMultipartForm, type FormPart, type MultipartForm } from '../http/multipart';
-import { parseWith } from '../http/validate';
+import { jsonBody, parseWith } from '../http/validate';
 import {
   listTradesQuerySchema,
   logTradeBodySchema,
@@ -83,7 +82,7 @@ export function tradeRoutes({ trades, defaultTimezone, idempotency, maxBodyBytes
         return trades.logTradeStreamed(callerOf(req), targetOf(req.query, fields.timezone, defaultTimezone), rest, streamedFiles(form));
       }),
     json: (req: Request) => {
-      const raw = tradeJson(req);
+      const raw = jsonBody(req, FORM_TYPE);
       const fields = parseWith(logTradeBodySchema, raw, 'TRADE.INVALID', 'trade');
       const { attachments, timezone: _timezone, ...rest } = raw;
       return trades.logTrade(callerOf(req), targetOf(req.query, fields.timezone, defaultTimezone), rest, attachmentInputs(req, attachments));
@@ -100,7 +99,7 @@ export function tradeRoutes({ trades, defaultTimezone, idempotency, maxBodyBytes
         return trades.submitStreamed(callerOf(req), target, { content, overrides, attachments: streamedFiles(form) });
       }),
     json: (req: Request) => {
-      const raw = tradeJson(req);
+      const raw = jsonBody(req, FORM_TYPE);
       const fields = parseWith(submitTradeBodySchema, raw, 'TRADE.INVALID', 'submission');
       const { content, attachments, timezone: _timezone, ...overrides } = raw as Record<string, unknown> & { content: string };
       const target = targetOf(req.query, fields.timezone, defaultTimezone);
@@ -148,18 +147,6 @@ function tradeLocation(tradeId: string, query: unknown): string {
   const search = new URLSearchParams({ sheet_id: String(raw['sheet_id']) });
   if (typeof raw['sheet_range'] === 'string') search.set('sheet_range', raw['sheet_range']);
   return `/api/trades/${encodeURIComponent(tradeId)}?${search.toString()}`;
-}
-
-/** The JSON body of a trade write; anything but JSON (or a form, read elsewhere) or a JSON object is refused. */
-function tradeJson(req: Request): Record<string, unknown> {
-  if (!req.is('application/json')) {
-    throw new PecuniaError('BODY.UNSUPPORTED_MEDIA_TYPE', 'Send the trade as JSON ("Content-Type: application/json") or as multipart/form-data', { status: 415 });
-  }
-  const body: unknown = req.body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ValidationError('BODY.NOT_AN_OBJECT', 'The request body must be a JSON object');
-  }
-  return body as Record<string, unknown>;
 }
 
 /** The base64 attachments of a JSON body, each long `data` handed over in the bytes it arrived in. */
