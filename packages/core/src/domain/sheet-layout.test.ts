@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   canonicalTimestampMillis,
+  columnPositions,
   headerIndex,
   LEGACY_COLUMNS,
   parseNumberCell,
@@ -9,6 +10,7 @@ import {
   SHEET_COLUMNS,
   tabLayout,
   tradeToRow,
+  writtenTradeFields,
 } from './sheet-layout';
 import { formatTimestamp, parseTimestamp } from './timestamps';
 import { tradeSchemaFor, type StoredTrade } from './trade';
@@ -175,5 +177,151 @@ describe('canonical timestamps (the fast path of rows we wrote)', () => {
     );
     // Enough runs reach the comparison of two trades, not just of two refusals.
     expect(valid).toBeGreaterThan(40);
+  });
+});
+
+describe('the fast path for rows as we write them', () => {
+  // Cells as the journal holds them: mostly what tradeToRow writes, sometimes what people, older writers and typos
+  // put there, so that many rows are entirely in our form (the fast path's) and many are not.
+  const mostly = <T,>(written: fc.Arbitrary<T>, other: fc.Arbitrary<T>) => fc.oneof({ arbitrary: written, weight: 6 }, { arbitrary: other, weight: 1 });
+  const cells = {
+    ticker: mostly(
+      fc.constantFrom('AAPL', 'ES', 'BRK.B', 'BTC-USD', 'EUR/USD', '6E', 'A'.repeat(32)),
+      fc.constantFrom('aapl', '$TSLA', ' ES', 'ES ', 'bad ticker', 'A'.repeat(33), '=1+1', ''),
+    ),
+    position_type: mostly(fc.constantFrom('long', 'short'), fc.constantFrom('Long', ' short', 'SHORT', 'sideways', '')),
+    pnl: mostly(
+      fc.oneof(
+        fc.constantFrom('185', '-450', '0', '-0', '0.0001', '-0.0001', '1e-4', '1e9', '1000000000', '-1000000000', '.5', '5.'),
+        fc.double({ min: -2e9, max: 2e9, noNaN: true }).map(String),
+      ),
+      fc.constantFrom('0.00009', '1e-5', '1000000001', '1e+21', '$1,240.50', '(90)', ' 12 ', '0x10', 'Infinity', '-Infinity', 'NaN', '+5', '1.2.3', '', 'abc', '1e', '٣'),
+    ),
+    timestamp: mostly(
+      fc.oneof(timestampText, fc.constantFrom('2026-03-02T10:15:00Z', '2026-03-02T10:15:00-05:00', '2024-02-29T10:15:00Z', '2026-03-02T10:15:00+14:00')),
+      fc.constantFrom(
+        '0999-03-02T10:15:00Z',
+        '2026-03-02T10:15:00+14:30',
+        '2026-03-02T10:15:00+00:00',
+        '2026-03-02T10:15:00.000Z',
+        '2026-02-29T10:15:00Z',
+        '2026-03-02T10:15:60Z',
+        ' 2026-03-02T10:15:00Z',
+        '2026-03-02T10:15',
+      ),
+    ),
+    notes: mostly(fc.oneof(fc.constantFrom('', 'breakout', 'x'.repeat(10_000)), fc.string({ maxLength: 12 })), fc.constantFrom('   ', ' padded ', 'x'.repeat(10_001))),
+    amount: mostly(
+      fc.oneof(fc.constantFrom('', '100', '0.5', '1e9', '1e12', '1e-300'), fc.double({ min: 1e-6, max: 1e6, noNaN: true }).map(String)),
+      fc.oneof(fc.constantFrom(' ', '0', '-1', '1000000001', '1000000000001', '$100', '1,000', 'abc'), fc.double({ min: -10, max: 2e12, noNaN: true }).map(String)),
+    ),
+    tags: mostly(
+      fc.constantFrom('', 'orb', 'ORB, gap up', 'a;b', 'a,,b', ' , ', ' spaced ,tag ', 'x'.repeat(64), Array.from({ length: 32 }, (_, i) => `t${i}`).join(', ')),
+      fc.constantFrom('a|b', 'x'.repeat(65), Array.from({ length: 33 }, (_, i) => `t${i}`).join(', '), 'a\nb'),
+    ),
+    account: mostly(fc.constantFrom('', 'U1', ' U3 ', 'a'.repeat(128), '   '), fc.constantFrom('a'.repeat(129), ' '.repeat(3) + 'a'.repeat(129))),
+  };
+  const row = fc
+    .record({
+      ticker: cells.ticker,
+      position_type: cells.position_type,
+      pnl: cells.pnl,
+      entry_timestamp: cells.timestamp,
+      exit_timestamp: fc.oneof(cells.timestamp, fc.constant('2026-03-02T10:15:00Z')),
+      notes: cells.notes,
+      quantity: cells.amount,
+      entry_price: cells.amount,
+      exit_price: cells.amount,
+      stop_loss: cells.amount,
+      tags: cells.tags,
+      account: cells.account,
+    })
+    .map((fields) => SHEET_COLUMNS.map((column) => (column in fields ? fields[column as keyof typeof fields] : '')));
+  const at = columnPositions(headerIndex([...SHEET_COLUMNS]));
+
+  /** What the trade schema makes of the cells: the path every row took before the fast one. */
+  const schemaRead = (cellsOfRow: string[], zone: string) => {
+    const cell = (column: (typeof SHEET_COLUMNS)[number]) => {
+      const value = cellsOfRow[SHEET_COLUMNS.indexOf(column)];
+      return value === undefined || value.trim() === '' ? undefined : value;
+    };
+    const tags = cell('tags')
+      ?.split(/[,;]/)
+      .map((t) => t.trim())
+      .filter(Boolean);
+    return tradeSchemaFor(zone).safeParse({
+      ticker: cell('ticker'),
+      position_type: cell('position_type'),
+      pnl: parseNumberCell(cell('pnl')),
+      entry_timestamp: cell('entry_timestamp'),
+      exit_timestamp: cell('exit_timestamp'),
+      notes: cell('notes') ?? '',
+      quantity: parseNumberCell(cell('quantity')),
+      entry_price: parseNumberCell(cell('entry_price')),
+      exit_price: parseNumberCell(cell('exit_price')),
+      stop_loss: parseNumberCell(cell('stop_loss')),
+      tags: tags && tags.length > 0 ? tags : undefined,
+      account: cell('account'),
+    });
+  };
+
+  it('accepts only rows the trade schema accepts, with the very values it gives (property)', () => {
+    let fast = 0;
+    let slowOnly = 0;
+    fc.assert(
+      fc.property(row, fc.constantFrom(...ZONES), (cellsOfRow, zone) => {
+        const fields = writtenTradeFields(at, cellsOfRow);
+        const expected = schemaRead(cellsOfRow, zone);
+        if (fields === undefined) {
+          if (expected.success) slowOnly++;
+          return;
+        }
+        fast++;
+        expect(expected.success).toBe(true);
+        if (!expected.success) return;
+        expect(Object.keys(fields)).toEqual(Object.keys(expected.data));
+        // toEqual tells -0 from 0 (Object.is): a -0 stays -0, as the schema leaves it.
+        expect(fields).toEqual(expected.data);
+      }),
+      { numRuns: 5_000 },
+    );
+    // Both paths are reached: rows the fast path vouches for, and valid rows it leaves to the schema.
+    expect(fast).toBeGreaterThan(50);
+    expect(slowOnly).toBeGreaterThan(50);
+  });
+
+  it('takes every row tradeToRow writes, so a journal we wrote never meets the schema on the way back', () => {
+    const trades = Array.from({ length: 200 }, (_, i) =>
+      storedTrade({
+        trade_id: `t-${i}`,
+        ticker: ['AAPL', 'ES', 'BTC-USD', 'BRK.B'][i % 4]!,
+        position_type: i % 2 ? 'long' : 'short',
+        pnl: ((i * 7919) % 2001) / 4 - 250,
+        entry_timestamp: `2026-03-${String((i % 28) + 1).padStart(2, '0')}T09:41:00${i % 3 ? 'Z' : '-05:00'}`,
+        exit_timestamp: `2026-03-${String((i % 28) + 1).padStart(2, '0')}T10:15:00${i % 3 ? 'Z' : '-05:00'}`,
+        quantity: i % 5 ? 0.5 + i : undefined,
+        entry_price: 189.2,
+        stop_loss: i % 7 ? 188 : undefined,
+        account: i % 2 ? 'U-1' : undefined,
+        tags: i % 3 ? ['ORB', 'gap up'] : undefined,
+      }),
+    );
+    for (const trade of trades) {
+      const cellsOfRow = tradeToRow(trade);
+      expect(writtenTradeFields(at, cellsOfRow)).toBeDefined();
+      const read = rowToTrade(headerIndex([...SHEET_COLUMNS]), cellsOfRow, 2, 'UTC');
+      expect(read).toEqual({ ok: true, trade });
+    }
+  });
+
+  it('gives every trade of a journal the same keys in the same order, read either way', () => {
+    const header = [...SHEET_COLUMNS];
+    const written = tradeToRow(storedTrade({ created_at: undefined }));
+    const handEdited = written.map((value, i) => (SHEET_COLUMNS[i] === 'ticker' ? ' aapl ' : value));
+    const { trades, problems } = readTrades([header, written, handEdited], 'UTC');
+    expect(problems).toEqual([]);
+    expect(trades).toHaveLength(2);
+    expect(Object.keys(trades[0]!)).toEqual(Object.keys(trades[1]!));
+    expect(trades[1]!.ticker).toBe('AAPL');
   });
 });

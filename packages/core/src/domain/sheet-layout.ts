@@ -1,6 +1,7 @@
 // Sheet row layout: the earlier service's eight columns first (its sheets stay readable), newer optional ones after.
 import type { StoredTrade, Trade } from './trade';
-import { tradeFieldsSchema, tradeSchemaFor } from './trade';
+import { TICKER_PATTERN, TRADE_LIMITS, tradeSchemaFor } from './trade';
+import { dateTimeMillis, twoDigits } from './timestamp-digits';
 
 export const LEGACY_COLUMNS = ['user_id', 'ticker', 'position_type', 'pnl', 'entry_timestamp', 'exit_timestamp', 'notes', 'file_links'] as const;
 export const EXTRA_COLUMNS = ['trade_id', 'quantity', 'entry_price', 'exit_price', 'stop_loss', 'tags', 'account', 'created_at'] as const;
@@ -53,8 +54,13 @@ export interface RowProblem {
   reason: string;
 }
 
-const CANONICAL_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:Z|([+-])(\d{2}):(\d{2}))$/;
 const MAX_OFFSET_MINUTES = 14 * 60;
+// Bound once: under tsx and jest each read of an imported binding or a global is a property lookup, per cell here.
+const NAN = Number.NaN;
+const { abs } = Math;
+const { maxAmount: MAX_AMOUNT, minPnlSize: MIN_PNL_SIZE, maxQuantity: MAX_QUANTITY, maxNotesLength: MAX_NOTES_LENGTH } = TRADE_LIMITS;
+const { maxTags: MAX_TAGS, maxTagLength: MAX_TAG_LENGTH, maxAccountLength: MAX_ACCOUNT_LENGTH } = TRADE_LIMITS;
+const WRITTEN_TICKER = TICKER_PATTERN;
 
 /**
  * The instant of a timestamp already in the form the trade schema writes (`2026-03-02T10:15:00Z`,
@@ -62,29 +68,20 @@ const MAX_OFFSET_MINUTES = 14 * 60;
  * such text the schema's parse-and-format gives the text back in every timezone, so it need not run.
  */
 export function canonicalTimestampMillis(text: string): number | undefined {
-  const m = CANONICAL_TIMESTAMP.exec(text);
-  if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const offset = m[7] === undefined ? 0 : (m[7] === '-' ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9]));
-  // `+00:00` is written back as `Z`; years before 1000 are outside what Date.UTC maps one to one.
-  if (m[7] !== undefined && (offset === 0 || Number(m[9]) > 59 || Math.abs(offset) > MAX_OFFSET_MINUTES)) return undefined;
-  if (year < 1000 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
-  if (day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second) - offset * 60_000;
-}
-
-/**
- * The trade schema's result for a row whose timestamps are canonical (every row we write), without its costly part:
- * the fields are checked by the same zod schema, the timestamps by `canonicalTimestampMillis`. Undefined sends the row
- * through the full schema, which also words every error.
- */
-function canonicalTrade(candidate: unknown): Trade | undefined {
-  const fields = tradeFieldsSchema.safeParse(candidate);
-  if (!fields.success) return undefined;
-  const entry = canonicalTimestampMillis(fields.data.entry_timestamp);
-  const exit = canonicalTimestampMillis(fields.data.exit_timestamp);
-  if (entry === undefined || exit === undefined || exit < entry) return undefined;
-  return fields.data;
+  const length = text.length;
+  // Years before 1000 are outside what the schema's formatter writes back digit for digit.
+  if ((length !== 20 && length !== 25) || text.charCodeAt(0) === 48) return undefined;
+  const local = dateTimeMillis(text);
+  if (local !== local) return undefined;
+  const sign = text.charCodeAt(19);
+  if (length === 20) return sign === 90 ? local : undefined;
+  if ((sign !== 43 && sign !== 45) || text.charCodeAt(22) !== 58) return undefined;
+  const hours = twoDigits(text, 20);
+  const minutes = twoDigits(text, 23);
+  const offset = hours * 60 + minutes;
+  // `+00:00` is written back as `Z`.
+  if (hours < 0 || minutes < 0 || minutes > 59 || offset === 0 || offset > MAX_OFFSET_MINUTES) return undefined;
+  return local - (sign === 45 ? -offset : offset) * 60_000;
 }
 
 export type ReadRowResult = { ok: true; trade: StoredTrade } | { ok: false; problem: RowProblem };
@@ -99,6 +96,114 @@ export function headerIndex(header: readonly string[]): Map<SheetColumn, number>
   return index;
 }
 
+/** Where each column is in a row (-1: the tab has none), worked out once per layout rather than per cell. */
+export type ColumnPositions = Readonly<Record<SheetColumn, number>>;
+const positionsOfIndex = new WeakMap<ReadonlyMap<SheetColumn, number>, ColumnPositions>();
+
+export function columnPositions(index: ReadonlyMap<SheetColumn, number>): ColumnPositions {
+  let positions = positionsOfIndex.get(index);
+  if (!positions) {
+    positions = Object.fromEntries(SHEET_COLUMNS.map((column) => [column, index.get(column) ?? -1])) as ColumnPositions;
+    positionsOfIndex.set(index, positions);
+  }
+  return positions;
+}
+
+/** A cell's text as written (not trimmed), or undefined when the row has no such cell or only whitespace in it. */
+function cellText(row: readonly string[], position: number): string | undefined {
+  if (position < 0) return undefined;
+  const value = row[position];
+  if (value === undefined || value.length === 0) return undefined;
+  const first = value.charCodeAt(0);
+  // A printable ASCII first character is not whitespace: the cell has text, and only other cells need a trim.
+  if (first > 32 && first < 127) return value;
+  return value.trim() === '' ? undefined : value;
+}
+
+/** A tags cell split into tags (`,` or `;` between them), or undefined when it names none. */
+function tagsOf(text: string | undefined): string[] | undefined {
+  const tags = text
+    ?.split(/[,;]/)
+    .map((tag) => tag.trim())
+    .filter(Boolean);
+  return tags && tags.length > 0 ? tags : undefined;
+}
+
+/** A number as `String(number)` writes it; for such text `parseNumberCell` is `Number`, so the fast path reads it so. */
+const PLAIN_NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i;
+const TAG_FORBIDDEN = /[\n\r|]/;
+
+/** An optional amount cell the schema would accept (blank, or 0 < amount ≤ max), else NaN. */
+function optionalAmount(text: string | undefined, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = PLAIN_NUMBER.test(text) ? Number(text) : NAN;
+  return value > 0 && value <= max ? value : NAN;
+}
+
+/**
+ * The trade fields of a row as we write them, checked against the same limits as `tradeFieldsSchema`, or undefined
+ * when any cell is not in the form we write (a lower-case ticker, `$1,240.50`, a time without offset, a value out of
+ * bounds): those rows go through the schema, which also words the error. Accepting a row here means the schema would
+ * accept it and give back these very values (a property test holds the two together); reading a 100,000-row journal
+ * this way takes a fraction of the schema's time.
+ */
+export function writtenTradeFields(at: ColumnPositions, row: readonly string[]): Trade | undefined {
+  const ticker = cellText(row, at.ticker);
+  const positionType = cellText(row, at.position_type);
+  const pnlText = cellText(row, at.pnl);
+  const entry = cellText(row, at.entry_timestamp);
+  const exit = cellText(row, at.exit_timestamp);
+  if (ticker === undefined || !WRITTEN_TICKER.test(ticker)) return undefined;
+  if (positionType !== 'long' && positionType !== 'short') return undefined;
+  if (pnlText === undefined || !PLAIN_NUMBER.test(pnlText) || entry === undefined || exit === undefined) return undefined;
+  const pnl = Number(pnlText);
+  if (!(pnl >= -MAX_AMOUNT && pnl <= MAX_AMOUNT) || (pnl !== 0 && abs(pnl) < MIN_PNL_SIZE)) return undefined;
+  const entryMs = canonicalTimestampMillis(entry);
+  const exitMs = canonicalTimestampMillis(exit);
+  if (entryMs === undefined || exitMs === undefined || exitMs < entryMs) return undefined;
+  const notes = cellText(row, at.notes) ?? '';
+  if (notes.length > MAX_NOTES_LENGTH) return undefined;
+  const quantity = optionalAmount(cellText(row, at.quantity), MAX_QUANTITY);
+  const entryPrice = optionalAmount(cellText(row, at.entry_price), MAX_AMOUNT);
+  const exitPrice = optionalAmount(cellText(row, at.exit_price), MAX_AMOUNT);
+  const stopLoss = optionalAmount(cellText(row, at.stop_loss), MAX_AMOUNT);
+  // NaN is the one value not equal to itself: an amount the schema would refuse.
+  if (quantity !== quantity || entryPrice !== entryPrice || exitPrice !== exitPrice || stopLoss !== stopLoss) return undefined;
+  const tags = tagsOf(cellText(row, at.tags));
+  if (tags && (tags.length > MAX_TAGS || tags.some((tag) => tag.length > MAX_TAG_LENGTH || TAG_FORBIDDEN.test(tag)))) return undefined;
+  const account = cellText(row, at.account)?.trim();
+  if (account !== undefined && account.length > MAX_ACCOUNT_LENGTH) return undefined;
+  return {
+    ticker,
+    position_type: positionType,
+    pnl,
+    entry_timestamp: entry,
+    exit_timestamp: exit,
+    notes,
+    quantity,
+    entry_price: entryPrice,
+    exit_price: exitPrice,
+    stop_loss: stopLoss,
+    tags,
+    account,
+  };
+}
+
+/**
+ * A stored trade as one object literal, its keys always in this order (the schema's, then the row's identity): every
+ * trade read from a journal shares one hidden class with its fields inside the object, which the metrics and pattern
+ * passes read about twice as fast as copies made by spreading.
+ */
+function storedTrade(trade: Trade, tradeId: string, userId: string, fileLinks: string, createdAt: string | undefined): StoredTrade {
+  const { ticker, position_type, pnl, entry_timestamp, exit_timestamp, notes, quantity, entry_price, exit_price, stop_loss, tags, account } = trade;
+  if (createdAt === undefined) {
+    // prettier-ignore
+    return { ticker, position_type, pnl, entry_timestamp, exit_timestamp, notes, quantity, entry_price, exit_price, stop_loss, tags, account, trade_id: tradeId, user_id: userId, file_links: fileLinks };
+  }
+  // prettier-ignore
+  return { ticker, position_type, pnl, entry_timestamp, exit_timestamp, notes, quantity, entry_price, exit_price, stop_loss, tags, account, trade_id: tradeId, user_id: userId, file_links: fileLinks, created_at: createdAt };
+}
+
 /**
  * Maps a sheet row back to a trade by header name. `rowNumber` is the 1-based sheet row, used as the trade id when
  * the row predates the trade_id column. A row that no longer validates is reported, not guessed at. Rows as we write
@@ -110,47 +215,32 @@ export function rowToTrade(
   rowNumber: number,
   timezone: string,
 ): ReadRowResult {
-  const cell = (column: SheetColumn): string | undefined => {
-    const i = index.get(column);
-    const value = i === undefined ? undefined : row[i];
-    return value === undefined || value.trim() === '' ? undefined : value;
-  };
-  const tags = cell('tags')
-    ?.split(/[,;]/)
-    .map((t) => t.trim())
-    .filter(Boolean);
-  const candidate = {
-    ticker: cell('ticker'),
-    position_type: cell('position_type'),
-    pnl: parseNumberCell(cell('pnl')),
-    entry_timestamp: cell('entry_timestamp'),
-    exit_timestamp: cell('exit_timestamp'),
-    notes: cell('notes') ?? '',
-    quantity: parseNumberCell(cell('quantity')),
-    entry_price: parseNumberCell(cell('entry_price')),
-    exit_price: parseNumberCell(cell('exit_price')),
-    stop_loss: parseNumberCell(cell('stop_loss')),
-    tags: tags && tags.length > 0 ? tags : undefined,
-    account: cell('account'),
-  };
-  const fast = canonicalTrade(candidate);
-  const parsed = fast ? { success: true as const, data: fast } : tradeSchemaFor(timezone).safeParse(candidate);
-  if (!parsed.success) {
-    const reason = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'row'}: ${issue.message}`).join('; ');
-    return { ok: false, problem: { row: rowNumber, reason } };
+  const at = columnPositions(index);
+  let trade = writtenTradeFields(at, row);
+  if (!trade) {
+    const cell = (column: SheetColumn): string | undefined => cellText(row, at[column]);
+    const parsed = tradeSchemaFor(timezone).safeParse({
+      ticker: cell('ticker'),
+      position_type: cell('position_type'),
+      pnl: parseNumberCell(cell('pnl')),
+      entry_timestamp: cell('entry_timestamp'),
+      exit_timestamp: cell('exit_timestamp'),
+      notes: cell('notes') ?? '',
+      quantity: parseNumberCell(cell('quantity')),
+      entry_price: parseNumberCell(cell('entry_price')),
+      exit_price: parseNumberCell(cell('exit_price')),
+      stop_loss: parseNumberCell(cell('stop_loss')),
+      tags: tagsOf(cell('tags')),
+      account: cell('account'),
+    });
+    if (!parsed.success) {
+      const reason = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'row'}: ${issue.message}`).join('; ');
+      return { ok: false, problem: { row: rowNumber, reason } };
+    }
+    trade = parsed.data;
   }
-  const trade: Trade = parsed.data;
-  const createdAt = cell('created_at');
-  return {
-    ok: true,
-    trade: {
-      ...trade,
-      trade_id: cell('trade_id') ?? `row-${rowNumber}`,
-      user_id: cell('user_id') ?? '',
-      file_links: cell('file_links') ?? '',
-      ...(createdAt ? { created_at: createdAt } : {}),
-    },
-  };
+  const tradeId = cellText(row, at.trade_id) ?? `row-${rowNumber}`;
+  return { ok: true, trade: storedTrade(trade, tradeId, cellText(row, at.user_id) ?? '', cellText(row, at.file_links) ?? '', cellText(row, at.created_at)) };
 }
 
 /** Columns by position, for a tab without a header row: the earlier service's order, then ours. */
@@ -182,14 +272,14 @@ export function readTrades(rows: readonly (readonly string[])[], timezone: strin
   const [first] = rows;
   if (!first) return { trades: [], problems: [] };
   const { index, firstRow } = tabLayout(first);
-  const body = rows.slice(firstRow - 1);
   const trades: StoredTrade[] = [];
   const problems: RowProblem[] = [];
-  body.forEach((row, i) => {
-    if (isBlankRow(row)) return;
-    const result = rowToTrade(index, row, i + firstRow, timezone);
+  for (let i = firstRow - 1; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (isBlankRow(row)) continue;
+    const result = rowToTrade(index, row, i + 1, timezone);
     if (result.ok) trades.push(result.trade);
     else problems.push(result.problem);
-  });
+  }
   return { trades, problems };
 }

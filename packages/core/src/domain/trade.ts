@@ -6,7 +6,7 @@ export const POSITION_TYPES = ['long', 'short'] as const;
 export type PositionType = (typeof POSITION_TYPES)[number];
 
 /** Symbols as traders write them: AAPL, BRK.B, BTC-USD, ES, EUR/USD, 6E. No spaces, no formula characters. */
-const TICKER_PATTERN = /^[A-Z0-9][A-Z0-9._/\-:^]{0,31}$/;
+export const TICKER_PATTERN = /^[A-Z0-9][A-Z0-9._/\-:^]{0,31}$/;
 
 export const tickerSchema = z
   .string()
@@ -20,13 +20,23 @@ export const positionTypeSchema = z.preprocess(
 );
 
 // Bounds keep sums finite and exact (money is summed in 1/10,000 units): no trade moves a billion, and a P&L smaller
-// than 0.0001 is noise that would count as a win or loss while adding nothing.
-const MAX_AMOUNT = 1_000_000_000;
+// than 0.0001 is noise that would count as a win or loss while adding nothing. Named here for the schemas below and
+// for the journal's fast path for rows it wrote (`sheet-layout`), which must refuse exactly what they refuse.
+export const TRADE_LIMITS = {
+  maxAmount: 1_000_000_000,
+  minPnlSize: 0.0001,
+  maxQuantity: 1e12,
+  maxNotesLength: 10_000,
+  maxTags: 32,
+  maxTagLength: 64,
+  maxAccountLength: 128,
+} as const;
+const MAX_AMOUNT = TRADE_LIMITS.maxAmount;
 const money = z.number({ message: 'must be a number' }).finite('must be a finite number');
 const pnlSchema = money
   .min(-MAX_AMOUNT, 'must be at least -1,000,000,000')
   .max(MAX_AMOUNT, 'must be at most 1,000,000,000')
-  .refine((value) => value === 0 || Math.abs(value) >= 0.0001, 'must be 0 (break-even) or at least 0.0001 in size');
+  .refine((value) => value === 0 || Math.abs(value) >= TRADE_LIMITS.minPnlSize, 'must be 0 (break-even) or at least 0.0001 in size');
 const positiveNumber = money.positive('must be greater than 0').max(MAX_AMOUNT, 'must be at most 1,000,000,000');
 
 export const timezoneSchema = z
@@ -45,7 +55,7 @@ const tagSchema = z
   .string()
   .trim()
   .min(1)
-  .max(64)
+  .max(TRADE_LIMITS.maxTagLength)
   .regex(/^[^\n\r,;|]+$/, 'must not contain line breaks or , ; |');
 
 /** Fields a trader (or an extractor) supplies. Timestamps are still text here: see `normalizeTrade`. */
@@ -55,13 +65,13 @@ export const tradeFieldsSchema = z.object({
   pnl: pnlSchema,
   entry_timestamp: timestampTextSchema,
   exit_timestamp: timestampTextSchema,
-  notes: z.string().max(10_000, 'must be at most 10000 characters').default(''),
-  quantity: money.positive('must be greater than 0').max(1e12, 'must be at most 1,000,000,000,000').optional(),
+  notes: z.string().max(TRADE_LIMITS.maxNotesLength, 'must be at most 10000 characters').default(''),
+  quantity: money.positive('must be greater than 0').max(TRADE_LIMITS.maxQuantity, 'must be at most 1,000,000,000,000').optional(),
   entry_price: positiveNumber.optional(),
   exit_price: positiveNumber.optional(),
   stop_loss: positiveNumber.optional(),
-  tags: z.array(tagSchema).max(32).optional(),
-  account: z.string().trim().min(1).max(128).optional(),
+  tags: z.array(tagSchema).max(TRADE_LIMITS.maxTags).optional(),
+  account: z.string().trim().min(1).max(TRADE_LIMITS.maxAccountLength).optional(),
 });
 export type TradeFields = z.input<typeof tradeFieldsSchema>;
 
