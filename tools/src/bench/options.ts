@@ -25,6 +25,8 @@ export interface Sizes {
   readWalkBudgetSeconds: number;
   /** Analysis: journal sizes; the /api/health probe's connections and overall rate (req/s). */
   analysisTrades: number[];
+  /** Analysis: jobs per journal size after the first one of a fresh server (the median is reported). */
+  analysisRepeats: number;
   healthConnections: number;
   healthRate: number;
   healthIdleSeconds: number;
@@ -49,6 +51,7 @@ export const FULL: Sizes = {
   readSeconds: 5,
   readWalkBudgetSeconds: 180,
   analysisTrades: [1_000, 10_000, 100_000],
+  analysisRepeats: 3,
   healthConnections: 4,
   healthRate: 100,
   healthIdleSeconds: 3,
@@ -72,6 +75,7 @@ export const QUICK: Sizes = {
   readSeconds: 0.25,
   readWalkBudgetSeconds: 30,
   analysisTrades: [10, 30, 100],
+  analysisRepeats: 1,
   healthConnections: 2,
   healthRate: 50,
   healthIdleSeconds: 0.5,

@@ -41,7 +41,7 @@ export function createZonedClock(timezone: string = DEFAULT_TIMEZONE): ZonedCloc
     const message = `"${timezone}" is not an IANA time zone such as UTC or America/New_York`;
     throw new ValidationError('ANALYSIS.INVALID_TIMEZONE', message, { timezone });
   }
-  const offsetMinutes = UTC_NAMES.has(name.toLowerCase()) ? () => 0 : blockOffsetLookup(IANAZone.create(name));
+  const offsetMinutes = UTC_NAMES.has(name.toLowerCase()) ? () => 0 : zoneOffsets(name);
   const dateKeys = new Map<number, string>();
 
   const localMs = (ms: number): number => ms + offsetMinutes(ms) * MS_PER_MINUTE;
@@ -70,6 +70,23 @@ const WEEK_MS = 7 * MS_PER_DAY;
 const FIRST_WEEK = floor(Date.UTC(1900, 0, 1) / WEEK_MS);
 const WEEKS_SPAN = floor(Date.UTC(2200, 0, 1) / WEEK_MS) - FIRST_WEEK;
 const UNKNOWN = Number.NEGATIVE_INFINITY;
+
+/**
+ * Each zone's offset lookup, kept between calls: a zone's rules do not change while the process runs, so the second
+ * analysis in a zone asks Intl nothing for the weeks the first one saw. A few zones at most (a trader's own, UTC).
+ */
+const offsetLookups = new Map<string, (ms: number) => number>();
+const MAX_KEPT_ZONES = 16;
+
+function zoneOffsets(name: string): (ms: number) => number {
+  let lookup = offsetLookups.get(name);
+  if (!lookup) {
+    if (offsetLookups.size >= MAX_KEPT_ZONES) offsetLookups.clear();
+    lookup = blockOffsetLookup(IANAZone.create(name));
+    offsetLookups.set(name, lookup);
+  }
+  return lookup;
+}
 
 /**
  * The zone's offset at an instant, asking Intl (15 µs a call) about once per week of trades instead of once per trade.

@@ -3,13 +3,27 @@ import { DateTime, IANAZone } from 'luxon';
 
 export const DEFAULT_TIMEZONE = 'UTC';
 
+/**
+ * Answers about zone names, kept: both questions build an Intl.DateTimeFormat (tens of µs), and every job and many
+ * requests ask them about the same few zones. Bounded, so odd spellings sent in requests cannot grow it without end.
+ */
+const zoneValidity = new Map<string, boolean>();
+const zoneSpelling = new Map<string, string>();
+const MAX_REMEMBERED_ZONES = 256;
+
+function remember<T>(cache: Map<string, T>, zone: string, value: T): T {
+  if (cache.size >= MAX_REMEMBERED_ZONES) cache.clear();
+  cache.set(zone, value);
+  return value;
+}
+
 export function isValidTimezone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  return zoneValidity.get(zone) ?? remember(zoneValidity, zone, IANAZone.isValidZone(zone));
 }
 
 /** The canonical spelling of a valid zone (`utc` → `UTC`, `america/new_york` → `America/New_York`). */
 export function canonicalTimezone(zone: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  return zoneSpelling.get(zone) ?? remember(zoneSpelling, zone, new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone);
 }
 
 // Real UTC offsets run from -12:00 to +14:00; anything beyond is a typo that other readers (Sheets) would refuse.
