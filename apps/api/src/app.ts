@@ -1,15 +1,16 @@
 // Builds the Express application from already-constructed services: no configuration or adapter choice happens here.
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { ApiKeyStore, IdempotencyStore, MediaStore, TradeCaptureService } from '@pecunia/core';
 import { requireApiKey } from './http/auth';
 import { jsonBodyParser, refuseEncodedBodies } from './http/body-limits';
+import { onlyWhereRouted, series } from './http/compose';
 import { corsFor } from './http/cors';
 import { idempotent } from './http/idempotency';
 import { perAddressLimit, perUserLimit, type RateLimits } from './http/rate-limit';
 import { errorHandler, notFoundHandler } from './http/problem';
 import { requestLog } from './http/request-log';
+import { securityHeaders } from './http/security-headers';
 import { docsRoutes } from './openapi/routes';
 import type { ReadinessCheck } from '@pecunia/core/composition';
 import { healthRoutes } from './routes/health';
@@ -50,33 +51,46 @@ const DEFAULT_CSP = { useDefaults: false, directives: { defaultSrc: ["'none'"], 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  // Helmet's other headers at their defaults (HSTS included: browsers ignore it over plain HTTP).
-  app.use(helmet({ contentSecurityPolicy: DEFAULT_CSP }));
   app.set('query parser', 'simple');
   // The client address the per-address limit counts: the socket's, unless a trusted proxy says who it forwarded.
   app.set('trust proxy', Array.isArray(deps.trustProxy) ? [...deps.trustProxy] : (deps.trustProxy ?? false));
-  // One line per request (id, method, path, status, time, user): never headers with credentials, bodies or share tokens.
-  app.use(requestLog(deps.logger, { redactPath: redactSharedReportPath }));
-  app.use(corsFor(deps.corsOrigins ?? []));
-  // From the headers alone, before any key check: a compressed body is never read, let alone inflated.
-  app.use(refuseEncodedBodies);
+  const perAddressPerMinute = deps.rateLimits?.perAddressPerMinute ?? 0;
+  const perUserPerMinute = deps.rateLimits?.perUserPerMinute ?? 0;
+  const corsOrigins = deps.corsOrigins ?? [];
+
+  // What every request goes through, as one layer (each Express layer costs a request a router step). In order:
+  // Helmet's headers (its other headers at their defaults, HSTS included: browsers ignore it over plain HTTP), worked
+  // out once; one log line per request (id, method, path, status, time, user: never headers with credentials, bodies
+  // or share tokens); CORS, when origins are listed; and, from the headers alone, before any key check, the refusal of
+  // a compressed body, which is never read, let alone inflated.
+  app.use(
+    series(
+      securityHeaders({ contentSecurityPolicy: DEFAULT_CSP }),
+      requestLog(deps.logger, { redactPath: redactSharedReportPath }),
+      corsOrigins.length > 0 && corsFor(corsOrigins),
+      refuseEncodedBodies,
+    ),
+  );
 
   // No body is read before the key check: public routes that take JSON parse it themselves with a small limit
   // (PUBLIC_JSON_LIMIT_BYTES); everything else gets its parser only once the caller is known and within quota.
+  // Routers are mounted so that a request skips those with no route for its path (`onlyWhereRouted`); limits that
+  // are off are not mounted at all.
   const api = express.Router();
   // Load balancers poll health: never rate limited.
-  api.use(healthRoutes(deps.readiness, deps.info));
-  api.use(perAddressLimit(deps.rateLimits?.perAddressPerMinute ?? 0));
-  api.use(docsRoutes());
-  for (const router of deps.publicRouters ?? []) api.use(router);
-  api.use(requireApiKey(deps.apiKeys));
-  api.use(perUserLimit(deps.rateLimits?.perUserPerMinute ?? 0));
+  api.use(onlyWhereRouted(healthRoutes(deps.readiness, deps.info)));
+  if (perAddressPerMinute > 0) api.use(perAddressLimit(perAddressPerMinute));
+  api.use(onlyWhereRouted(docsRoutes()));
+  for (const router of deps.publicRouters ?? []) api.use(onlyWhereRouted(router));
+  api.use(series(requireApiKey(deps.apiKeys), perUserPerMinute > 0 && perUserLimit(perUserPerMinute)));
   // Trade writes read their own bodies (attachments kept as bytes, or a form streamed), so they come before the parser.
-  api.use(tradeRoutes({ trades: deps.trades, defaultTimezone: deps.defaultTimezone, idempotency: idempotent(deps.idempotency), maxBodyBytes: deps.maxBodyBytes }));
+  api.use(
+    onlyWhereRouted(tradeRoutes({ trades: deps.trades, defaultTimezone: deps.defaultTimezone, idempotency: idempotent(deps.idempotency), maxBodyBytes: deps.maxBodyBytes })),
+  );
   // The raw bytes are checked (nesting depth, UTF-8) and hashed for Idempotency-Key before JSON.parse runs.
-  api.use(jsonBodyParser(deps.maxBodyBytes));
-  api.use(mediaRoutes(deps.media));
-  for (const router of deps.routers ?? []) api.use(router);
+  api.use(series(...jsonBodyParser(deps.maxBodyBytes)));
+  api.use(onlyWhereRouted(mediaRoutes(deps.media)));
+  for (const router of deps.routers ?? []) api.use(onlyWhereRouted(router));
   app.use('/api', api);
 
   app.use(notFoundHandler);

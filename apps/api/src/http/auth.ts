@@ -11,20 +11,23 @@ declare module 'express-serve-static-core' {
 }
 
 export function requireApiKey(keys: ApiKeyStore): RequestHandler {
-  return async (req, res, next) => {
+  // Not an async function: the key's lookup is the only wait, and an answer is sent or the request passed on from it.
+  return (req, res, next) => {
     const header = req.headers.authorization;
     const match = header ? /^Bearer\s+(\S{1,512})\s*$/i.exec(header) : null;
     if (!match?.[1]) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="pecunia"');
       return sendProblem(res, 401, 'AUTH.MISSING_KEY', 'Send your API key as "Authorization: Bearer <key>"');
     }
-    const userId = await keys.verify(match[1]);
-    if (!userId) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="pecunia", error="invalid_token"');
-      return sendProblem(res, 401, 'AUTH.INVALID_KEY', 'The API key is unknown or has been revoked');
-    }
-    req.userId = userId;
-    next();
+    // A lookup that fails (or throws) goes to the error handler, as the async handler's rejection did.
+    return keys.verify(match[1]).then((userId) => {
+      if (!userId) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="pecunia", error="invalid_token"');
+        return sendProblem(res, 401, 'AUTH.INVALID_KEY', 'The API key is unknown or has been revoked');
+      }
+      req.userId = userId;
+      next();
+    });
   };
 }
 

@@ -37,6 +37,7 @@ export function drainOnShutdown(server: Server, options: { settleMs?: number } =
   let drained: Promise<DrainOutcome> | null = null;
 
   const changed = () => {
+    if (waiters.size === 0) return;
     for (const wake of [...waiters]) wake();
   };
   /** Resolves true when `done()` holds, false when `ms` ran out first. */

@@ -1,6 +1,6 @@
 // Idempotency-Key support: a retried write is answered with the first response and nothing is written twice.
 import { createHash } from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { IdempotencyStore } from '@pecunia/core';
 import { callerOf } from './auth';
 import { bodyDigest, bodyStillArriving, restOfBodyDigest } from './body-digest';
@@ -25,9 +25,14 @@ export function idempotent(store: IdempotencyStore, options: IdempotentOptions =
   const attempts = Math.max(1, options.completeAttempts ?? 3);
   const retryDelayMs = options.retryDelayMs ?? 50;
 
-  return async (req, res, next) => {
+  // A request without the header goes straight on, without an async step (most requests have none).
+  return (req, res, next) => {
     const key = req.get('Idempotency-Key');
     if (key === undefined) return next();
+    return withKey(req, res, next, key);
+  };
+
+  async function withKey(req: Request, res: Response, next: NextFunction, key: string): Promise<void> {
     if (!KEY.test(key)) {
       return sendProblem(res, 400, 'IDEMPOTENCY.INVALID_KEY', 'Idempotency-Key must be 1–255 visible ASCII characters');
     }
@@ -66,8 +71,8 @@ export function idempotent(store: IdempotencyStore, options: IdempotentOptions =
       res.setHeader('Idempotent-Replayed', 'true');
       const { status, body, headers } = claim.response;
       for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
-      if (status >= 400) return res.status(status).type('application/problem+json').send(JSON.stringify(body));
-      return res.status(status).json(body);
+      if (status >= 400) return void res.status(status).type('application/problem+json').send(JSON.stringify(body));
+      return void res.status(status).json(body);
     }
     // The first answer is stored before it is sent, whether or not the client is still connected: a client that gave
     // up waiting retries, and must get this answer rather than a second write. Server errors are stored too (as
@@ -95,7 +100,7 @@ export function idempotent(store: IdempotencyStore, options: IdempotentOptions =
       return res;
     };
     next();
-  };
+  }
 }
 
 /**

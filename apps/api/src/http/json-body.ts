@@ -85,44 +85,63 @@ export function keptBytes(req: IncomingMessage, value: unknown): Uint8Array | un
 
 function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    // Content-Length is enforced by Node's parser: a body sized from it is filled exactly, never past it. The buffer is
-    // taken when the first byte arrives (a client that sends headers and waits reserves nothing), and only up to
-    // PREALLOCATE_MAX_BYTES: a larger body is collected in chunks and joined at the end.
-    const sized = Number.isSafeInteger(declared) && declared >= 0 && declared <= Math.min(maxBytes, PREALLOCATE_MAX_BYTES);
-    let buffer: Buffer | undefined;
-    const chunks: Buffer[] = [];
-    let received = 0;
-    const settle = (error: Error | undefined) => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('aborted', onAborted);
-      req.off('error', onError);
-      if (!error) {
-        resolve(buffer ? buffer.subarray(0, received) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received));
-        return;
-      }
-      buffer = undefined;
-      chunks.length = 0;
-      // The rest of the body is read and dropped: the answer can go out and the connection be used again.
-      req.resume();
-      reject(error);
-    };
-    const onData = (chunk: Buffer) => {
-      if (received + chunk.length > maxBytes) return settle(failure.tooLarge(maxBytes));
-      if (sized && !buffer) buffer = Buffer.allocUnsafe(declared);
-      if (buffer) chunk.copy(buffer, received);
-      else chunks.push(chunk);
-      received += chunk.length;
-    };
-    const onEnd = () => settle(undefined);
-    const onAborted = () => settle(failure.aborted());
-    const onError = () => settle(failure.aborted());
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('aborted', onAborted);
-    req.on('error', onError);
+    const reader = new RawBodyReader(req, maxBytes, resolve, reject);
+    // Anonymous listeners (a named closure per request costs a defineProperty under tsx); once settled, a reader takes
+    // no more chunks: a refused body is read on and dropped, so the answer can go out and the connection be used again.
+    req.on('data', (chunk: Buffer) => reader.data(chunk));
+    req.on('end', () => reader.settle(undefined));
+    req.on('aborted', () => reader.settle(failure.aborted()));
+    req.on('error', () => reader.settle(failure.aborted()));
   });
+}
+
+/** One body being read into one buffer (see `readRaw`). */
+class RawBodyReader {
+  private buffer: Buffer | undefined;
+  private chunks: Buffer[] = [];
+  private received = 0;
+  private settled = false;
+  /**
+   * Content-Length is enforced by Node's parser: a body sized from it is filled exactly, never past it. The buffer is
+   * taken when the first byte arrives (a client that sends headers and waits reserves nothing), and only up to
+   * PREALLOCATE_MAX_BYTES: a larger body is collected in chunks and joined at the end.
+   */
+  private readonly declared: number;
+  private readonly sized: boolean;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly maxBytes: number,
+    private readonly resolve: (body: Buffer) => void,
+    private readonly reject: (error: Error) => void,
+  ) {
+    this.declared = Number(req.headers['content-length']);
+    this.sized = Number.isSafeInteger(this.declared) && this.declared >= 0 && this.declared <= Math.min(maxBytes, PREALLOCATE_MAX_BYTES);
+  }
+
+  data(chunk: Buffer): void {
+    if (this.settled) return;
+    if (this.received + chunk.length > this.maxBytes) return this.settle(failure.tooLarge(this.maxBytes));
+    if (this.sized && !this.buffer) this.buffer = Buffer.allocUnsafe(this.declared);
+    if (this.buffer) chunk.copy(this.buffer, this.received);
+    else this.chunks.push(chunk);
+    this.received += chunk.length;
+  }
+
+  settle(error: Error | undefined): void {
+    if (this.settled) return;
+    this.settled = true;
+    const { buffer, chunks, received } = this;
+    this.buffer = undefined;
+    this.chunks = [];
+    if (!error) {
+      this.resolve(buffer ? buffer.subarray(0, received) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received));
+      return;
+    }
+    // The rest of the body is read and dropped: the answer can go out and the connection be used again.
+    this.req.resume();
+    this.reject(error);
+  }
 }
 
 /**

@@ -34,6 +34,10 @@ beforeAll(async () => {
     res.json({ ok: true });
   });
   app.get('/shared/:token', (_req, res) => void res.json({}));
+  app.get('/secretive', (req, res) => {
+    req.log?.warn({ detail: { token: 'tok_should_not_appear' } }, 'with a secret');
+    res.json({});
+  });
   app.get('/boom', (req, res) => {
     req.log?.error({ marker: 'from the handler' }, 'something broke');
     res.status(500).json({});
@@ -87,6 +91,26 @@ describe('requestLog', () => {
     const logged = await linesUntil(2);
     expect(logged[0]).toMatchObject({ level: 50, msg: 'something broke', marker: 'from the handler', req: { id: 'req-boom', path: '/boom' } });
     expect(logged[1]).toMatchObject({ level: 50, msg: 'request errored', res: { statusCode: 500 } });
+  });
+
+  it('writes the request line exactly as the redacting logger would (no redaction path matches its fields)', async () => {
+    await fetch(`${base}/ok`, { headers: { 'X-Request-Id': 'req-same' } });
+    const [line] = await linesUntil(1);
+    const { level: _level, time: _time, pid: _pid, hostname: _hostname, msg, ...fields } = line as Line & Record<string, unknown>;
+    const redacted: string[] = [];
+    const redacting = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, new Writable({ write: (chunk: Buffer, _e, done) => void (redacted.push(chunk.toString('utf8')), done()) }));
+    redacting.info(fields, msg);
+    const { time: _t, pid: _p, hostname: _h, ...expected } = JSON.parse(redacted[0]!) as Record<string, unknown>;
+    const { time: _t2, pid: _p2, hostname: _h2, ...actual } = line as unknown as Record<string, unknown>;
+    expect(actual).toEqual(expected);
+    expect(Object.keys(actual)).toEqual(Object.keys(expected));
+  });
+
+  it('still redacts what handlers log through req.log', async () => {
+    await fetch(`${base}/secretive`);
+    const logged = await linesUntil(2);
+    expect(logged[0]).toMatchObject({ msg: 'with a secret', detail: { token: '[redacted]' } });
+    expect(JSON.stringify(logged)).not.toContain('tok_should_not_appear');
   });
 
   it('logs a request the client gave up on as aborted, once', async () => {

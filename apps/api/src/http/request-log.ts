@@ -27,6 +27,10 @@ export interface RequestLogOptions {
 
 export function requestLog(logger: Logger, options: RequestLogOptions = {}): RequestHandler {
   const redactPath = options.redactPath ?? ((path: string) => path);
+  // The request line holds only the fields below, which no redaction path of the API's logger matches (a test holds
+  // it): it skips pino's redaction pass, which costs more than the rest of the line. Anything a handler logs through
+  // `req.log` is still redacted.
+  const lines = logger.child({}, { redact: [] });
   return (req, res, next) => {
     const startedAt = performance.now();
     const incoming = req.headers['x-request-id'];
@@ -35,26 +39,30 @@ export function requestLog(logger: Logger, options: RequestLogOptions = {}): Req
     res.setHeader('X-Request-Id', id);
     // req.url as it arrived: routers strip their mount path from it later.
     const url = req.url;
-    const line = () => ({ id, method: req.method, path: redactPath(url.split('?')[0] ?? '') });
     let child: Logger | undefined;
-    Object.defineProperty(req, 'log', { configurable: true, enumerable: false, get: () => (child ??= logger.child({ req: line() })) });
-
-    let logged = false;
-    const done = () => {
-      if (logged) return;
-      logged = true;
+    Object.defineProperty(req, 'log', {
+      configurable: true,
+      enumerable: false,
+      get() {
+        return (child ??= logger.child({ req: lineOf(id, req.method, url, redactPath) }));
+      },
+    });
+    // 'close' comes once for every response, after 'finish' (nothing left to send) or without it (the client went).
+    res.once('close', () => {
       const fields = {
-        req: line(),
+        req: lineOf(id, req.method, url, redactPath),
         res: { statusCode: res.statusCode },
         responseTime: Math.round(performance.now() - startedAt),
         user_id: req.userId,
       };
-      if (!res.writableFinished) logger.warn(fields, 'request aborted');
-      else if (res.statusCode >= 500) logger.error(fields, 'request errored');
-      else logger.info(fields, 'request completed');
-    };
-    res.once('finish', done);
-    res.once('close', done);
+      if (!res.writableFinished) lines.warn(fields, 'request aborted');
+      else if (res.statusCode >= 500) lines.error(fields, 'request errored');
+      else lines.info(fields, 'request completed');
+    });
     next();
   };
+}
+
+function lineOf(id: string, method: string | undefined, url: string, redactPath: (path: string) => string) {
+  return { id, method, path: redactPath(url.split('?')[0] ?? '') };
 }

@@ -15,6 +15,7 @@ import {
 } from '@pecunia/core';
 import { callerOf } from '../http/auth';
 import { declaredSizeLimit, jsonBodyParser } from '../http/body-limits';
+import { series } from '../http/compose';
 import { keptBytes, MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json-body';
 import { readMultipartForm, type FormPart, type MultipartForm } from '../http/multipart';
 import { jsonBody, parseWith } from '../http/validate';
@@ -71,21 +72,22 @@ function tradeBody(maxBodyBytes: number, forms: WeakMap<Request, MultipartForm>)
 export function tradeRoutes({ trades, defaultTimezone, idempotency, maxBodyBytes }: TradeRoutesDeps): Router {
   const router = Router();
   const forms = new WeakMap<Request, MultipartForm>();
-  const body = tradeBody(maxBodyBytes, forms);
+  // The body readers and the Idempotency-Key check as one handler of each write route (fewer steps per request).
+  const beforeWrite = series(...tradeBody(maxBodyBytes, forms), idempotency);
 
   const log = {
-    form: (req: Request, form: MultipartForm) =>
+    form: (req: Request, query: unknown, form: MultipartForm) =>
       withForm(form, async () => {
         const raw = await tradePart(form);
         const fields = parseWith(logTradeFormSchema, raw, 'TRADE.INVALID', 'trade');
         const { timezone: _timezone, ...rest } = raw;
-        return trades.logTradeStreamed(callerOf(req), targetOf(req.query, fields.timezone, defaultTimezone), rest, streamedFiles(form));
+        return trades.logTradeStreamed(callerOf(req), targetOf(query, fields.timezone, defaultTimezone), rest, streamedFiles(form));
       }),
-    json: (req: Request) => {
+    json: (req: Request, query: unknown) => {
       const raw = jsonBody(req, FORM_TYPE);
       const fields = parseWith(logTradeBodySchema, raw, 'TRADE.INVALID', 'trade');
       const { attachments, timezone: _timezone, ...rest } = raw;
-      return trades.logTrade(callerOf(req), targetOf(req.query, fields.timezone, defaultTimezone), rest, attachmentInputs(req, attachments));
+      return trades.logTrade(callerOf(req), targetOf(query, fields.timezone, defaultTimezone), rest, attachmentInputs(req, attachments));
     },
   };
 
@@ -107,13 +109,15 @@ export function tradeRoutes({ trades, defaultTimezone, idempotency, maxBodyBytes
     },
   };
 
-  router.post('/trades', ...body, idempotency, async (req, res) => {
+  router.post('/trades', beforeWrite, async (req, res) => {
     const form = forms.get(req);
-    const captured = await (form ? log.form(req, form) : log.json(req));
-    res.status(201).location(tradeLocation(captured.trade.trade_id, req.query)).json(presentCaptured(captured));
+    // Express parses the query string again on every read of req.query: read once.
+    const query = req.query;
+    const captured = await (form ? log.form(req, query, form) : log.json(req, query));
+    res.status(201).location(tradeLocation(captured.trade.trade_id, query)).json(presentCaptured(captured));
   });
 
-  router.post('/trades/submit', ...body, idempotency, async (req, res) => {
+  router.post('/trades/submit', beforeWrite, async (req, res) => {
     const form = forms.get(req);
     const outcome = await (form ? submit.form(req, form) : submit.json(req));
     if (outcome.status === 'needs_more_info') {

@@ -119,12 +119,11 @@ export class TradeCaptureService {
     const created: StoredMedia[] = [];
     const stored: StoredMedia[] = [];
     try {
-      for await (const upload of uploads) {
-        const { created: isNew, ...media } = await this.deps.media.put(owner, upload);
-        if (isNew) created.push(media);
-        stored.push(media);
-      }
-      await beforeWrite?.();
+      // Files read already (an array, most often empty) are stored without the async iterator `for await` wraps an
+      // array in, and an absent `beforeWrite` is not awaited: each would cost every trade a few turns of the queue.
+      if (Array.isArray(uploads)) for (const upload of uploads as readonly MediaUpload[]) await this.putMedia(owner, upload, created, stored);
+      else for await (const upload of uploads) await this.putMedia(owner, upload, created, stored);
+      if (beforeWrite) await beforeWrite();
       const refs: AttachmentRef[] = stored.map((m) => ({ file_id: m.id, mime_type: m.mimeType, link: m.link }));
       const trade: StoredTrade = {
         ...fields,
@@ -146,6 +145,13 @@ export class TradeCaptureService {
       await Promise.allSettled(created.map((media) => this.deps.media.delete(owner, media.id)));
       throw error;
     }
+  }
+
+  /** Stores one file of a trade: in `stored`, and in `created` too when the store did not have it already. */
+  private async putMedia(owner: string, upload: MediaUpload | MediaStreamUpload, created: StoredMedia[], stored: StoredMedia[]): Promise<void> {
+    const { created: isNew, ...media } = await this.deps.media.put(owner, upload);
+    if (isNew) created.push(media);
+    stored.push(media);
   }
 
   /**
