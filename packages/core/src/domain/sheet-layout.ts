@@ -1,7 +1,9 @@
 // Sheet row layout: the earlier service's eight columns first (its sheets stay readable), newer optional ones after.
 import type { StoredTrade, Trade } from './trade';
 import { TICKER_PATTERN, TRADE_LIMITS, tradeSchemaFor } from './trade';
-import { dateTimeMillis, twoDigits } from './timestamp-digits';
+import { canonicalTimestampMillis } from './timestamp-digits';
+
+export { canonicalTimestampMillis };
 
 export const LEGACY_COLUMNS = ['user_id', 'ticker', 'position_type', 'pnl', 'entry_timestamp', 'exit_timestamp', 'notes', 'file_links'] as const;
 export const EXTRA_COLUMNS = ['trade_id', 'quantity', 'entry_price', 'exit_price', 'stop_loss', 'tags', 'account', 'created_at'] as const;
@@ -54,35 +56,12 @@ export interface RowProblem {
   reason: string;
 }
 
-const MAX_OFFSET_MINUTES = 14 * 60;
 // Bound once: under tsx and jest each read of an imported binding or a global is a property lookup, per cell here.
 const NAN = Number.NaN;
 const { abs } = Math;
 const { maxAmount: MAX_AMOUNT, minPnlSize: MIN_PNL_SIZE, maxQuantity: MAX_QUANTITY, maxNotesLength: MAX_NOTES_LENGTH } = TRADE_LIMITS;
 const { maxTags: MAX_TAGS, maxTagLength: MAX_TAG_LENGTH, maxAccountLength: MAX_ACCOUNT_LENGTH } = TRADE_LIMITS;
 const WRITTEN_TICKER = TICKER_PATTERN;
-
-/**
- * The instant of a timestamp already in the form the trade schema writes (`2026-03-02T10:15:00Z`,
- * `…T10:15:00-05:00`: seconds, no fraction, an offset that is `Z` or not zero), or undefined for any other text. For
- * such text the schema's parse-and-format gives the text back in every timezone, so it need not run.
- */
-export function canonicalTimestampMillis(text: string): number | undefined {
-  const length = text.length;
-  // Years before 1000 are outside what the schema's formatter writes back digit for digit.
-  if ((length !== 20 && length !== 25) || text.charCodeAt(0) === 48) return undefined;
-  const local = dateTimeMillis(text);
-  if (local !== local) return undefined;
-  const sign = text.charCodeAt(19);
-  if (length === 20) return sign === 90 ? local : undefined;
-  if ((sign !== 43 && sign !== 45) || text.charCodeAt(22) !== 58) return undefined;
-  const hours = twoDigits(text, 20);
-  const minutes = twoDigits(text, 23);
-  const offset = hours * 60 + minutes;
-  // `+00:00` is written back as `Z`.
-  if (hours < 0 || minutes < 0 || minutes > 59 || offset === 0 || offset > MAX_OFFSET_MINUTES) return undefined;
-  return local - (sign === 45 ? -offset : offset) * 60_000;
-}
 
 export type ReadRowResult = { ok: true; trade: StoredTrade } | { ok: false; problem: RowProblem };
 

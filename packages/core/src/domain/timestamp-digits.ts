@@ -5,6 +5,7 @@
 // bindings made once at module level keep the hot path fast everywhere.
 const { floor } = Math;
 const NAN = Number.NaN;
+const { isNaN } = Number;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
@@ -61,4 +62,29 @@ export function dateTimeMillis(text: string): number {
   const year = century * 100 + yearOfCentury;
   if (day > daysInMonth(year, month)) return NAN;
   return (daysFromCivil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second) * 1_000;
+}
+
+// Real UTC offsets run from -12:00 to +14:00 (as in `timestamps`).
+const MAX_OFFSET_MINUTES = 14 * 60;
+
+/**
+ * The instant of a timestamp already in the form the trade schema writes (`2026-03-02T10:15:00Z`,
+ * `…T10:15:00-05:00`: seconds, no fraction, an offset that is `Z` or not zero), or undefined for any other text. For
+ * such text the schema's parse-and-format gives the text back in every timezone, so it need not run.
+ */
+export function canonicalTimestampMillis(text: string): number | undefined {
+  const length = text.length;
+  // Years before 1000 are outside what the schema's formatter writes back digit for digit.
+  if ((length !== 20 && length !== 25) || text.charCodeAt(0) === 48) return undefined;
+  const local = dateTimeMillis(text);
+  if (isNaN(local)) return undefined;
+  const sign = text.charCodeAt(19);
+  if (length === 20) return sign === 90 ? local : undefined;
+  if ((sign !== 43 && sign !== 45) || text.charCodeAt(22) !== 58) return undefined;
+  const hours = twoDigits(text, 20);
+  const minutes = twoDigits(text, 23);
+  const offset = hours * 60 + minutes;
+  // `+00:00` is written back as `Z`.
+  if (hours < 0 || minutes < 0 || minutes > 59 || offset === 0 || offset > MAX_OFFSET_MINUTES) return undefined;
+  return local - (sign === 45 ? -offset : offset) * 60_000;
 }
