@@ -152,7 +152,7 @@ export async function analysis(context: SectionContext): Promise<SectionResult> 
     columns: [
       { title: 'Trades' },
       { title: 'Worker' },
-      { title: 'Jobs' },
+      { title: 'Jobs', unit: 'count' },
       { title: 'Queued → completed (ms)', unit: 'ms' },
       { title: 'Wall (ms)', unit: 'ms' },
       { title: '/api/health p50 (ms)', unit: 'ms' },
