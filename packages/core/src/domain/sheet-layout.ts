@@ -168,6 +168,25 @@ export function writtenTradeFields(at: ColumnPositions, row: readonly string[]):
   };
 }
 
+/** The trade fields of any row, as people and older writers fill cells too, through the trade schema. */
+export function schemaTradeFields(at: ColumnPositions, row: readonly string[], timezone: string) {
+  const cell = (column: SheetColumn): string | undefined => cellText(row, at[column]);
+  return tradeSchemaFor(timezone).safeParse({
+    ticker: cell('ticker'),
+    position_type: cell('position_type'),
+    pnl: parseNumberCell(cell('pnl')),
+    entry_timestamp: cell('entry_timestamp'),
+    exit_timestamp: cell('exit_timestamp'),
+    notes: cell('notes') ?? '',
+    quantity: parseNumberCell(cell('quantity')),
+    entry_price: parseNumberCell(cell('entry_price')),
+    exit_price: parseNumberCell(cell('exit_price')),
+    stop_loss: parseNumberCell(cell('stop_loss')),
+    tags: tagsOf(cell('tags')),
+    account: cell('account'),
+  });
+}
+
 /**
  * A stored trade as one object literal, its keys always in this order (the schema's, then the row's identity): every
  * trade read from a journal shares one hidden class with its fields inside the object, which the metrics and pattern
@@ -197,21 +216,7 @@ export function rowToTrade(
   const at = columnPositions(index);
   let trade = writtenTradeFields(at, row);
   if (!trade) {
-    const cell = (column: SheetColumn): string | undefined => cellText(row, at[column]);
-    const parsed = tradeSchemaFor(timezone).safeParse({
-      ticker: cell('ticker'),
-      position_type: cell('position_type'),
-      pnl: parseNumberCell(cell('pnl')),
-      entry_timestamp: cell('entry_timestamp'),
-      exit_timestamp: cell('exit_timestamp'),
-      notes: cell('notes') ?? '',
-      quantity: parseNumberCell(cell('quantity')),
-      entry_price: parseNumberCell(cell('entry_price')),
-      exit_price: parseNumberCell(cell('exit_price')),
-      stop_loss: parseNumberCell(cell('stop_loss')),
-      tags: tagsOf(cell('tags')),
-      account: cell('account'),
-    });
+    const parsed = schemaTradeFields(at, row, timezone);
     if (!parsed.success) {
       const reason = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'row'}: ${issue.message}`).join('; ');
       return { ok: false, problem: { row: rowNumber, reason } };
