@@ -1,13 +1,44 @@
 // Cell readers shared by the broker parsers: money as brokers print it, naive local times, header lookup.
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { formatTimestamp } from '../domain/timestamps';
-import { isoWithOffset, readWallClock, wallClockToInstant } from './local-time';
+import { fastZone, isoWithOffset, readWallClock, wallClockToInstant } from './local-time';
+
+const EQUALS = 0x3d;
+const EXCEL_ESCAPE = /^="(.*)"$/;
 
 /** Strips Excel's text escape (`="5512300011"`) and surrounding spaces. */
 export function unexcel(cell: string | undefined): string {
   const text = (cell ?? '').trim();
-  const escaped = /^="(.*)"$/.exec(text);
+  // Only text starting with `=` can be escaped (the common cell skips the regular expression).
+  if (text.charCodeAt(0) !== EQUALS) return text;
+  const escaped = EXCEL_ESCAPE.exec(text);
   return (escaped ? escaped[1]! : text).trim();
+}
+
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+
+/**
+ * True for a plain decimal (`100`, `-0.35`, `+182.50`, `.5`, `5.`): an optional sign, digits with at most one point,
+ * nothing around. `parseAmount` reads it as `Number` would, which is what its general path gives for such text.
+ */
+export function isPlainDecimal(text: string): boolean {
+  const { length } = text;
+  let i = 0;
+  const first = text.charCodeAt(0);
+  if (first === PLUS || first === MINUS) i = 1;
+  let digits = 0;
+  let dot = false;
+  for (; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= ZERO && code <= NINE) digits++;
+    else if (code === DOT && !dot) dot = true;
+    else return false;
+  }
+  return digits > 0;
 }
 
 /**
@@ -15,7 +46,15 @@ export function unexcel(cell: string | undefined): string {
  * Returns undefined for blank cells and placeholders (`--`, `-`); NaN for text that is not a number.
  * With `decimalComma`, `1.234,50` and `2,09` read as European numbers.
  */
-export function parseAmount(cell: string | undefined, options: { decimalComma?: boolean } = {}): number | undefined {
+export function parseAmount(cell: string | undefined, options?: { decimalComma?: boolean }): number | undefined {
+  // Plain decimals, nearly every number cell of a large file, skip the general path's seven regular expressions
+  // (`cells.test.ts` checks both paths agree).
+  if (cell !== undefined && options?.decimalComma !== true && isPlainDecimal(cell)) return Number(cell);
+  return parseAmountGeneral(cell, options);
+}
+
+/** `parseAmount` for any cell: escapes, currency signs, brackets, thousands separators, either decimal convention. */
+export function parseAmountGeneral(cell: string | undefined, options: { decimalComma?: boolean } = {}): number | undefined {
   let text = unexcel(cell);
   if (text === '' || text === '--' || text === '-') return undefined;
   let negative = false;
@@ -60,16 +99,6 @@ export function parseLocalTime(text: string, formats: readonly string[], zone: s
     return { timestamp: formatTimestamp(parsed), epoch_ms: parsed.toMillis() };
   }
   return null;
-}
-
-const fastZones = new Map<string, boolean>();
-function fastZone(zone: string): boolean {
-  let known = fastZones.get(zone);
-  if (known === undefined) {
-    known = zone === 'UTC' || (IANAZone.isValidZone(zone) && !/^(UTC|GMT)[+-]/i.test(zone));
-    fastZones.set(zone, known);
-  }
-  return known;
 }
 
 /** Position of each header (trimmed, case-insensitive) in a header record. */

@@ -1,4 +1,5 @@
-import { divRound, rescale, toUnits, unitsToNumber, unitsToText } from './exact';
+import fc from 'fast-check';
+import { addUnits, divRound, rescale, toUnits, unitsToNumber, unitsToNumberGeneral, unitsToText, unitsToTextGeneral, UNIT_DIGITS } from './exact';
 
 describe('exact decimals', () => {
   it('reads numbers as counts of 10^-8 without binary drift', () => {
@@ -23,5 +24,41 @@ describe('exact decimals', () => {
     expect(unitsToText(200_000_000n)).toBe('2');
     expect(unitsToNumber(15_015_000n, 8, 4)).toBe(0.1502);
     expect(Object.is(unitsToNumber(-4n, 8, 4), 0)).toBe(true);
+  });
+});
+
+describe('exact decimals, fast paths', () => {
+  // Unit counts around the edges: whole numbers, trailing zeros, near 2^53, far beyond it, negative.
+  const units = fc.oneof(
+    fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }),
+    fc.bigInt({ min: -(2n ** 54n), max: 2n ** 54n }),
+    fc.tuple(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), fc.integer({ min: 0, max: 24 })).map(([value, zeros]) => value * 10n ** BigInt(zeros)),
+    fc.constantFrom(0n, 1n, -1n, 2n ** 53n - 1n, 2n ** 53n, -(2n ** 53n) + 1n, 9_007_199_254_740_993n),
+  );
+  const scale = fc.integer({ min: 0, max: 26 });
+
+  it('unitsToText and unitsToNumber give what their text paths give', () => {
+    fc.assert(
+      fc.property(units, scale, scale, (value, digits, decimals) => {
+        expect(unitsToText(value, digits)).toBe(unitsToTextGeneral(value, digits));
+        expect(Object.is(unitsToNumber(value, digits, decimals), unitsToNumberGeneral(value, digits, decimals))).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('addUnits gives the bigint sum of the rounded amounts', () => {
+    const amount = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }),
+      fc.integer({ min: -1e9, max: 1e9 }).map((cents) => cents / 100),
+      fc.integer({ min: -1e15, max: 1e15 }).map((units) => units / 1e8),
+      fc.constantFrom(0, -0, 1e7, -1e7, 9_999_999.99999999, 0.1, 0.2, 0.35, 5e-9, -5e-9, 1.5e-8),
+    );
+    fc.assert(
+      fc.property(amount, amount, (a, b) => {
+        expect(Object.is(addUnits(a, b), unitsToNumberGeneral(toUnits(a) + toUnits(b), UNIT_DIGITS, UNIT_DIGITS))).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

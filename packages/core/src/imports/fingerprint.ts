@@ -1,9 +1,10 @@
 // Fingerprints that identify an imported trade across exports of the same account, so a re-import updates, not doubles.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** sha256 of `text`, hex, first 32 characters (128 bits: collisions are not a practical concern). */
 export function digest(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 32);
+  // One-shot `hash` (UTF-8, as `createHash().update(text, 'utf8')`): a Hash object per trade cost several times more.
+  return hash('sha256', text, 'hex').slice(0, 32);
 }
 
 /**

@@ -140,6 +140,14 @@ export function wallClockToInstant(clock: WallClock, zone: string): { epoch_ms: 
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 
+/** The offset part of `isoWithOffset`: `Z` in UTC itself, `-05:00`, `+00:00` elsewhere. */
+function offsetText(offset: number, zone: string): string {
+  if (zone === 'UTC') return 'Z';
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
 /** ISO 8601 with seconds and offset, as `formatTimestamp` writes it (`Z` in UTC itself, `+00:00` elsewhere). */
 export function isoWithOffset(epochMs: number, offset: number, zone: string): string {
   const local = new Date(epochMs + offset * 60_000);
@@ -147,8 +155,80 @@ export function isoWithOffset(epochMs: number, offset: number, zone: string): st
   const base =
     `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
     `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}${millis ? `.${pad(millis, 3)}` : ''}`;
-  if (zone === 'UTC') return `${base}Z`;
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
-  return `${base}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  return `${base}${offsetText(offset, zone)}`;
+}
+
+const fastZones = new Map<string, boolean>();
+
+/** True for the zones `wallClockToInstant` reads: IANA names (and `UTC`), not fixed offsets such as `UTC-04:00`. */
+export function fastZone(zone: string): boolean {
+  let known = fastZones.get(zone);
+  if (known === undefined) {
+    known = zone === 'UTC' || (IANAZone.isValidZone(zone) && !/^(UTC|GMT)[+-]/i.test(zone));
+    fastZones.set(zone, known);
+  }
+  return known;
+}
+
+const DIGIT_0 = 0x30;
+const COLON = 0x3a;
+const DASH = 0x2d;
+const SPACE = 0x20;
+const LETTER_T = 0x54;
+
+/** The value of the ASCII digit at `at`, -1 when it is not one. */
+function digitAt(text: string, at: number): number {
+  const value = text.charCodeAt(at) - DIGIT_0;
+  return value >= 0 && value <= 9 ? value : -1;
+}
+
+/** The value of the two ASCII digits at `at`, -1 when either is not one. */
+function twoDigits(text: string, at: number): number {
+  const tens = digitAt(text, at);
+  const units = digitAt(text, at + 1);
+  return tens >= 0 && units >= 0 ? tens * 10 + units : -1;
+}
+
+/**
+ * A naive ISO date-time (`2026-03-05 09:35:12`, `2026-03-05T9:35`: the common spelling of exports), already trimmed,
+ * read in an IANA `zone` without a regular expression, a format or a `Date`. Undefined whenever it is anything else
+ * (an offset, milliseconds, a year before 1000, an impossible or skipped time, a fixed-offset zone): the caller's
+ * general path answers those. Where it answers, it gives what `parseLocalTime` gives for the same time written
+ * `yyyy-MM-dd HH:mm:ss` (`row-readers.test.ts` checks it).
+ */
+export function readNaiveIso(text: string, zone: string): { timestamp: string; epoch_ms: number } | undefined {
+  const { length } = text;
+  // yyyy-MM-dd, `T` or a space, H or HH, :mm, optionally :ss.
+  if (length < 15 || length > 19 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH) return undefined;
+  const separator = text.charCodeAt(10);
+  if (separator !== LETTER_T && separator !== SPACE) return undefined;
+  const century = twoDigits(text, 0);
+  const yy = twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  if (century < 10 || yy < 0 || month < 0 || day < 0) return undefined;
+  // The hour has one digit or two: the colon after it says which.
+  const short = text.charCodeAt(12) === COLON;
+  const hour = short ? digitAt(text, 11) : twoDigits(text, 11);
+  const minuteAt = short ? 13 : 14;
+  if (hour < 0 || (!short && text.charCodeAt(13) !== COLON)) return undefined;
+  const minute = twoDigits(text, minuteAt);
+  if (minute < 0) return undefined;
+  let second = 0;
+  if (length === minuteAt + 5) {
+    if (text.charCodeAt(minuteAt + 2) !== COLON) return undefined;
+    second = twoDigits(text, minuteAt + 3);
+    if (second < 0) return undefined;
+  } else if (length !== minuteAt + 2) return undefined;
+  const clock: WallClock = { year: century * 100 + yy, month, day, hour, minute, second, millisecond: 0 };
+  if (!fastZone(zone) || !valid(clock)) return undefined;
+  const instant = wallClockToInstant(clock, zone);
+  // A fractional offset (local mean time, before time zones) can move the instant off the wall clock by a millisecond.
+  if (instant === null || !Number.isInteger(instant.offset)) return undefined;
+  // The wall clock read is the local time written back (`isoWithOffset` of the instant): date as is, hour padded.
+  // Joined rather than concatenated: one flat string, not a chain of pieces, is what a hundred thousand fills keep.
+  const timestamp = [
+    text.slice(0, 10), 'T', short ? '0' : '', text.slice(11, minuteAt + 2), ':', length === minuteAt + 5 ? text.slice(minuteAt + 3) : '00', offsetText(instant.offset, zone),
+  ].join('');
+  return { timestamp, epoch_ms: instant.epoch_ms };
 }

@@ -55,19 +55,24 @@ const HEAD_RECORDS = 40;
 
 const isHeaderAware = (parser: FormatParser): parser is HeaderAwareParser => typeof (parser as Partial<HeaderAwareParser>).missingHeaders === 'function';
 
-/** The records already peeked, then the rest of the same stream: the source is read once. */
-async function* replay(head: readonly CsvRecord[], rest: AsyncIterator<CsvRecord>): AsyncGenerator<CsvRecord> {
-  try {
-    yield* head;
-    for (;;) {
-      const next = await rest.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
+/**
+ * The records already peeked, then the rest of the same stream: the source is read once. A hand-written iterator, not
+ * an async generator: each record is the stream's own promise, without a generator's suspensions in between.
+ */
+function replay(head: readonly CsvRecord[], rest: AsyncIterator<CsvRecord>): AsyncIterableIterator<CsvRecord> {
+  let index = 0;
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    next: () => (index < head.length ? Promise.resolve({ value: head[index++]!, done: false }) : rest.next()),
     // A parser that stops early must still close the underlying stream.
-    await rest.return?.();
-  }
+    return: async () => {
+      index = head.length;
+      await rest.return?.();
+      return { value: undefined, done: true };
+    },
+  };
 }
 
 function choose(head: readonly CsvRecord[], options: ReadBrokerFileOptions, notes: string[]): FormatParser {
@@ -102,7 +107,11 @@ function withAccount<T extends { account: string }>(items: T[], account: string 
 function toResult(parsed: ParsedFile, options: ReadBrokerFileOptions, multipliers: Readonly<Record<string, number>>): Omit<BrokerFileResult, 'format' | 'notes'> {
   if (parsed.kind === 'fills') {
     // Parsers hand fills over oldest first, also from files listed newest first: that order breaks same-second ties.
-    const fills = withAccount(parsed.fills, options.account).map((fill, sequence) => ({ ...fill, sequence }));
+    // The parser's fills are this call's own: numbered in place rather than copied.
+    const fills = withAccount(parsed.fills, options.account);
+    fills.forEach((fill, sequence) => {
+      fill.sequence = sequence;
+    });
     const { trades, open_positions, rejected } = pairRoundTrips(fills);
     return { trades, open_positions, rejected_rows: [...parsed.rejected, ...rejected].sort((a, b) => a.line - b.line), fill_count: fills.length };
   }

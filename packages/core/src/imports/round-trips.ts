@@ -38,6 +38,12 @@ interface Cycle {
   parts: Part[];
 }
 
+/** A closed trade and the epoch ms of its last exit, which orders the trades. */
+interface ClosedTrade {
+  trip: RoundTrip;
+  exitMs: number;
+}
+
 export interface PairedFills {
   trades: RoundTrip[];
   open_positions: OpenPosition[];
@@ -50,15 +56,27 @@ export interface PairedFills {
 const byTimeThenLine = (a: Fill, b: Fill): number =>
   a.epoch_ms - b.epoch_ms || (a.sequence ?? a.line) - (b.sequence ?? b.line) || (a.execution_id ?? '').localeCompare(b.execution_id ?? '');
 
+/** Fills by account and contract, groups in the order of their first fill in `fills`, each sorted. */
 function groupByPosition(fills: readonly Fill[]): Fill[][] {
-  const groups = new Map<string, Fill[]>();
+  // Keyed account then contract, rather than by a joined key string built (and hashed) per fill.
+  const byAccount = new Map<string, Map<string, Fill[]>>();
+  const groups: Fill[][] = [];
   for (const fill of fills) {
-    const key = `${fill.account}\u0000${fill.contract}`;
-    const group = groups.get(key);
+    let byContract = byAccount.get(fill.account);
+    if (byContract === undefined) {
+      byContract = new Map();
+      byAccount.set(fill.account, byContract);
+    }
+    const group = byContract.get(fill.contract);
     if (group) group.push(fill);
-    else groups.set(key, [fill]);
+    else {
+      const created = [fill];
+      byContract.set(fill.contract, created);
+      groups.push(created);
+    }
   }
-  return [...groups.values()].map((group) => group.sort(byTimeThenLine));
+  for (const group of groups) group.sort(byTimeThenLine);
+  return groups;
 }
 
 function openCycle(fill: Fill, sign: 1n | -1n): Cycle {
@@ -160,7 +178,7 @@ function toOpenPosition(cycle: Cycle): OpenPosition {
 }
 
 /** Runs one account+contract's fills (sorted) through position cycles; closed ones go to `trades`. */
-function pairGroup(fills: readonly Fill[], book: FingerprintBook, out: PairedFills, exitMs: Map<RoundTrip, number>): void {
+function pairGroup(fills: readonly Fill[], book: FingerprintBook, out: PairedFills, closed: ClosedTrade[]): void {
   let cycle: Cycle | undefined;
   for (const fill of fills) {
     const sign: 1n | -1n = fill.side === 'buy' ? 1n : -1n;
@@ -202,9 +220,7 @@ function pairGroup(fills: readonly Fill[], book: FingerprintBook, out: PairedFil
       quantity -= take;
       fee -= feeShare;
       if (cycle.open === 0n) {
-        const trip = toRoundTrip(cycle, book);
-        out.trades.push(trip);
-        exitMs.set(trip, fill.epoch_ms);
+        closed.push({ trip: toRoundTrip(cycle, book), exitMs: fill.epoch_ms });
         cycle = undefined;
       }
     }
@@ -220,10 +236,11 @@ function pairGroup(fills: readonly Fill[], book: FingerprintBook, out: PairedFil
 export function pairRoundTrips(fills: readonly Fill[]): PairedFills {
   const out: PairedFills = { trades: [], open_positions: [], rejected: [] };
   const book = new FingerprintBook();
-  const exitMs = new Map<RoundTrip, number>();
+  const closed: ClosedTrade[] = [];
   // Groups in the order of their first fill, so open positions come out in the order they were opened.
   const groups = groupByPosition(fills).sort((a, b) => byTimeThenLine(a[0]!, b[0]!));
-  for (const group of groups) pairGroup(group, book, out, exitMs);
-  out.trades.sort((a, b) => exitMs.get(a)! - exitMs.get(b)! || a.line - b.line);
+  for (const group of groups) pairGroup(group, book, out, closed);
+  closed.sort((a, b) => a.exitMs - b.exitMs || a.trip.line - b.trip.line);
+  out.trades = closed.map((trade) => trade.trip);
   return out;
 }

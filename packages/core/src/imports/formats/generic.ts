@@ -1,9 +1,8 @@
 // Any CSV of fills or of closed trades, recognised by common header names or an explicit column mapping.
-import { unexcel } from '../cells';
 import type { ClosedTradeRow, CsvRecord, Fill, HeaderAwareParser, ParseOptions, ParsedFile, RejectedRow } from '../import-types';
 import { isReason, type Reading } from '../row-readers';
 import { normalizeHeader, resolveColumns, type GenericColumns } from './generic-columns';
-import { pnlIsNet, readClosedRow, readFillRow, type FieldCell } from './generic-rows';
+import { FieldCells, pnlIsNet, readClosedRow, readFillRow } from './generic-rows';
 
 function headerOf(head: readonly CsvRecord[], mapping: ParseOptions['mapping']): { columns: GenericColumns; line: number } | { missing: string[] } {
   let best: string[] | undefined;
@@ -30,23 +29,21 @@ async function parse(records: AsyncIterable<CsvRecord>, options: ParseOptions): 
   const rejected: RejectedRow[] = [];
   let columns: GenericColumns | undefined;
   let headerKey: string[] = [];
+  let cells = new FieldCells({});
   for await (const record of records) {
     if (columns === undefined) {
       // Title lines above the header (an account name, a date range) are passed over.
       const found = headerOf([record], options.mapping);
       if ('columns' in found) {
         columns = found.columns;
+        cells = new FieldCells(columns.at);
         headerKey = record.cells.map(normalizeHeader);
       }
       continue;
     }
     // Concatenated exports repeat the header.
     if (isHeaderAgain(record.cells, headerKey)) continue;
-    const at = columns.at;
-    const cell: FieldCell = (field) => {
-      const position = at[field];
-      return position === undefined ? '' : unexcel(record.cells[position]);
-    };
+    const cell = cells.row(record.cells);
     if (columns.kind === 'fills') collect(fills, rejected, record.line, readFillRow(record.line, cell, columns, options));
     else collect(trades, rejected, record.line, readClosedRow(record.line, cell, columns, options));
   }
