@@ -119,11 +119,21 @@ const UNKNOWN = -2;
  * reads, so quoting, odd line breaks and malformed files are exactly its. Records, line numbers and errors are what
  * csv-parse alone gives (`csv-records.test.ts` checks it on generated files): a plain line is split at the delimiter,
  * an empty line or one of blank cells is skipped, each line break counts one line (the first break of the file, `\n`
- * or `\r\n`, is the record delimiter throughout), and a line must be over 256 KB before its size can be refused.
+ * or `\r\n`, is the record delimiter throughout), and a line must be over 256 KB before its size can be refused. One
+ * difference, before an error at the very end of the file (a quote never closed in its last bytes): the plain lines just
+ * before it come out as records first, where csv-parse alone, still holding its last few bytes, failed without them;
+ * the error is the same, and an import stops on it either way.
  */
 class PlainLineReader implements RecordReader {
   /** Bytes after the last complete line. */
   private pending: Buffer = NO_BYTES;
+  /**
+   * Chunks that came after `pending` with no line break in them, kept aside: the line is joined (and searched) once,
+   * when its break comes or it outgrows what csv-parse accepts. Joining at every chunk cost a long line sent in small
+   * chunks (a slow upload) its length squared.
+   */
+  private held: Buffer[] = [];
+  private heldBytes = 0;
   /** Plain lines not split yet: `text` from `from` on. */
   private text = '';
   private from = 0;
@@ -140,13 +150,18 @@ class PlainLineReader implements RecordReader {
 
   write(chunk: Buffer): void {
     if (this.parser) return this.parser.write(chunk);
-    const bytes = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = NO_BYTES;
+    const waiting = this.pending.length + this.heldBytes;
+    if (waiting > 0 && chunk.indexOf(LF) < 0 && waiting + chunk.length <= MAX_RECORD_CHARS) {
+      this.held.push(chunk);
+      this.heldBytes += chunk.length;
+      return;
+    }
+    const bytes = waiting > 0 ? this.takePending(chunk) : chunk;
     this.read(bytes, false);
   }
 
   async end(): Promise<void> {
-    if (!this.parser) this.read(this.pending, true);
+    if (!this.parser) this.read(this.takePending(NO_BYTES), true);
     // The last line was not plain, or an earlier one: csv-parse has it.
     if (this.parser) await this.parser.end();
   }
@@ -181,6 +196,15 @@ class PlainLineReader implements RecordReader {
       }
     }
     return this.parser?.next();
+  }
+
+  /** The bytes waiting for a line break, joined with `chunk`, and none left waiting. */
+  private takePending(chunk: Buffer): Buffer {
+    const bytes = Buffer.concat([this.pending, ...this.held, chunk]);
+    this.pending = NO_BYTES;
+    this.held = [];
+    this.heldBytes = 0;
+    return bytes;
   }
 
   /** Takes in `bytes`, the plain lines first; what follows a line that is not plain goes to csv-parse. */
@@ -276,6 +300,7 @@ class CsvRecordStream implements AsyncIterableIterator<CsvRecord> {
   private chunks: AsyncIterator<Buffer> | undefined;
   /** The chunks peeked to guess the delimiter, handed to the reader before the rest of the source. */
   private head: Buffer[] = [];
+  private headIndex = 0;
   private reader: RecordReader | undefined;
   /** The source has no more chunks; the reader was told the file is over. */
   private ended = false;
@@ -313,7 +338,7 @@ class CsvRecordStream implements AsyncIterableIterator<CsvRecord> {
     try {
       const reader = this.reader ?? (await this.start());
       for (;;) {
-        const chunk = this.head.shift() ?? (this.ended ? undefined : await this.nextChunk());
+        const chunk = this.nextHeadChunk() ?? (this.ended ? undefined : await this.nextChunk());
         if (chunk === undefined) {
           if (!this.readerEnded) {
             this.readerEnded = true;
@@ -332,6 +357,16 @@ class CsvRecordStream implements AsyncIterableIterator<CsvRecord> {
       this.finished = true;
       throw error;
     }
+  }
+
+  /** The next peeked chunk, by index: a slow upload can leave tens of thousands of tiny chunks, too many to `shift`. */
+  private nextHeadChunk(): Buffer | undefined {
+    if (this.headIndex < this.head.length) return this.head[this.headIndex++];
+    if (this.head.length > 0) {
+      this.head = [];
+      this.headIndex = 0;
+    }
+    return undefined;
   }
 
   private async nextChunk(): Promise<Buffer | undefined> {

@@ -29,6 +29,19 @@ beforeEach(() => {
 });
 
 describe('pairRoundTrips', () => {
+  it('never pairs fills of different accounts or contracts, whatever characters their names hold', () => {
+    // A key joined with a separator (as grouping once used) makes account "A\0B" + "C" and "A" + "B\0C" one position.
+    const fills = [fill('buy', 1, 10, '09:30:00', { account: 'A\u0000B', contract: 'C', root: 'C' }), fill('sell', 1, 11, '09:31:00', { account: 'A', contract: 'B\u0000C', root: 'B\u0000C' })];
+
+    const { trades, open_positions } = pairRoundTrips(fills);
+
+    expect(trades).toEqual([]);
+    expect(open_positions.map((position) => [position.account, position.contract])).toEqual([
+      ['A\u0000B', 'C'],
+      ['A', 'B\u0000C'],
+    ]);
+  });
+
   it('pairs same-second partial entries with one exit, net of every fee, with weighted averages', () => {
     const fills = [
       fill('buy', 60, 227.5, '09:35:12', { fees: 0.6 }),
