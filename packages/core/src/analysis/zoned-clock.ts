@@ -1,5 +1,6 @@
 // Local weekday, hour and date of instants in one IANA zone, asking the zone database about once a week, not per trade.
 import { IANAZone } from 'luxon';
+import { boundedMemo } from '../domain/bounded-memo';
 import { DEFAULT_TIMEZONE, isValidTimezone } from '../domain/timestamps';
 import { ValidationError } from '../errors';
 
@@ -75,18 +76,7 @@ const UNKNOWN = Number.NEGATIVE_INFINITY;
  * Each zone's offset lookup, kept between calls: a zone's rules do not change while the process runs, so the second
  * analysis in a zone asks Intl nothing for the weeks the first one saw. A few zones at most (a trader's own, UTC).
  */
-const offsetLookups = new Map<string, (ms: number) => number>();
-const MAX_KEPT_ZONES = 16;
-
-function zoneOffsets(name: string): (ms: number) => number {
-  let lookup = offsetLookups.get(name);
-  if (!lookup) {
-    if (offsetLookups.size >= MAX_KEPT_ZONES) offsetLookups.clear();
-    lookup = blockOffsetLookup(IANAZone.create(name));
-    offsetLookups.set(name, lookup);
-  }
-  return lookup;
-}
+const zoneOffsets = boundedMemo(16, (name) => blockOffsetLookup(IANAZone.create(name)));
 
 /**
  * The zone's offset at an instant, asking Intl (15 µs a call) about once per week of trades instead of once per trade.

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import {
-  canonicalTimestampMillis,
   columnPositions,
   headerIndex,
   LEGACY_COLUMNS,
@@ -13,6 +12,7 @@ import {
   tradeToRow,
   writtenTradeFields,
 } from './sheet-layout';
+import { canonicalTimestampMillis } from './timestamp-digits';
 import { formatTimestamp, parseTimestamp } from './timestamps';
 import { tradeSchemaFor, type StoredTrade } from './trade';
 

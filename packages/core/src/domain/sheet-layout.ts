@@ -3,8 +3,6 @@ import type { StoredTrade, Trade } from './trade';
 import { TICKER_PATTERN, TRADE_LIMITS, tradeSchemaFor } from './trade';
 import { canonicalTimestampMillis } from './timestamp-digits';
 
-export { canonicalTimestampMillis };
-
 export const LEGACY_COLUMNS = ['user_id', 'ticker', 'position_type', 'pnl', 'entry_timestamp', 'exit_timestamp', 'notes', 'file_links'] as const;
 export const EXTRA_COLUMNS = ['trade_id', 'quantity', 'entry_price', 'exit_price', 'stop_loss', 'tags', 'account', 'created_at'] as const;
 export const SHEET_COLUMNS = [...LEGACY_COLUMNS, ...EXTRA_COLUMNS] as const;

@@ -1,5 +1,6 @@
 // Timestamp rules: ISO 8601 in, an instant with an explicit offset out; a time without offset is the trader's local time.
 import { DateTime, IANAZone } from 'luxon';
+import { boundedMemo } from './bounded-memo';
 
 export const DEFAULT_TIMEZONE = 'UTC';
 
@@ -7,23 +8,17 @@ export const DEFAULT_TIMEZONE = 'UTC';
  * Answers about zone names, kept: both questions build an Intl.DateTimeFormat (tens of µs), and every job and many
  * requests ask them about the same few zones. Bounded, so odd spellings sent in requests cannot grow it without end.
  */
-const zoneValidity = new Map<string, boolean>();
-const zoneSpelling = new Map<string, string>();
 const MAX_REMEMBERED_ZONES = 256;
-
-function remember<T>(cache: Map<string, T>, zone: string, value: T): T {
-  if (cache.size >= MAX_REMEMBERED_ZONES) cache.clear();
-  cache.set(zone, value);
-  return value;
-}
+const zoneValidity = boundedMemo(MAX_REMEMBERED_ZONES, (zone) => IANAZone.isValidZone(zone));
+const zoneSpelling = boundedMemo(MAX_REMEMBERED_ZONES, (zone) => new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone);
 
 export function isValidTimezone(zone: string): boolean {
-  return zoneValidity.get(zone) ?? remember(zoneValidity, zone, IANAZone.isValidZone(zone));
+  return zoneValidity(zone);
 }
 
 /** The canonical spelling of a valid zone (`utc` → `UTC`, `america/new_york` → `America/New_York`). */
 export function canonicalTimezone(zone: string): string {
-  return zoneSpelling.get(zone) ?? remember(zoneSpelling, zone, new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone);
+  return zoneSpelling(zone);
 }
 
 // Real UTC offsets run from -12:00 to +14:00; anything beyond is a typo that other readers (Sheets) would refuse.

@@ -1,6 +1,7 @@
 // The Trade: zod schemas that are the single source of truth for validating trades (and, later, the OpenAPI document).
 import { z } from 'zod';
 import { canonicalTimezone, DEFAULT_TIMEZONE, formatTimestamp, isValidTimezone, parseTimestamp } from './timestamps';
+import { boundedMemo } from './bounded-memo';
 import { canonicalTimestampMillis } from './timestamp-digits';
 
 export const POSITION_TYPES = ['long', 'short'] as const;
@@ -86,18 +87,11 @@ export type TradeFieldName = RequiredTradeField | (typeof OPTIONAL_TRADE_FIELDS)
  * offset is read in `timezone`) and re-written with their offset, exit not before entry.
  */
 export function tradeSchemaFor(timezone: string = DEFAULT_TIMEZONE): TradeSchema {
-  let schema = schemas.get(timezone);
-  if (!schema) {
-    schema = buildTradeSchema(timezone);
-    // Zones come from requests; a bounded cache cannot be grown without limit by odd spellings.
-    if (schemas.size >= 64) schemas.clear();
-    schemas.set(timezone, schema);
-  }
-  return schema;
+  return schemaOfZone(timezone);
 }
 
 /** Each zone's trade schema, built once: building one (and zod compiling it on first use) costs more than a parse. */
-const schemas = new Map<string, TradeSchema>();
+const schemaOfZone = boundedMemo(64, (timezone) => buildTradeSchema(timezone));
 type TradeSchema = ReturnType<typeof buildTradeSchema>;
 
 /**

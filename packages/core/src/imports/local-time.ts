@@ -1,6 +1,9 @@
 // Naive wall-clock times → instants, fast enough for a million fills: formats compiled to regular expressions once,
 // zone offsets computed once per zone and hour (luxon's per-call Intl work dominated imports of large files).
 import { IANAZone } from 'luxon';
+import { boundedMemo } from '../domain/bounded-memo';
+import { digitsAt, twoDigits } from '../domain/timestamp-digits';
+import { isValidTimezone } from '../domain/timestamps';
 
 export interface WallClock {
   year: number;
@@ -158,36 +161,13 @@ export function isoWithOffset(epochMs: number, offset: number, zone: string): st
   return `${base}${offsetText(offset, zone)}`;
 }
 
-const fastZones = new Map<string, boolean>();
-
 /** True for the zones `wallClockToInstant` reads: IANA names (and `UTC`), not fixed offsets such as `UTC-04:00`. */
-export function fastZone(zone: string): boolean {
-  let known = fastZones.get(zone);
-  if (known === undefined) {
-    known = zone === 'UTC' || (IANAZone.isValidZone(zone) && !/^(UTC|GMT)[+-]/i.test(zone));
-    fastZones.set(zone, known);
-  }
-  return known;
-}
+export const fastZone = boundedMemo(256, (zone) => zone === 'UTC' || (isValidTimezone(zone) && !/^(UTC|GMT)[+-]/i.test(zone)));
 
-const DIGIT_0 = 0x30;
 const COLON = 0x3a;
 const DASH = 0x2d;
 const SPACE = 0x20;
 const LETTER_T = 0x54;
-
-/** The value of the ASCII digit at `at`, -1 when it is not one. */
-function digitAt(text: string, at: number): number {
-  const value = text.charCodeAt(at) - DIGIT_0;
-  return value >= 0 && value <= 9 ? value : -1;
-}
-
-/** The value of the two ASCII digits at `at`, -1 when either is not one. */
-function twoDigits(text: string, at: number): number {
-  const tens = digitAt(text, at);
-  const units = digitAt(text, at + 1);
-  return tens >= 0 && units >= 0 ? tens * 10 + units : -1;
-}
 
 /**
  * A naive ISO date-time (`2026-03-05 09:35:12`, `2026-03-05T9:35`: the common spelling of exports), already trimmed,
@@ -209,7 +189,7 @@ export function readNaiveIso(text: string, zone: string): { timestamp: string; e
   if (century < 10 || yy < 0 || month < 0 || day < 0) return undefined;
   // The hour has one digit or two: the colon after it says which.
   const short = text.charCodeAt(12) === COLON;
-  const hour = short ? digitAt(text, 11) : twoDigits(text, 11);
+  const hour = short ? digitsAt(text, 11, 1) : twoDigits(text, 11);
   const minuteAt = short ? 13 : 14;
   if (hour < 0 || (!short && text.charCodeAt(13) !== COLON)) return undefined;
   const minute = twoDigits(text, minuteAt);

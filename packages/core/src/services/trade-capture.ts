@@ -6,7 +6,6 @@ import { readAttachments, type AttachmentInput, type MediaUpload } from '../doma
 import { encodeAttachmentCell, type AttachmentRef } from '../domain/attachment-links';
 import { inDateRange, type DateRange } from '../domain/date-range';
 import {
-  canonicalTimestampMillis,
   isBlankRow,
   rowToTrade,
   SHEET_COLUMNS,
@@ -15,6 +14,7 @@ import {
   type RowProblem,
   type TabLayout,
 } from '../domain/sheet-layout';
+import { canonicalTimestampMillis } from '../domain/timestamp-digits';
 import { REQUIRED_TRADE_FIELDS, tradeSchemaFor, type RequiredTradeField, type StoredTrade, type Trade, type TradeFields } from '../domain/trade';
 import { isPecuniaError, NotFoundError, ValidationError } from '../errors';
 import { UNKNOWN_OUTCOME } from '../ports/journal.port';
