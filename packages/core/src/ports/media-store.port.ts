@@ -32,7 +32,11 @@ export interface MediaStore {
   put(owner: string, upload: MediaUpload | MediaStreamUpload): Promise<PutMedia>;
   /** The file if `owner` stored it, else null (another user's id is indistinguishable from a missing one). */
   get(owner: string, id: string): Promise<MediaContent | null>;
-  /** Removes the owner's file (nothing when it is not theirs or not there): undoes a `put` that created it, whose trade was not written. */
+  /**
+   * Undoes one `put` of the file by `owner`, whose trade was not written (nothing when it is not theirs or not there).
+   * A store that keeps each put as its own file removes it; one that keeps equal bytes once (by their hash) removes
+   * them only with the last put holding them, so that another trade's file never goes with this one.
+   */
   delete(owner: string, id: string): Promise<void>;
   ready(): Promise<void>;
 }

@@ -117,6 +117,41 @@ describe('TradeCaptureService', () => {
     expect(earlier.attachments[0]).not.toHaveProperty('created');
   });
 
+  it('keeps a file another trade attached meanwhile when the trade that stored it first fails', async () => {
+    const chart = [{ filename: 'chart.png', mime_type: 'image/png', data: toBase64(pngBytes()) }];
+    const trade = { ticker: 'MSFT', position_type: 'long', pnl: 10, entry_timestamp: '2026-03-01T10:00:00Z', exit_timestamp: '2026-03-01T11:00:00Z' };
+    let reachedAppend!: () => void;
+    const stored = new Promise<void>((resolve) => (reachedAppend = resolve));
+    let otherWritten!: () => void;
+    const written = new Promise<void>((resolve) => (otherWritten = resolve));
+    // The first trade stores the chart, then its sheet fails — but only after a second trade attached the same chart.
+    const slowlyBroken: Journal = {
+      name: 'slowly-broken',
+      read: journal.read.bind(journal),
+      readRows: journal.readRows.bind(journal),
+      ready: journal.ready.bind(journal),
+      append: async () => {
+        reachedAppend();
+        await written;
+        throw new Error('sheet unavailable');
+      },
+    };
+    const failing = new TradeCaptureService({ journal: slowlyBroken, media, extractor: new RuleBasedExtractor() });
+    const service = new TradeCaptureService({ journal, media, extractor: new RuleBasedExtractor() });
+
+    const first = failing.logTrade('alice', TARGET, trade, chart);
+    await stored;
+    const second = await service.logTrade('alice', TARGET, { ...trade, ticker: 'AAPL' }, chart);
+    otherWritten();
+    await expect(first).rejects.toThrow('sheet unavailable');
+
+    // The trade that was written still links to its chart.
+    const kept = await media.get('alice', second.attachments[0]!.id);
+    expect(kept?.filename).toBe('chart.png');
+    expect(Buffer.from(kept?.data ?? []).equals(Buffer.from(pngBytes()))).toBe(true);
+    expect(blobs()).toHaveLength(1);
+  });
+
   it('keeps the uploaded files when the journal cannot tell whether the row was written', async () => {
     const unsure: Journal = {
       name: 'unsure',

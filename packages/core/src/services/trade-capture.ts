@@ -106,8 +106,9 @@ export class TradeCaptureService {
   }
 
   /**
-   * Uploads the files, then appends the row. When anything after the first upload fails, the files this trade created
-   * are deleted again: a trade that was not written leaves nothing in the trader's Drive.
+   * Uploads the files, then appends the row. When anything after the first upload fails, each of this trade's uploads
+   * is undone: a trade that was not written leaves nothing in the trader's Drive, and a file another trade holds (the
+   * same bytes, attached earlier or at this moment) stays with it.
    */
   private async store(
     owner: string,
@@ -116,13 +117,12 @@ export class TradeCaptureService {
     uploads: Iterable<MediaUpload> | AsyncIterable<MediaStreamUpload>,
     beforeWrite?: () => Promise<void>,
   ): Promise<CapturedTrade> {
-    const created: StoredMedia[] = [];
     const stored: StoredMedia[] = [];
     try {
       // Files read already (an array, most often empty) are stored without the async iterator `for await` wraps an
       // array in, and an absent `beforeWrite` is not awaited: each would cost every trade a few turns of the queue.
-      if (Array.isArray(uploads)) for (const upload of uploads as readonly MediaUpload[]) await this.putMedia(owner, upload, created, stored);
-      else for await (const upload of uploads) await this.putMedia(owner, upload, created, stored);
+      if (Array.isArray(uploads)) for (const upload of uploads as readonly MediaUpload[]) stored.push(await this.putMedia(owner, upload));
+      else for await (const upload of uploads) stored.push(await this.putMedia(owner, upload));
       if (beforeWrite) await beforeWrite();
       const refs: AttachmentRef[] = stored.map((m) => ({ file_id: m.id, mime_type: m.mimeType, link: m.link }));
       const trade: StoredTrade = {
@@ -142,16 +142,15 @@ export class TradeCaptureService {
       // The row may have been written after all (the journal could not tell): its links must keep working.
       if (isPecuniaError(error) && error.code === UNKNOWN_OUTCOME) throw error;
       // Best effort: the original failure is what the caller must see, not a cleanup hiccup.
-      await Promise.allSettled(created.map((media) => this.deps.media.delete(owner, media.id)));
+      await Promise.allSettled(stored.map((media) => this.deps.media.delete(owner, media.id)));
       throw error;
     }
   }
 
-  /** Stores one file of a trade: in `stored`, and in `created` too when the store did not have it already. */
-  private async putMedia(owner: string, upload: MediaUpload | MediaStreamUpload, created: StoredMedia[], stored: StoredMedia[]): Promise<void> {
-    const { created: isNew, ...media } = await this.deps.media.put(owner, upload);
-    if (isNew) created.push(media);
-    stored.push(media);
+  /** Stores one file of a trade (whether the store had its bytes already is the store's to count, not the trade's). */
+  private async putMedia(owner: string, upload: MediaUpload | MediaStreamUpload): Promise<StoredMedia> {
+    const { created: _created, ...media } = await this.deps.media.put(owner, upload);
+    return media;
   }
 
   /**

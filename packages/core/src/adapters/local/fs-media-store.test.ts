@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Database } from './sqlite-database';
+import { MIGRATIONS } from './sqlite-migrations';
 import { ABANDONED_UPLOAD_MS, FsMediaStore } from './fs-media-store';
 
 const png = (text: string): Uint8Array => new TextEncoder().encode(`\x89PNG fake ${text}`);
@@ -129,6 +130,110 @@ describe('FsMediaStore', () => {
     await store.delete('alice', '../etc/passwd');
   });
 
+  it('undoes one put at a time: the bytes stay while another put of them holds them (two trades, one failing)', async () => {
+    const data = png('attached twice');
+    // One trade stores the file, a second trade of the same trader attaches the same bytes, then the first one fails.
+    const first = await store.put('alice', { filename: 'chart.png', mimeType: 'image/png', data });
+    const second = await store.put('alice', { filename: 'chart.png', mimeType: 'image/png', data: Uint8Array.from(data) });
+    expect([first.created, second.created]).toEqual([true, false]);
+
+    await store.delete('alice', first.id);
+    const kept = await store.get('alice', second.id);
+    expect(kept?.filename).toBe('chart.png');
+    expect(Buffer.from(kept?.data ?? []).equals(Buffer.from(data))).toBe(true);
+
+    // The second trade fails too: now nothing holds the bytes.
+    await store.delete('alice', second.id);
+    expect(await store.get('alice', second.id)).toBeNull();
+    expect(listFiles(mediaDir)).toEqual([]);
+    // More undos than puts change nothing, and a put after them starts over.
+    await store.delete('alice', second.id);
+    expect((await store.put('alice', { filename: 'again.png', mimeType: 'image/png', data })).created).toBe(true);
+    expect(listFiles(mediaDir)).toHaveLength(1);
+  });
+
+  it('writes the bytes again when the blob it found is removed before its put is recorded', async () => {
+    const data = png('raced');
+    const earlier = await store.put('alice', { filename: 'a.png', mimeType: 'image/png', data });
+    // Between this put's finding the blob and its recording, the undo of the only put holding it removes it.
+    const access = jest.spyOn(fs.promises, 'access').mockImplementationOnce(async () => {
+      await store.delete('alice', earlier.id);
+    });
+    try {
+      const again = await store.put('alice', { filename: 'b.png', mimeType: 'image/png', data });
+      expect(again).toMatchObject({ id: earlier.id, filename: 'b.png', created: true });
+    } finally {
+      access.mockRestore();
+    }
+    expect(Buffer.from((await store.get('alice', earlier.id))?.data ?? []).equals(Buffer.from(data))).toBe(true);
+    expect(listFiles(mediaDir)).toHaveLength(1);
+  });
+
+  it('counts a record made before puts were counted as one put', async () => {
+    const file = path.join(dir, 'older.sqlite');
+    const older = openDatabase(file, MIGRATIONS.slice(0, 5));
+    const data = png('from an older version');
+    const id = sha256(data);
+    older.prepare('INSERT INTO media (owner, id, filename, mime_type, size, created_at) VALUES (?, ?, ?, ?, ?, ?)').run('alice', id, 'old.png', 'image/png', data.byteLength, '2026-01-01T00:00:00.000Z');
+    older.close();
+    fs.mkdirSync(path.join(mediaDir, id.slice(0, 2)), { recursive: true });
+    fs.writeFileSync(path.join(mediaDir, id.slice(0, 2), id), data);
+
+    const upgraded = openDatabase(file);
+    try {
+      const olderStore = new FsMediaStore({ dir: mediaDir, db: upgraded, linkFor: (mediaId) => `http://localhost:3000/api/media/${mediaId}` });
+      const again = await olderStore.put('alice', { filename: 'new.png', mimeType: 'image/png', data });
+      expect(again).toMatchObject({ filename: 'old.png', created: false });
+      await olderStore.delete('alice', id);
+      expect((await olderStore.get('alice', id))?.filename).toBe('old.png');
+      await olderStore.delete('alice', id);
+      expect(await olderStore.get('alice', id)).toBeNull();
+      expect(listFiles(mediaDir)).toEqual([]);
+    } finally {
+      upgraded.close();
+    }
+  });
+
+  it('keeps exactly the files some put still holds, under concurrent puts and undos through two connections', async () => {
+    // Two stores on two connections to one file, as two processes on one DATA_DIR would be.
+    const otherDb = openDatabase(path.join(dir, 'pecunia.sqlite'));
+    try {
+      const stores = [store, new FsMediaStore({ dir: mediaDir, db: otherDb, linkFor: (id) => `http://localhost:3000/api/media/${id}` })];
+      const contents = ['a', 'b', 'c'].map((text) => png(`shared ${text}`));
+      const held = new Map<string, number>();
+      const key = (owner: string, id: string) => `${owner} ${id}`;
+      let seed = 7;
+      const next = (n: number) => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+      for (let round = 0; round < 12; round++) {
+        // Each round: a few puts and undos of earlier puts, all at once.
+        const undoable = [...held].flatMap(([k, count]) => Array.from({ length: count }, () => k));
+        const ops: Promise<void>[] = [];
+        for (let i = 0; i < 6; i++) {
+          const on = stores[next(2)]!;
+          if (i % 3 === 2 && undoable.length > 0) {
+            const [owner, id] = undoable.splice(next(undoable.length), 1)[0]!.split(' ') as [string, string];
+            held.set(key(owner, id), held.get(key(owner, id))! - 1);
+            ops.push(on.delete(owner, id));
+          } else {
+            const owner = ['alice', 'bob'][next(2)]!;
+            const data = contents[next(contents.length)]!;
+            held.set(key(owner, sha256(data)), (held.get(key(owner, sha256(data))) ?? 0) + 1);
+            ops.push(on.put(owner, { filename: 'x.png', mimeType: 'image/png', data }).then(() => undefined));
+          }
+        }
+        await Promise.all(ops);
+        for (const [k, count] of held) {
+          const [owner, id] = k.split(' ') as [string, string];
+          expect({ k, kept: (await store.get(owner, id)) !== null }).toEqual({ k, kept: count > 0 });
+        }
+        const blobs = new Set([...held].filter(([, count]) => count > 0).map(([k]) => k.split(' ')[1]!));
+        expect(listFiles(mediaDir).map((file) => path.basename(file)).sort()).toEqual([...blobs].sort());
+      }
+    } finally {
+      otherDb.close();
+    }
+  });
+
   it('hides a media from an owner who did not store it', async () => {
     const stored = await store.put('alice', { filename: 'a.png', mimeType: 'image/png', data: png('private') });
     expect(await store.get('bob', stored.id)).toBeNull();
@@ -179,7 +284,9 @@ describe('FsMediaStore', () => {
     expect(files).toHaveLength(5);
     expect(files.every((file) => /^[0-9a-f]{2}\/[0-9a-f]{64}$/.test(file.split(path.sep).join('/')))).toBe(true);
 
-    const rename = jest.spyOn(fs.promises, 'rename').mockRejectedValueOnce(Object.assign(new Error('EIO'), { code: 'EIO' }));
+    const rename = jest.spyOn(fs, 'renameSync').mockImplementationOnce(() => {
+      throw Object.assign(new Error('EIO'), { code: 'EIO' });
+    });
     try {
       await expect(store.put('alice', { filename: 'x.png', mimeType: 'image/png', data: png('fails') })).rejects.toThrow('EIO');
     } finally {

@@ -1,6 +1,6 @@
 // Media store of local mode: attachment bytes as content-addressed files, ownership and metadata in SQLite.
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import fs, { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -25,6 +25,16 @@ interface MediaRow {
   size: number;
 }
 
+/** The bytes of a put, ready to be kept: a synced temporary file, or none when the blob was already there. */
+interface StagedBlob {
+  id: string;
+  size: number;
+  temp: string | null;
+}
+
+/** A blob found before its put's transaction but gone by then (the last put holding it was undone meanwhile). */
+class BlobVanished extends Error {}
+
 /** A media id is a lowercase sha256 hex digest: nothing else can reach the filesystem. */
 const MEDIA_ID = /^[0-9a-f]{64}$/;
 
@@ -36,10 +46,9 @@ export class FsMediaStore implements MediaStore {
   private readonly dir: string;
   private readonly linkFor: (id: string) => string;
   private readonly now: () => number;
-  private readonly insertStatement: BetterSqlite3.Statement<[string, string, string, string, number, string]>;
   private readonly selectStatement: BetterSqlite3.Statement<[string, string], MediaRow>;
-  private readonly deleteStatement: BetterSqlite3.Statement<[string, string]>;
-  private readonly holdersStatement: BetterSqlite3.Statement<[string], number>;
+  private readonly keepTransaction: BetterSqlite3.Transaction<(owner: string, upload: MediaUpload | MediaStreamUpload, blob: StagedBlob) => PutMedia>;
+  private readonly releaseTransaction: BetterSqlite3.Transaction<(owner: string, id: string) => void>;
   private prepared: Promise<void> | null = null;
   /** Whether this store has removed the temporary files a killed process left (once, on its first use). */
   private swept = false;
@@ -48,16 +57,41 @@ export class FsMediaStore implements MediaStore {
     this.dir = path.resolve(options.dir);
     this.linkFor = options.linkFor;
     this.now = options.now ?? Date.now;
-    // The first upload of given bytes by an owner fixes its filename and type; a re-upload returns that record.
-    this.insertStatement = options.db.prepare(
-      `INSERT INTO media (owner, id, filename, mime_type, size, created_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (owner, id) DO NOTHING`,
+    const { db } = options;
+    // The first upload of given bytes by an owner fixes its filename and type; a re-upload returns that record and
+    // counts one more put holding it.
+    const upsertStatement = db.prepare<[string, string, string, string, number, string], MediaRow & { puts: number }>(
+      `INSERT INTO media (owner, id, filename, mime_type, size, created_at, puts) VALUES (?, ?, ?, ?, ?, ?, 1)
+       ON CONFLICT (owner, id) DO UPDATE SET puts = puts + 1
+       RETURNING id, filename, mime_type, size, puts`,
     );
-    this.selectStatement = options.db.prepare(
-      'SELECT id, filename, mime_type, size FROM media WHERE owner = ? AND id = ?',
-    );
-    this.deleteStatement = options.db.prepare('DELETE FROM media WHERE owner = ? AND id = ?');
-    this.holdersStatement = options.db.prepare<[string], number>('SELECT count(*) FROM media WHERE id = ?').pluck();
+    this.selectStatement = db.prepare('SELECT id, filename, mime_type, size FROM media WHERE owner = ? AND id = ?');
+    const releaseOneStatement = db.prepare<[string, string]>('UPDATE media SET puts = puts - 1 WHERE owner = ? AND id = ? AND puts > 1');
+    const deleteStatement = db.prepare<[string, string]>('DELETE FROM media WHERE owner = ? AND id = ?');
+    const holdersStatement = db.prepare<[string], number>('SELECT count(*) FROM media WHERE id = ?').pluck();
+
+    // A put and the undoing of one change the row and the blob together, under SQLite's write lock (IMMEDIATE, taken
+    // by every process on this DATA_DIR): an undo cannot remove a blob between another put's finding it and that put's
+    // row, and a row is never left without its blob. The file operations inside are renames and unlinks, synchronous.
+    this.keepTransaction = db.transaction((owner: string, upload: MediaUpload | MediaStreamUpload, blob: StagedBlob): PutMedia => {
+      const row = upsertStatement.get(owner, blob.id, upload.filename, upload.mimeType, blob.size, new Date(this.now()).toISOString());
+      if (!row) throw new Error(`Media ${blob.id} was not recorded.`);
+      // Last, so that a failure rolls the row back: a row never stands without its blob.
+      const target = this.blobPath(blob.id);
+      if (blob.temp !== null) {
+        // Identical bytes under the same name: replacing a blob another put wrote changes nothing.
+        fs.renameSync(blob.temp, target);
+      } else if (!fs.existsSync(target)) {
+        throw new BlobVanished();
+      }
+      return { ...this.toStored(row), created: row.puts === 1 };
+    });
+    this.releaseTransaction = db.transaction((owner: string, id: string) => {
+      if (releaseOneStatement.run(owner, id).changes > 0) return;
+      if (deleteStatement.run(owner, id).changes === 0) return;
+      // The bytes go when no owner holds them any more (content addressing shares one blob between owners).
+      if (holdersStatement.get(id) === 0) fs.rmSync(this.blobPath(id), { force: true });
+    });
   }
 
   async put(owner: string, upload: MediaUpload | MediaStreamUpload): Promise<PutMedia> {
@@ -72,26 +106,35 @@ export class FsMediaStore implements MediaStore {
       throw new ValidationError('MEDIA.INVALID_METADATA', 'Media filename and mime type must be strings.');
     }
     // Bytes first, row second: a crash in between leaves an unowned blob (harmless), never a row without bytes.
-    const { id, size } = streamed ? await this.writeStream(upload.chunks) : await this.writeBytes(upload.data);
-    const { changes } = this.insertStatement.run(
-      owner,
-      id,
-      upload.filename,
-      upload.mimeType,
-      size,
-      new Date(this.now()).toISOString(),
-    );
-    const row = this.selectStatement.get(owner, id);
-    if (!row) throw new Error(`Media ${id} vanished right after it was stored.`);
-    // Same bytes stored before by this owner: the earlier record stands, and undoing this put must not remove it.
-    return { ...this.toStored(row), created: changes > 0 };
+    let blob = streamed ? await this.stageStream(upload.chunks) : await this.stageBytes(upload.data, true);
+    try {
+      let kept: PutMedia;
+      try {
+        kept = this.keepTransaction.immediate(owner, upload, blob);
+      } catch (error) {
+        if (!(error instanceof BlobVanished)) throw error;
+        // Only a put of whole bytes reuses a blob it found. That blob was removed, by the undo of the last put that
+        // held it, before this put could hold it: it is written after all.
+        blob = await this.stageBytes((upload as MediaUpload).data, false);
+        kept = this.keepTransaction.immediate(owner, upload, blob);
+      }
+      // Persists the rename, outside the write lock.
+      if (blob.temp !== null) await syncDirectory(path.dirname(this.blobPath(blob.id)));
+      return kept;
+    } catch (error) {
+      if (blob.temp !== null) await fsp.rm(blob.temp, { force: true });
+      throw error;
+    }
   }
 
+  /**
+   * Undoes one put of the file by `owner` (its trade was not written): the record goes with the owner's last put of
+   * it, the bytes with the last owner's. Every other put of the same bytes — a trade written earlier, or one still
+   * being made by another request — keeps them.
+   */
   async delete(owner: string, id: string): Promise<void> {
     if (!isMediaId(id) || typeof owner !== 'string') return;
-    this.deleteStatement.run(owner, id);
-    // The bytes go when no owner holds them any more (content addressing shares one blob between owners).
-    if (this.holdersStatement.get(id) === 0) await fsp.rm(this.blobPath(id), { force: true });
+    this.releaseTransaction.immediate(owner, id);
   }
 
   async get(owner: string, id: string): Promise<MediaContent | null> {
@@ -148,16 +191,18 @@ export class FsMediaStore implements MediaStore {
     return { id: row.id, filename: row.filename, mimeType: row.mime_type, size: row.size, link: this.linkFor(row.id) };
   }
 
-  private async writeBytes(data: Uint8Array): Promise<{ id: string; size: number }> {
+  /** The bytes in a temporary file beside their blob, or nothing when `reuse` and the blob exists already. */
+  private async stageBytes(data: Uint8Array, reuse: boolean): Promise<StagedBlob> {
     const id = createHash('sha256').update(data).digest('hex');
     await this.prepare();
     const target = this.blobPath(id);
-    if (!(await exists(target))) await this.writeBlob(path.dirname(target), (handle) => handle.writeFile(data), () => target);
-    return { id, size: data.byteLength };
+    if (reuse && (await exists(target))) return { id, size: data.byteLength, temp: null };
+    const temp = await this.writeTemp(path.dirname(target), (handle) => handle.writeFile(data));
+    return { id, size: data.byteLength, temp };
   }
 
   /** Writes chunks as they come, hashing them on the way: the blob's name (its hash) is known only at the end. */
-  private async writeStream(chunks: AsyncIterable<Uint8Array>): Promise<{ id: string; size: number }> {
+  private async stageStream(chunks: AsyncIterable<Uint8Array>): Promise<StagedBlob> {
     await this.prepare();
     const hash = createHash('sha256');
     let size = 0;
@@ -168,31 +213,27 @@ export class FsMediaStore implements MediaStore {
         for (let offset = 0; offset < chunk.byteLength; ) offset += (await handle.write(chunk, offset)).bytesWritten;
       }
     };
-    let id = '';
-    await this.writeBlob(
-      this.dir,
-      write,
-      async () => {
-        id = hash.digest('hex');
-        const target = this.blobPath(id);
-        await fsp.mkdir(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
-        return target;
-      },
-    );
-    return { id, size };
+    const temp = await this.writeTemp(this.dir, write);
+    try {
+      const id = hash.digest('hex');
+      await fsp.mkdir(path.dirname(this.blobPath(id)), { recursive: true, mode: PRIVATE_DIR_MODE });
+      return { id, size, temp };
+    } catch (error) {
+      await fsp.rm(temp, { force: true });
+      throw error;
+    }
   }
 
   /**
-   * Writes a blob so that a reader sees either no file or the complete file, never a partial one: into a temporary
-   * file in `folder` (the target's filesystem, so that the rename is atomic), synced, then renamed to `targetOf()`.
-   * Nothing is left behind when the write fails.
+   * Writes a blob's bytes so that a reader sees either no file or the complete file, never a partial one: into a
+   * temporary file in `folder` (the blob's filesystem, so that renaming it to the blob is atomic), synced. Nothing is
+   * left behind when the write fails.
    */
-  private async writeBlob(folder: string, write: (handle: FileHandle) => Promise<void>, targetOf: () => Promise<string> | string): Promise<void> {
+  private async writeTemp(folder: string, write: (handle: FileHandle) => Promise<void>): Promise<string> {
     await fsp.mkdir(folder, { recursive: true, mode: PRIVATE_DIR_MODE });
     // mkdir's mode is narrowed by the umask only, never widened: a shard folder made by this call is 0700 already.
     // Random suffix for concurrent writers.
     const temp = path.join(folder, `.upload.${randomBytes(8).toString('hex')}.tmp`);
-    let target: string;
     try {
       const handle = await fsp.open(temp, 'wx', PRIVATE_FILE_MODE);
       try {
@@ -201,18 +242,15 @@ export class FsMediaStore implements MediaStore {
       } finally {
         await handle.close();
       }
-      target = await targetOf();
-      // Identical bytes under the same name: a concurrent writer winning the rename changes nothing.
-      await fsp.rename(temp, target);
+      return temp;
     } catch (error) {
       await fsp.rm(temp, { force: true });
       throw error;
     }
-    await syncDirectory(path.dirname(target));
   }
 }
 
-/** The temporary file of a blob being written (`writeBlob`). */
+/** The temporary file of a blob being written (`writeTemp`). */
 const TEMP_UPLOAD = /^\.upload\.[0-9a-f]{16}\.tmp$/;
 /**
  * A temporary file untouched this long belongs to no upload in progress (a form is cut by the server's request timeout

@@ -151,4 +151,9 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE INDEX jobs_unfinished ON jobs (updated_at) WHERE status IN ('queued', 'running');
   `,
+  // 6: a media record counts the puts holding it (one per trade that attached the bytes, or is attaching them now), so
+  // that undoing one put leaves the file to the others. Records made before held one put each.
+  `
+  ALTER TABLE media ADD COLUMN puts INTEGER NOT NULL DEFAULT 1 CHECK (puts >= 1);
+  `,
 ];
