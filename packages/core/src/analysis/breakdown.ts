@@ -19,13 +19,39 @@ export function addTo(bucket: Bucket, units: number, win: boolean): void {
   if (win) bucket.wins++;
 }
 
-export function addToKey(buckets: Map<string, Bucket>, key: string, units: number, win: boolean): void {
-  let bucket = buckets.get(key);
-  if (!bucket) {
-    bucket = newBucket();
-    buckets.set(key, bucket);
+/**
+ * Buckets by name (ticker, side, account, tag). The buckets of the last two keys are kept at hand: in a journal the
+ * account, tag and often the ticker repeat from trade to trade, or go back and forth (long, short), and comparing a
+ * string or two costs less than a Map lookup.
+ */
+export class KeyedBuckets {
+  readonly buckets = new Map<string, Bucket>();
+  // The last key and the one before it, each with its bucket in the map. A bucket is undefined until its key has been
+  // seen; `===` agrees with the map on which keys are the same, so a shortcut never picks another bucket than a lookup.
+  private lastKey = '';
+  private lastBucket: Bucket | undefined;
+  private otherKey = '';
+  private otherBucket: Bucket | undefined;
+
+  add(key: string, units: number, win: boolean): void {
+    let bucket = this.lastBucket;
+    if (key !== this.lastKey || bucket === undefined) {
+      if (key === this.otherKey && this.otherBucket !== undefined) {
+        bucket = this.otherBucket;
+      } else {
+        bucket = this.buckets.get(key);
+        if (!bucket) {
+          bucket = newBucket();
+          this.buckets.set(key, bucket);
+        }
+      }
+      this.otherKey = this.lastKey;
+      this.otherBucket = this.lastBucket;
+      this.lastKey = key;
+      this.lastBucket = bucket;
+    }
+    addTo(bucket, units, win);
   }
-  addTo(bucket, units, win);
 }
 
 export const toRow = (key: string, bucket: Bucket): BreakdownRow => ({
@@ -36,7 +62,7 @@ export const toRow = (key: string, bucket: Bucket): BreakdownRow => ({
 });
 
 /** Most-traded first; ties by name so the order never depends on input order. */
-export function rowsByCount(buckets: Map<string, Bucket>): BreakdownRow[] {
+export function rowsByCount({ buckets }: KeyedBuckets): BreakdownRow[] {
   return [...buckets]
     .map(([key, bucket]) => toRow(key, bucket))
     .sort((a, b) => b.trade_count - a.trade_count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -3,6 +3,7 @@ import { type StoredTrade } from '../domain/trade';
 import { makeTrade, tradeSeries, utcAt } from '../testing/make-trade';
 import type { Metrics } from '../domain/metrics';
 import { MAX_EQUITY_POINTS, NO_ACCOUNT, computeMetrics } from './metrics';
+import { chronologicalOrder, tradeInstants } from './trade-order';
 import { roundMetrics } from './round-metrics';
 
 const sumCounts = (rows: readonly { trade_count: number }[]) => rows.reduce((total, row) => total + row.trade_count, 0);
@@ -359,7 +360,72 @@ describe('computeMetrics properties', () => {
   });
 });
 
+describe('computeMetrics in input order', () => {
+  // A journal already in reading order is walked as it is read, nothing kept; otherwise from the first trade out of
+  // order on, instants, P&L and R are kept, sorted and walked. Both ways must give the same metrics.
+  const inOrder = (trades: StoredTrade[]) => [...chronologicalOrder(trades, tradeInstants(trades))].map((index) => trades[index]!);
+
+  it('gives the same metrics for a journal in reading order as for any shuffle of it, one trade moved, or equal exits swapped (property)', () => {
+    const journals = journalArbitrary.chain((trades) =>
+      fc.tuple(
+        fc.constant(inOrder(trades)),
+        fc.shuffledSubarray(trades, { minLength: trades.length, maxLength: trades.length }),
+        fc.nat(),
+        fc.nat(),
+      ),
+    );
+    fc.assert(
+      fc.property(journals, fc.constantFrom(...ZONES), ([ordered, shuffled, from, to], timezone) => {
+        const expected = computeMetrics(ordered, { timezone });
+        const moved = [...ordered];
+        if (moved.length > 0) moved.splice(to % moved.length, 0, ...moved.splice(from % moved.length, 1));
+        // Exits in order, but trades sharing an exit backwards: only the later keys (entry, id) tell them apart.
+        const tiesBackwards = [...ordered].reverse().sort((a, b) => Date.parse(a.exit_timestamp) - Date.parse(b.exit_timestamp));
+
+        expect(computeMetrics(shuffled, { timezone })).toEqual(expected);
+        expect(computeMetrics(moved, { timezone })).toEqual(expected);
+        expect(computeMetrics(tiesBackwards, { timezone })).toEqual(expected);
+      }),
+    );
+  });
+});
+
 describe('equity curve thinning', () => {
+  /** The thinning rule over the whole curve at once: per bucket its lowest and highest point (the first of equals), in order, then the last point. */
+  function referenceThinning(curve: readonly number[]): number[] {
+    if (curve.length <= MAX_EQUITY_POINTS) return curve.map((_, k) => k);
+    const bucket = Math.ceil(curve.length / Math.floor((MAX_EQUITY_POINTS - 1) / 2));
+    const kept: number[] = [];
+    for (let start = 0; start < curve.length; start += bucket) {
+      const slice = curve.slice(start, start + bucket);
+      const low = start + slice.indexOf(Math.min(...slice));
+      const high = start + slice.indexOf(Math.max(...slice));
+      kept.push(Math.min(low, high));
+      if (high !== low) kept.push(Math.max(low, high));
+    }
+    if (kept.at(-1) !== curve.length - 1) kept.push(curve.length - 1);
+    return kept;
+  }
+
+  it('keeps per bucket the lowest and highest point and the last one, for any curve (property)', () => {
+    // Lengths around MAX_EQUITY_POINTS and bucket boundaries; few distinct steps, so equal points (ties) are common.
+    const pnls = fc.integer({ min: 1, max: 2_600 }).chain((length) => fc.array(fc.constantFrom(-20, -1, 0, 1, 3, 20), { minLength: length, maxLength: length }));
+    fc.assert(
+      fc.property(pnls, (steps) => {
+        const trades = tradeSeries(steps, { gapMinutes: 1, holdMinutes: 1 });
+        let total = 0;
+        const curve = steps.map((step) => (total += step));
+
+        const points = computeMetrics(trades).equity_curve;
+
+        const kept = referenceThinning(curve);
+        expect(points.map((point) => point.trade_id)).toEqual(kept.map((k) => trades[k]!.trade_id));
+        expect(points.map((point) => point.cumulative_pnl)).toEqual(kept.map((k) => curve[k]));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('keeps the deepest trough and the highest peak of a long journal', () => {
     const trades = Array.from({ length: 5000 }, (_, i) =>
       makeTrade({ trade_id: `t${i}`, pnl: i === 2500 ? -10_000 : i === 4000 ? 20_000 : 1, entry_timestamp: utcAt(i * 10), exit_timestamp: utcAt(i * 10 + 5) }),

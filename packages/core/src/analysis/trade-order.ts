@@ -58,10 +58,11 @@ export interface TradeInstants {
   exit: Float64Array;
 }
 
-export function tradeInstants(trades: readonly StoredTrade[], timezone: string = DEFAULT_TIMEZONE): TradeInstants {
+/** Instants of every trade; only the first `upTo` are read, for a caller that has read the others as they came. */
+export function tradeInstants(trades: readonly StoredTrade[], timezone: string = DEFAULT_TIMEZONE, upTo = trades.length): TradeInstants {
   const entry = new Float64Array(trades.length);
   const exit = new Float64Array(trades.length);
-  for (let i = 0; i < trades.length; i++) {
+  for (let i = 0; i < upTo; i++) {
     const trade = trades[i]!;
     entry[i] = parseInstant(trade.entry_timestamp, timezone);
     exit[i] = parseInstant(trade.exit_timestamp, timezone);
@@ -73,25 +74,30 @@ export function tradeInstants(trades: readonly StoredTrade[], timezone: string =
 const sortKey = (ms: number): number => (isNaN(ms) ? INFINITY : ms);
 
 /**
- * Indices of `trades` in reading order: exit, entry, trade id, P&L, exit text, then input position. Every key but the
- * last is part of the trade, so shuffling the input cannot change streaks, drawdown or the equity curve.
+ * Which of two trades reads first, given their exit and entry instants: by exit, entry, trade id, P&L, then exit
+ * text. Negative or positive, or 0 when all of those are equal (input position then decides).
+ */
+export function compareChronologically(a: StoredTrade, exitA: number, entryA: number, b: StoredTrade, exitB: number, entryB: number): number {
+  const exitKeyA = sortKey(exitA);
+  const exitKeyB = sortKey(exitB);
+  if (exitKeyA !== exitKeyB) return exitKeyA < exitKeyB ? -1 : 1;
+  const entryKeyA = sortKey(entryA);
+  const entryKeyB = sortKey(entryB);
+  if (entryKeyA !== entryKeyB) return entryKeyA < entryKeyB ? -1 : 1;
+  if (a.trade_id !== b.trade_id) return a.trade_id < b.trade_id ? -1 : 1;
+  if (a.pnl !== b.pnl) return a.pnl < b.pnl ? -1 : 1;
+  if (a.exit_timestamp !== b.exit_timestamp) return a.exit_timestamp < b.exit_timestamp ? -1 : 1;
+  return 0;
+}
+
+/**
+ * Indices of `trades` in reading order (compareChronologically, then input position). Every key but the last is part
+ * of the trade, so shuffling the input cannot change streaks, drawdown or the equity curve.
  */
 export function chronologicalOrder(trades: readonly StoredTrade[], instants: TradeInstants): Uint32Array {
   const { entry, exit } = instants;
-  const compare = (a: number, b: number): number => {
-    const exitA = sortKey(exit[a]!);
-    const exitB = sortKey(exit[b]!);
-    if (exitA !== exitB) return exitA < exitB ? -1 : 1;
-    const entryA = sortKey(entry[a]!);
-    const entryB = sortKey(entry[b]!);
-    if (entryA !== entryB) return entryA < entryB ? -1 : 1;
-    const tradeA = trades[a]!;
-    const tradeB = trades[b]!;
-    if (tradeA.trade_id !== tradeB.trade_id) return tradeA.trade_id < tradeB.trade_id ? -1 : 1;
-    if (tradeA.pnl !== tradeB.pnl) return tradeA.pnl < tradeB.pnl ? -1 : 1;
-    if (tradeA.exit_timestamp !== tradeB.exit_timestamp) return tradeA.exit_timestamp < tradeB.exit_timestamp ? -1 : 1;
-    return a - b;
-  };
+  const compare = (a: number, b: number): number =>
+    compareChronologically(trades[a]!, exit[a]!, entry[a]!, trades[b]!, exit[b]!, entry[b]!) || a - b;
 
   const identity = (): Uint32Array => {
     const order = new Uint32Array(trades.length);

@@ -21,6 +21,30 @@ describe('createZonedClock', () => {
     );
   });
 
+  it.each(zones)('answers the same for runs of nearby instants in time order, as a journal asks, across DST changes in %s', (zone) => {
+    // Ten-day runs in the months clocks change in (north and south): the week or block that answered one instant
+    // answers the next ones, and must not outlive a change of offset.
+    const run = fc.record({
+      year: fc.integer({ min: 1995, max: 2045 }),
+      month: fc.constantFrom(2, 3, 8, 9, 10),
+      day: fc.integer({ min: 1, max: 28 }),
+      offsets: fc.array(fc.integer({ min: 0, max: 10 * 86_400_000 }), { maxLength: 40 }),
+    });
+    fc.assert(
+      fc.property(fc.array(run, { minLength: 1, maxLength: 4 }), (runs) => {
+        const clock = createZonedClock(zone);
+        for (const { year, month, day, offsets } of runs) {
+          for (const offset of offsets.sort((a, b) => a - b)) {
+            const ms = Date.UTC(year, month, day) + offset;
+            const local = DateTime.fromMillis(ms, { zone });
+
+            expect([clock.weekdayIndex(ms), clock.hour(ms), clock.localMs(ms)]).toEqual([local.weekday - 1, local.hour, ms + local.offset * 60_000]);
+          }
+        }
+      }),
+    );
+  });
+
   it('is exact around the 2026 spring-forward in New York, minute by minute', () => {
     const clock = createZonedClock('America/New_York');
     const start = Date.parse('2026-03-08T06:00:00Z');

@@ -87,11 +87,12 @@ function blockOffsetLookup(zone: IANAZone): (ms: number) => number {
   // Weeks from 1900 to 2200 in a flat array: trades in no particular order still find their week's offset with one
   // index, not a Map lookup (UNKNOWN: not asked yet; NaN: the offset changes within that week).
   const weekly = new Float64Array(WEEKS_SPAN).fill(UNKNOWN);
-  let knownStart = 0;
-  let knownEnd = 0;
+  // The block that answered last, [start, end), and its offset: trades come in time order, so it answers most
+  // lookups. Its bounds are kept in a typed array, where V8 overwrites a number in place rather than allocating one.
+  const known = new Float64Array(2);
   let knownOffset = 0;
   return (ms) => {
-    if (ms >= knownStart && ms < knownEnd) return knownOffset;
+    if (ms >= known[0]! && ms < known[1]!) return knownOffset;
     if (!isFinite(ms)) return NAN;
     const week = floor(ms / WEEK_MS) - FIRST_WEEK;
     // In range, the flat array has already answered for the week: finer blocks start at the day.
@@ -105,7 +106,12 @@ function blockOffsetLookup(zone: IANAZone): (ms: number) => number {
         offset = first === zone.offset(start + WEEK_MS - 1) ? first : NAN;
         weekly[week] = offset;
       }
-      if (!isNaN(offset)) return offset;
+      if (!isNaN(offset)) {
+        known[0] = (week + FIRST_WEEK) * WEEK_MS;
+        known[1] = known[0] + WEEK_MS;
+        knownOffset = offset;
+        return offset;
+      }
     }
     for (let level = firstLevel; level < OFFSET_BLOCKS_MS.length; level++) {
       const size = OFFSET_BLOCKS_MS[level]!;
@@ -118,8 +124,8 @@ function blockOffsetLookup(zone: IANAZone): (ms: number) => number {
         cache.set(block, offset);
       }
       if (!isNaN(offset)) {
-        knownStart = block * size;
-        knownEnd = knownStart + size;
+        known[0] = block * size;
+        known[1] = known[0] + size;
         knownOffset = offset;
         return offset;
       }

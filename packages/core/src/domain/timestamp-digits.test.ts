@@ -12,6 +12,28 @@ describe('timestamp digits', () => {
     );
   });
 
+  it('read runs of timestamps sharing a date, in any mix, as Date.UTC does (the remembered date, property)', () => {
+    // A few days (a leap day and the day after among them) and impossible dates, so the remembered date is reused,
+    // replaced, and never stands in for a date that does not exist.
+    const date = fc.constantFrom('2024-02-28', '2024-02-29', '2024-03-01', '2025-02-29', '2026-04-31', '1969-12-31', '0000-01-01', '9999-12-31');
+    const time = fc.tuple(fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 59 }));
+    const pad = (n: number) => String(n).padStart(2, '0');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(date, time), { maxLength: 40 }), (stamps) => {
+        for (const [day, [hour, minute, second]] of stamps) {
+          const text = `${day}T${pad(hour)}:${pad(minute)}:${pad(second)}`;
+          const [year, month, dayOfMonth] = day.split('-').map(Number) as [number, number, number];
+          const utc = new Date(0);
+          utc.setUTCFullYear(year, month - 1, dayOfMonth);
+          utc.setUTCHours(hour, minute, second);
+          const real = utc.getUTCDate() === dayOfMonth && hour < 24 && minute < 60;
+
+          expect(dateTimeMillis(text)).toBe(real ? utc.getTime() : Number.NaN);
+        }
+      }),
+    );
+  });
+
   it('refuse dates and times that do not exist, and text that is not digits', () => {
     const refused = ['2026-02-29T10:00:00', '2100-02-29T00:00:00', '2026-04-31T00:00:00', '2026-13-01T00:00:00', '2026-00-10T00:00:00'];
     refused.push('2026-03-02T24:00:00', '2026-03-02T10:60:00', '2026-03-02T10:15:60', '2026-03-02 10:15:00', '2026-3-02T10:15:00', '2026-03-0xT10:15:00', '2026-03-02T10:15');
