@@ -12,6 +12,7 @@ import {
   type GoogleStandIn,
 } from '@pecunia/core/testing';
 import { startTestServer, type TestServer } from './testing/test-server';
+import { pollJob } from './testing/poll-job';
 
 jest.setTimeout(60_000);
 
@@ -151,12 +152,7 @@ describe('Google and Gemini failing in bursts', () => {
     const queued = await api.request('/api/analysis/jobs', { key, json: { sheet_id: spreadsheetId, prompt: 'What should I change?' } });
     expect(queued.status).toBe(202);
     const { job_id } = await queued.json();
-    let job: Record<string, unknown> = { status: 'queued' };
-    for (let i = 0; i < 300 && (job.status === 'queued' || job.status === 'running'); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      job = await (await api.request(`/api/analysis/jobs/${job_id}`, { key })).json();
-    }
-    return job;
+    return pollJob(() => api.request(`/api/analysis/jobs/${job_id}`, { key }), { intervalMs: 100 });
   }
 
   /** Gemini calls since `from`, grouped by request (instructions and parts): how often each one was tried. */

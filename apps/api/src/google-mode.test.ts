@@ -18,6 +18,7 @@ import {
   type StandInCall,
 } from '@pecunia/core/testing';
 import { startTestServer, type TestServer } from './testing/test-server';
+import { pollJob } from './testing/poll-job';
 
 jest.setTimeout(60_000);
 
@@ -106,11 +107,7 @@ describe('Google mode, end to end on loopback stand-ins', () => {
     const queued = await api.request('/api/analysis/jobs', { key, json: { sheet_id: spreadsheetId, prompt: 'Am I chasing entries?' } });
     expect(queued.status).toBe(202);
     const { job_id } = await queued.json();
-    let job: { status: string; [k: string]: unknown } = { status: 'queued' };
-    for (let i = 0; i < 400 && (job.status === 'queued' || job.status === 'running'); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      job = await (await api.request(`/api/analysis/jobs/${job_id}`, { key })).json();
-    }
+    const job = await pollJob(() => api.request(`/api/analysis/jobs/${job_id}`, { key }), { timeoutMs: 20_000 });
     expect(job).toMatchObject({
       status: 'completed',
       trade_count: 1,

@@ -20,6 +20,7 @@ import {
 import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { startServer, type RunningServer } from './server';
+import { pollJob } from './testing/poll-job';
 
 jest.setTimeout(60_000);
 
@@ -143,18 +144,8 @@ describe('secrets never reach the logs or DATA_DIR', () => {
 
     // An analysis: Gemini (one failing call) and SerpAPI (one failing call) with their keys.
     const created = (await (await call('/api/analysis/jobs', { key: traderKey, json: { sheet_id: spreadsheetId, prompt: 'How did I do?' } })).json()) as { job_id: string };
-    let job = { status: 'queued' };
-    while (job.status === 'queued' || job.status === 'running') {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const answer = await call(`/api/analysis/jobs/${created.job_id}`, { key: traderKey });
-      // On a slow machine the polls can outrun the per-user quota: a 429 is a reason to wait, not the job's state.
-      if (answer.status === 429) {
-        await answer.text();
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        continue;
-      }
-      job = (await answer.json()) as { status: string };
-    }
+    // This server keeps its per-user quota: pollJob waits out a 429 rather than taking it for the job's state.
+    const job = await pollJob(() => call(`/api/analysis/jobs/${created.job_id}`, { key: traderKey }));
     expect(job.status).toBe('completed');
     // Last, as its faults outlast the request: Google failing (its errors carry the request, bearer token included).
     google.failNext({ pathPattern: /values/, status: 500, times: 5 });

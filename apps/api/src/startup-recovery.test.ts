@@ -4,6 +4,7 @@ import path from 'node:path';
 import { openDatabase, SqliteIdempotencyStore, SqliteJobStore } from '@pecunia/core/local';
 import type { AnalysisJob } from '@pecunia/core';
 import { startTestServer, type TestServer } from './testing/test-server';
+import { pollJob } from './testing/poll-job';
 
 const job = (jobId: string, at: string): AnalysisJob => ({
   job_id: jobId,
@@ -46,11 +47,7 @@ describe('a start after a crash', () => {
   });
 
   it('queues the orphaned job again, so the worker gets to it', async () => {
-    let seen = await statusOf('orphaned');
-    while (seen.status === 'queued' || seen.status === 'running') {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      seen = await statusOf('orphaned');
-    }
+    const seen = await pollJob(() => api.request('/api/analysis/jobs/orphaned'));
     // The journal it names does not exist: the worker's own verdict, rather than a job queued forever.
     expect(seen).toMatchObject({ status: 'failed', error: { code: 'SHEET.NOT_FOUND' } });
   });
