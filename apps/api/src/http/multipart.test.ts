@@ -34,7 +34,7 @@ beforeAll(async () => {
       let size = 0;
       for await (const chunk of upload.file.stream) size += chunk.length;
       await upload.finished();
-      res.json({ fields: upload.fields, size });
+      res.json({ fields: upload.fields, size, late: upload.lateFields() });
     } catch (error) {
       next(error);
     }
@@ -101,6 +101,32 @@ describe('readMultipartUpload', () => {
   it('takes every field it names and the file', async () => {
     const res = await post('/upload', form([['format', 'generic'], ['timezone', 'UTC'], ['account', 'U1'], ['mapping', '{}'], ['file', new Uint8Array(10), 'f.csv']]));
 
-    expect(res).toEqual({ status: 200, body: { fields: { format: 'generic', timezone: 'UTC', account: 'U1', mapping: '{}' }, size: 10 } });
+    expect(res).toEqual({ status: 200, body: { fields: { format: 'generic', timezone: 'UTC', account: 'U1', mapping: '{}' }, size: 10, late: [] } });
+  });
+
+  it('names the fields that came after the file, keeping only those before it', async () => {
+    const res = await post('/upload', form([['format', 'generic'], ['file', new Uint8Array(3), 'f.csv'], ['timezone', 'UTC']]));
+
+    expect(res).toEqual({ status: 200, body: { fields: { format: 'generic' }, size: 3, late: ['timezone'] } });
+  });
+
+  it.each([
+    ['no file', [['format', 'generic']], 400, 'IMPORT.FILE_MISSING'],
+    ['a file one byte over its limit', [['file', new Uint8Array(1025), 'f.csv']], 413, 'BODY.FILE_TOO_LARGE'],
+    ['a second file', [['file', new Uint8Array(3), 'f.csv'], ['file', new Uint8Array(3), 'g.csv']], 400, 'BODY.UNEXPECTED_FILE'],
+    ['a file in a text field', [['format', new Uint8Array(3), 'f.csv']], 400, 'BODY.UNEXPECTED_FILE'],
+    ['text in the file field', [['file', 'a,b']], 400, 'BODY.UNKNOWN_FIELD'],
+    ['an unknown field', [['colour', 'red'], ['file', new Uint8Array(3), 'f.csv']], 400, 'BODY.UNKNOWN_FIELD'],
+    ['a field longer than 64 KB', [['mapping', 'x'.repeat(64 * 1024 + 1)], ['file', new Uint8Array(3), 'f.csv']], 400, 'BODY.FIELD_TOO_LARGE'],
+    ['more parts than fields and a file', [['format', 'a'], ['timezone', 'UTC'], ['account', 'U'], ['mapping', '{}'], ['format', 'b'], ['file', new Uint8Array(3), 'f.csv']], 400, 'BODY.TOO_MANY_FIELDS'],
+  ] as Array<[string, Array<[string, string] | [string, Uint8Array, string]>, number, string]>)('refuses %s', async (_name, entries, status, code) => {
+    const res = await post('/upload', form(entries));
+
+    expect(res).toMatchObject({ status, body: { code } });
+  });
+
+  it('leaves the connection usable after a refusal', async () => {
+    expect((await post('/upload', form([['file', new Uint8Array(5000), 'f.csv']]))).status).toBe(413);
+    expect((await post('/upload', form([['file', new Uint8Array(3), 'f.csv']]))).status).toBe(200);
   });
 });

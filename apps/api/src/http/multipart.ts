@@ -35,106 +35,69 @@ const tooLarge = (max: number) =>
 
 const invalid = (error: Error) => new ValidationError('BODY.MULTIPART_INVALID', `The multipart body could not be read: ${error.message}`);
 
-/**
- * The file part as bytes, refusing (413) once busboy reports the size limit. Errors are held from the start: busboy
- * may fill and fail the part before anyone reads it, and an error with no listener would crash the process.
- */
-function guarded(stream: Readable & { truncated?: boolean }, maxBytes: number): AsyncIterable<Buffer> {
-  let failure: Error | undefined;
-  let over = false;
-  stream.on('limit', () => {
-    over = true;
-  });
-  stream.on('error', (error: Error) => {
-    failure ??= error;
-  });
-  return (async function* () {
-    try {
-      if (failure) throw failure;
-      for await (const chunk of stream) {
-        if (over) throw tooLarge(maxBytes);
-        yield chunk as Buffer;
-      }
-    } catch (error) {
-      // busboy fails the file part itself on a body cut short ("Unexpected end of form"): the client's fault, not ours.
-      throw error instanceof PecuniaError ? error : invalid(error as Error);
-    }
-    if (over || stream.truncated) throw tooLarge(maxBytes);
-  })();
-}
+/** Largest text field of an upload. */
+const MAX_UPLOAD_FIELD_BYTES = 64 * 1024;
+/** Room in an upload's body for its framing (boundaries, part headers) besides the file and the fields. */
+const UPLOAD_FRAMING_BYTES = 64 * 1024;
 
 /**
  * Starts reading a multipart request and resolves as soon as its file part begins, with the fields seen so far.
- * Rejects with a 400 when the request ends without the file, names an unknown field or sends two files.
+ * Rejects with a 400 when the request ends without the file, names an unknown field or sends two files. A form read
+ * with `readMultipartForm`, its parts taken in the shape one file and a few fields need.
  */
-export function readMultipartUpload(req: Request, options: MultipartOptions): Promise<MultipartUpload> {
-  return new Promise((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({
-        headers: req.headers,
-        // File names as clients send them (browsers, undici's FormData, our SDK): raw UTF-8, not busboy's latin1 default.
-        defParamCharset: 'utf8',
-        // busboy reports `parts` on reaching the limit, not on passing it: every field and the file, plus one.
-        limits: { files: 1, fields: options.fieldNames.length, fieldSize: 64 * 1024, parts: options.fieldNames.length + 2, fileSize: options.maxFileBytes },
-      });
-    } catch (error) {
-      reject(new ValidationError('BODY.MULTIPART_INVALID', `The multipart body could not be read: ${(error as Error).message}`));
-      return;
-    }
-    const fields: Record<string, string> = {};
-    let markFinished: () => void = () => undefined;
-    let markBroken: (error: Error) => void = () => undefined;
-    const finished = new Promise<void>((done, broken) => {
-      markFinished = done;
-      markBroken = broken;
-    });
-    // Only awaited once the file is read; until then a failure reaches the caller through the file stream or `fail`.
-    finished.catch(() => undefined);
-    const late: string[] = [];
-    let fileStarted = false;
-    let settled = false;
-    const fail = (error: Error) => {
-      markBroken(error);
-      if (!settled) {
-        settled = true;
-        reject(error);
-      }
-      req.unpipe(parser);
-      req.resume();
-    };
-    parser.on('field', (name) => {
-      if (!options.fieldNames.includes(name)) fail(new ValidationError('BODY.UNKNOWN_FIELD', `Unknown form field "${name}"; expected ${[options.fileField, ...options.fieldNames].join(', ')}`));
-    });
-    parser.on('field', (name, value, info) => {
-      if (info.valueTruncated) fail(new ValidationError('BODY.FIELD_TOO_LARGE', `Form field "${name}" is larger than 64 KB`));
-      if (fileStarted) late.push(name);
-      else fields[name] = value;
-    });
-    parser.on('file', (name, stream: Readable & { truncated?: boolean }, info) => {
-      if (name !== options.fileField || fileStarted) {
-        stream.resume();
-        fail(new ValidationError('BODY.UNEXPECTED_FILE', `Send one file, in the form field "${options.fileField}"`));
-        return;
-      }
-      fileStarted = true;
-      const bytes = guarded(stream, options.maxFileBytes);
-      if (!settled) {
-        settled = true;
-        resolve({ fields, file: { filename: info.filename ?? '', mimeType: info.mimeType, stream: bytes }, lateFields: () => [...late], finished: () => finished });
-      }
-    });
-    parser.on('filesLimit', () => fail(new ValidationError('BODY.UNEXPECTED_FILE', `Send one file, in the form field "${options.fileField}"`)));
-    parser.on('fieldsLimit', () => fail(new ValidationError('BODY.TOO_MANY_FIELDS', 'Too many form fields')));
-    parser.on('partsLimit', () => fail(new ValidationError('BODY.TOO_MANY_FIELDS', 'Too many form parts')));
-    parser.on('error', (error: Error) => fail(invalid(error)));
-    parser.on('close', () => {
-      markFinished();
-      if (!fileStarted) fail(new ValidationError('IMPORT.FILE_MISSING', `The form has no file: send it in the field "${options.fileField}"`));
-    });
-    req.on('aborted', () => fail(new PecuniaError('REQUEST.ABORTED', 'The client closed the request before the body arrived', { status: 400 })));
-    req.pipe(parser);
+export async function readMultipartUpload(req: Request, options: MultipartOptions): Promise<MultipartUpload> {
+  const { fileField, fieldNames, maxFileBytes } = options;
+  const unexpectedFile = () => new ValidationError('BODY.UNEXPECTED_FILE', `Send one file, in the form field "${fileField}"`);
+  const form = readMultipartForm(req, {
+    // The file's own limit is checked as it is read (a 413 naming the file); the body may hold it and every field.
+    maxBodyBytes: maxFileBytes + fieldNames.length * MAX_UPLOAD_FIELD_BYTES + UPLOAD_FRAMING_BYTES,
+    names: [fileField, ...fieldNames],
+    maxParts: fieldNames.length + 1,
+    maxFieldBytes: MAX_UPLOAD_FIELD_BYTES,
   });
+  const fields: Record<string, string> = {};
+  try {
+    for (;;) {
+      const part = await form.nextPart();
+      if (part === null) throw new ValidationError('IMPORT.FILE_MISSING', `The form has no file: send it in the field "${fileField}"`);
+      if (part.kind === 'file' && part.name === fileField) {
+        const late: string[] = [];
+        // Fields after the file are read once it has been: their names are kept, their values arrive too late.
+        const finished = async () => {
+          for (let next = await form.nextPart(); next; next = await form.nextPart()) {
+            if (next.kind === 'file') throw unexpectedFile();
+            if (next.name === fileField) throw unknownField(fileField, fieldNames);
+            late.push(next.name);
+          }
+          await form.finished();
+        };
+        const file = { filename: part.filename, mimeType: part.mimeType, stream: atMost(part.chunks, maxFileBytes, form) };
+        return { fields, file, lateFields: () => [...late], finished };
+      }
+      if (part.kind === 'file') throw unexpectedFile();
+      if (part.name === fileField) throw unknownField(fileField, fieldNames);
+      fields[part.name] = part.value;
+    }
+  } catch (error) {
+    form.discard();
+    throw error;
+  }
+}
+
+const unknownField = (fileField: string, fieldNames: readonly string[]) =>
+  new ValidationError('BODY.UNKNOWN_FIELD', `Form field "${fileField}" must be a file; text fields are ${fieldNames.join(', ')}`);
+
+/** A file's bytes, refused (413) once past `maxBytes`: the rest of the form is then dropped. */
+async function* atMost(chunks: AsyncIterable<Buffer>, maxBytes: number, form: MultipartForm): AsyncIterable<Buffer> {
+  let size = 0;
+  for await (const chunk of chunks) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      form.discard();
+      throw tooLarge(maxBytes);
+    }
+    yield chunk;
+  }
 }
 
 /** A part of a form, as it arrives: a text field whole, a file as a stream of its bytes. */
