@@ -53,35 +53,43 @@ export async function readMultipartUpload(req: Request, options: MultipartOption
     maxBodyBytes: maxFileBytes + fieldNames.length * MAX_UPLOAD_FIELD_BYTES + UPLOAD_FRAMING_BYTES,
     names: [fileField, ...fieldNames],
     maxParts: fieldNames.length + 1,
+    maxFields: fieldNames.length,
     maxFieldBytes: MAX_UPLOAD_FIELD_BYTES,
+    // Before the size of a text part is looked at: a file sent as text is a mistake of its own, whatever its length.
+    refusePart: (kind, name) => (kind === 'file' ? (name === fileField ? undefined : unexpectedFile()) : name === fileField ? unknownField(fileField, fieldNames) : undefined),
   });
   const fields: Record<string, string> = {};
-  try {
-    for (;;) {
-      const part = await form.nextPart();
-      if (part === null) throw new ValidationError('IMPORT.FILE_MISSING', `The form has no file: send it in the field "${fileField}"`);
-      if (part.kind === 'file' && part.name === fileField) {
-        const late: string[] = [];
-        // Fields after the file are read once it has been: their names are kept, their values arrive too late.
-        const finished = async () => {
+  // A refusal drops the rest of the form, so the connection is left ready for the next request.
+  const orDiscard = async <T>(read: () => Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } catch (error) {
+      form.discard();
+      throw error;
+    }
+  };
+  return orDiscard(async () => {
+    // Misplaced parts are refused by refusePart: here a file is the upload's, a field one of its text fields.
+    for (let part = await form.nextPart(); part; part = await form.nextPart()) {
+      if (part.kind === 'field') {
+        fields[part.name] = part.value;
+        continue;
+      }
+      const late: string[] = [];
+      // Fields after the file are read once it has been: their names are kept, their values arrive too late.
+      const finished = () =>
+        orDiscard(async () => {
           for (let next = await form.nextPart(); next; next = await form.nextPart()) {
             if (next.kind === 'file') throw unexpectedFile();
-            if (next.name === fileField) throw unknownField(fileField, fieldNames);
             late.push(next.name);
           }
           await form.finished();
-        };
-        const file = { filename: part.filename, mimeType: part.mimeType, stream: atMost(part.chunks, maxFileBytes, form) };
-        return { fields, file, lateFields: () => [...late], finished };
-      }
-      if (part.kind === 'file') throw unexpectedFile();
-      if (part.name === fileField) throw unknownField(fileField, fieldNames);
-      fields[part.name] = part.value;
+        });
+      const file = { filename: part.filename, mimeType: part.mimeType, stream: atMost(part.chunks, maxFileBytes, form) };
+      return { fields, file, lateFields: () => [...late], finished };
     }
-  } catch (error) {
-    form.discard();
-    throw error;
-  }
+    throw new ValidationError('IMPORT.FILE_MISSING', `The form has no file: send it in the field "${fileField}"`);
+  });
 }
 
 const unknownField = (fileField: string, fieldNames: readonly string[]) =>
@@ -114,6 +122,10 @@ export interface MultipartFormOptions {
   maxParts: number;
   /** Largest text field (BODY.FIELD_TOO_LARGE). */
   maxFieldBytes: number;
+  /** Text fields in all, when fewer than maxParts; one more is refused (BODY.TOO_MANY_FIELDS). */
+  maxFields?: number;
+  /** The route's own refusal of a part by its kind and name (a file where text belongs…), asked before any other check. */
+  refusePart?(kind: FormPart['kind'], name: string): Error | undefined;
 }
 
 export interface MultipartForm {
@@ -171,7 +183,7 @@ class FormReader implements MultipartForm {
         // File names as clients send them (browsers, undici's FormData, our SDK): raw UTF-8, not busboy's latin1 default.
         defParamCharset: 'utf8',
         // busboy reports `parts` on reaching the limit, not on passing it: one more lets exactly maxParts through.
-        limits: { parts: options.maxParts + 1, fields: options.maxParts, files: options.maxParts, fieldSize: options.maxFieldBytes },
+        limits: { parts: options.maxParts + 1, fields: options.maxFields ?? options.maxParts, files: options.maxParts, fieldSize: options.maxFieldBytes },
       });
     } catch (error) {
       this.failure = invalid(error as Error);
@@ -180,13 +192,13 @@ class FormReader implements MultipartForm {
     }
     const parser = this.parser;
     parser.on('field', (name: string, value: string, info: busboy.FieldInfo) => {
-      if (!this.accepts(name)) return;
+      if (!this.accepts('field', name)) return;
       if (info.valueTruncated) return this.fail(new ValidationError('BODY.FIELD_TOO_LARGE', `Form field "${name}" is larger than ${Math.round(options.maxFieldBytes / 1024)} KB`));
       this.entries.push(JSON.stringify(['field', name, sha256(Buffer.from(value, 'utf8'))]));
       this.push({ part: { kind: 'field', name, value } });
     });
     parser.on('file', (name: string, stream: Readable, info: busboy.FileInfo) => {
-      if (!this.accepts(name)) {
+      if (!this.accepts('file', name)) {
         stream.resume();
         return;
       }
@@ -244,7 +256,12 @@ class FormReader implements MultipartForm {
     this.stop(new PecuniaError('REQUEST.DISCARDED', 'The rest of the form was not read', { status: 400 }));
   }
 
-  private accepts(name: string): boolean {
+  private accepts(kind: FormPart['kind'], name: string): boolean {
+    const refused = this.options.refusePart?.(kind, name);
+    if (refused) {
+      this.fail(refused);
+      return false;
+    }
     if (this.options.names.includes(name)) return true;
     this.fail(new ValidationError('BODY.UNKNOWN_FIELD', `Unknown form part "${name}"; expected ${this.options.names.join(', ')}`));
     return false;
