@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { seededRandom } from '@pecunia/core/testing';
 import {
   BROKEN_PATH_SEGMENTS,
   BROKEN_QUERY_VALUES,
@@ -14,7 +15,6 @@ import {
   multipartBody,
   operationsOf,
   sample,
-  seeded,
   validTradeBody,
   type FuzzRequest,
 } from './testing/fuzz-requests';
@@ -72,7 +72,7 @@ const jsonBuffer = (value: unknown) => Buffer.from(JSON.stringify(value));
 
 /** Every request of the run: for each operation a valid one, then broken auth, params, headers and bodies. */
 function buildRequests(ids: Record<string, string>): FuzzRequest[] {
-  const random = seeded(12);
+  const random = seededRandom(12);
   const pick = <T>(items: readonly T[], count: number): T[] => [...items].sort(() => random() - 0.5).slice(0, count);
   const requests: FuzzRequest[] = [];
   for (const op of operationsOf(DOCUMENT)) {

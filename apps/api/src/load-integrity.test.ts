@@ -1,7 +1,6 @@
 // Load with integrity (issue 12): concurrent clients post trades with Idempotency-Keys, retry at random and give up
 // mid-flight; afterwards the journal holds exactly the accepted trades — none lost, none twice — and memory settles.
-import { pngBytes, toBase64 } from '@pecunia/core/testing';
-import { seeded } from './testing/fuzz-requests';
+import { pngBytes, seededRandom, toBase64 } from '@pecunia/core/testing';
 import { startTestServer, type TestServer } from './testing/test-server';
 
 jest.setTimeout(90_000);
@@ -60,7 +59,7 @@ describe('trades under concurrent load, with retries and aborted requests', () =
   }
 
   async function client(index: number, deadline: number, accepted: Map<string, string>, tally: Tally): Promise<void> {
-    const random = seeded(1_000 + index);
+    const random = seededRandom(1_000 + index);
     for (let n = 0; Date.now() < deadline; n++) {
       const key = `load-${index}-${n}`;
       tally.keys++;

@@ -33,6 +33,7 @@ export type { SheetRef } from './domain/sheet-range';
 export { LEGACY_COLUMNS, EXTRA_COLUMNS, SHEET_COLUMNS, tradeToRow, rowToTrade, readTrades, headerIndex, parseNumberCell } from './domain/sheet-layout';
 export type { SheetColumn, RowProblem, ReadRowResult } from './domain/sheet-layout';
 export { parseDateRange, inDateRange } from './domain/date-range';
+export { parseRetryAfter } from './domain/retry-after';
 export type { DateRange } from './domain/date-range';
 export { metricsSchema, breakdownRowSchema, equityPointSchema } from './domain/metrics';
 export type { Metrics, BreakdownRow, EquityPoint } from './domain/metrics';

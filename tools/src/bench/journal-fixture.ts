@@ -30,6 +30,12 @@ export function benchJournal(count: number, userId = 'bench'): StoredTrade[] {
   return Array.from({ length: count }, (_, i) => benchTrade(i, userId));
 }
 
+/**
+ * The trades as rows just read from a journal would be: fresh, flat objects laid out in the order given (a JSON round
+ * trip), rather than the objects the generator built.
+ */
+export const freshRows = (trades: readonly StoredTrade[]): StoredTrade[] => JSON.parse(JSON.stringify(trades)) as StoredTrade[];
+
 /** The body of `POST /api/trades`: a complete structured trade, no attachments. */
 export function tradeBody(): string {
   return JSON.stringify({

@@ -1,7 +1,8 @@
 // Metrics engine: computeMetrics over journals of each size — time, peak memory, and how both grow with the size.
 import { computeMetrics, type StoredTrade } from '@pecunia/core';
+import { seededRandom, shuffle } from '@pecunia/core/testing';
 import type { Cell, SectionContext, SectionResult } from './bench-types';
-import { benchJournal } from './journal-fixture';
+import { benchJournal, freshRows } from './journal-fixture';
 import { canMeasurePeaks, heapPeakGrowth, memoryStatus, resetPeak } from './peak-memory';
 import { collectGarbage, MB, round } from './stats';
 
@@ -25,25 +26,8 @@ interface MetricsRun {
   memory_ratio: number | null;
 }
 
-/** Rows read from a journal are fresh, flat objects: a JSON round trip gives the bench the same memory layout. */
-const freshJournal = (trades: StoredTrade[]): StoredTrade[] => JSON.parse(JSON.stringify(trades)) as StoredTrade[];
-
-/** Fisher–Yates with a fixed seed (mulberry32): every run shuffles the same way. */
-function shuffle<T>(items: T[], seed = 0x5eed): T[] {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
-}
+/** The shuffled journal's order: the same on every run. */
+const SHUFFLE_SEED = 0x5eed;
 
 /** Best time of `rounds` calls, letting the event loop turn between them (progress lines; nothing else is running). */
 async function bestOf(rounds: number, journal: readonly StoredTrade[]): Promise<number> {
@@ -62,13 +46,13 @@ export async function metrics(context: SectionContext): Promise<SectionResult> {
   const peaks = canMeasurePeaks();
   const runs: MetricsRun[] = [];
   // Calls first, not measured: the first size would otherwise pay for compiling (and optimising) the engine.
-  const warmUp = freshJournal(benchJournal(Math.min(10_000, sizes.metricsTrades[0] ?? 10_000)));
+  const warmUp = freshRows(benchJournal(Math.min(10_000, sizes.metricsTrades[0] ?? 10_000)));
   for (let i = 0; i < 3; i++) computeMetrics(warmUp, { timezone: TIMEZONE });
   for (const count of sizes.metricsTrades) {
     context.log(`metrics: ${count.toLocaleString('en-US')} trades, best of ${sizes.metricsRounds}`);
     collectGarbage();
     const heapEmpty = process.memoryUsage().heapUsed;
-    let journal = freshJournal(benchJournal(count));
+    let journal = freshRows(benchJournal(count));
     collectGarbage();
     const inputBytes = Math.max(0, process.memoryUsage().heapUsed - heapEmpty);
     // The first call is the one whose memory is read: later rounds run on a heap the first one already grew.
@@ -85,7 +69,7 @@ export async function metrics(context: SectionContext): Promise<SectionResult> {
     // shuffled rows are fresh objects too, laid out in the order they are read, as rows from a store would be.
     journal = [];
     collectGarbage();
-    journal = freshJournal(shuffle(benchJournal(count)));
+    journal = freshRows(shuffle(benchJournal(count), seededRandom(SHUFFLE_SEED)));
     const shuffledBest = await bestOf(sizes.metricsRounds, journal);
     journal = [];
     const previous = runs.at(-1);

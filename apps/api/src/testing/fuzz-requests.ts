@@ -27,18 +27,6 @@ interface Operation {
   bodyTypes: Record<string, Schema>;
 }
 
-/** mulberry32: a small seeded generator, so a failure reproduces from the seed alone. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function operationsOf(document: { paths: Record<string, Record<string, Record<string, unknown>>>; components: Record<string, Record<string, unknown>> }): Operation[] {
   const resolve = <T>(node: unknown): T => {
     const ref = (node as { $ref?: string })?.$ref;

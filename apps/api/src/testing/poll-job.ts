@@ -1,4 +1,5 @@
 // Test helper: polls an analysis job until it leaves `queued` / `running`, for the suites that run one end to end.
+import { parseRetryAfter } from '@pecunia/core';
 
 /** A job as its route answers it, read loosely: the assertions say what it must hold. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,8 +32,9 @@ export async function pollJob(get: () => Promise<Response>, options: PollOptions
     const answer = await get();
     if (answer.status === 429) {
       await answer.text();
-      const seconds = Number(answer.headers.get('retry-after'));
-      await sleep(Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, MAX_RETRY_WAIT_MS) : 500);
+      const asked = parseRetryAfter(answer.headers.get('retry-after'));
+      // None, unreadable or 0: half a second, so a quota is not asked again at once.
+      await sleep(!asked ? 500 : Math.min(asked, MAX_RETRY_WAIT_MS));
       continue;
     }
     if (!answer.ok) return { status: `HTTP ${answer.status}`, body: await answer.text() };

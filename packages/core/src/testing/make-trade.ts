@@ -55,6 +55,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** A copy of `items` in a random order (Fisher–Yates), drawn from `random`: seededRandom gives the same order every run. */
+export function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 /**
  * A realistic month of trading for report tests: several tickers and hours, stops on most trades, break-evens, odd
  * cents, a losing TSLA habit in the 14:00 UTC hour and revenge re-entries after big losses.

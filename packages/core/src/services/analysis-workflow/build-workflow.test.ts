@@ -10,7 +10,7 @@ import { mp3Bytes, pngBytes } from '../../testing/media-samples';
 import { runAnalysisWorkflow } from './build-workflow';
 import type { AnalysisWorkflowDeps } from './deps';
 import { analysisResultSchema, type AnalysisResult } from '../../domain/analysis-result';
-import { seededRandom } from '../../testing/make-trade';
+import { seededRandom, shuffle } from '../../testing/make-trade';
 import { appendTrades, createJob, generateTrades, openFixture, OWNER, type AnalysisFixture } from '../../testing/workflow-fixture';
 
 const ZONE = 'America/New_York';
@@ -91,15 +91,6 @@ function handComputed(trades: readonly StoredTrade[]) {
     win_rate: trades.length === 0 ? 0 : wins / trades.length,
     max_drawdown: maxDrawdown / 100,
   };
-}
-
-function shuffle<T>(items: readonly T[], random: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 const localDay = (timestamp: string) => DateTime.fromISO(timestamp, { setZone: true }).setZone(ZONE).toISODate();
