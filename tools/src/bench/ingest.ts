@@ -1,8 +1,10 @@
-// Ingest: `POST /api/trades` (no attachments) against a bare Express 5 JSON echo under the same load, same process.
+// Ingest: `POST /api/trades` (no attachments) against a bare Express 5 JSON echo under the same load, same process,
+// with the same work written by hand as one handler between them (`hand-written-ingest.ts`).
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { startBenchApi } from './api-server';
+import { startHandWrittenIngest } from './hand-written-ingest';
 import type { SectionContext, SectionResult } from './bench-types';
 import { tradeBody } from './journal-fixture';
 import { assertAnswered, runLoad, type LoadOptions, type LoadResult } from './load';
@@ -33,6 +35,14 @@ async function startEcho(): Promise<{ url: string; close(): Promise<void> }> {
   };
 }
 
+type Contender = 'echo' | 'hand' | 'api';
+const SERVERS: readonly Contender[] = ['echo', 'hand', 'api'];
+const NAMES: Record<Contender, string> = {
+  echo: 'bare Express 5 JSON echo',
+  hand: 'the same work, hand-written in one handler',
+  api: 'POST /api/trades',
+};
+
 async function measure(context: SectionContext, name: string, options: LoadOptions): Promise<LoadResult> {
   context.log(`ingest: ${name}, ${options.connections} connections, ${options.seconds} s`);
   return assertAnswered(name, await runLoad(options));
@@ -49,41 +59,48 @@ export async function ingest(context: SectionContext): Promise<SectionResult> {
   const body = tradeBody();
   const load = { method: 'POST' as const, body, connections: sizes.ingestConnections, seconds: sizes.ingestSeconds };
 
-  // Both servers run side by side, each measured alone in turn: rounds alternate which goes first (echo, API, API,
-  // echo, …), so a burst of load from a neighbour on a shared machine falls on both, and the medians are compared.
+  // The servers run side by side, each measured alone in turn: rounds alternate the order (echo, hand-written, API,
+  // then API, hand-written, echo, …), so a burst of load from a neighbour on a shared machine falls on all of them, and
+  // the medians are compared.
+  const runs: Record<Contender, LoadResult[]> = { echo: [], hand: [], api: [] };
   const echoServer = await startEcho();
-  const echoRuns: LoadResult[] = [];
-  const apiRuns: LoadResult[] = [];
   try {
-    const apiServer = await startBenchApi();
+    const handServer = await startHandWrittenIngest();
     try {
-      const echoLoad = { ...load, url: echoServer.url, headers: { 'Content-Type': 'application/json' } };
-      const apiLoad = {
-        ...load,
-        url: `${apiServer.url}/api/trades?sheet_id=bench-ingest`,
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${apiServer.key}` },
-      };
-      if (sizes.ingestWarmupSeconds > 0) {
-        await runLoad({ ...echoLoad, seconds: sizes.ingestWarmupSeconds });
-        await runLoad({ ...apiLoad, seconds: sizes.ingestWarmupSeconds });
-      }
-      for (let round = 0; round < sizes.ingestRounds; round++) {
-        const echoFirst = round % 2 === 0;
-        for (const which of echoFirst ? ['echo', 'api'] : ['api', 'echo']) {
-          if (which === 'echo') echoRuns.push(await measure(context, `bare Express echo, round ${round + 1}`, echoLoad));
-          else apiRuns.push(await measure(context, `POST /api/trades, round ${round + 1}`, apiLoad));
+      const apiServer = await startBenchApi();
+      try {
+        const loads: Record<Contender, LoadOptions> = {
+          echo: { ...load, url: echoServer.url, headers: { 'Content-Type': 'application/json' } },
+          hand: { ...load, url: handServer.url, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${handServer.key}` } },
+          api: {
+            ...load,
+            url: `${apiServer.url}/api/trades?sheet_id=bench-ingest`,
+            headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${apiServer.key}` },
+          },
+        };
+        if (sizes.ingestWarmupSeconds > 0) for (const which of SERVERS) await runLoad({ ...loads[which], seconds: sizes.ingestWarmupSeconds });
+        for (let round = 0; round < sizes.ingestRounds; round++) {
+          for (const which of round % 2 === 0 ? SERVERS : [...SERVERS].reverse()) {
+            runs[which].push(await measure(context, `${NAMES[which]}, round ${round + 1}`, loads[which]));
+          }
         }
+      } finally {
+        await apiServer.close();
       }
     } finally {
-      await apiServer.close();
+      await handServer.close();
     }
   } finally {
     await echoServer.close();
   }
-  const echo = medianRun(echoRuns);
-  const api = medianRun(apiRuns);
+  const echo = medianRun(runs.echo);
+  const hand = medianRun(runs.hand);
+  const api = medianRun(runs.api);
+  const echoRuns = runs.echo;
+  const apiRuns = runs.api;
 
   const ratio = round(api.requests_per_sec / echo.requests_per_sec, 3);
+  const handRatio = round(hand.requests_per_sec / echo.requests_per_sec, 3);
   const row = (name: string, r: LoadResult, share: number | string) => [name, r.requests_per_sec, r.p50_ms, r.p99_ms, r.responses, r.errors + r.timeouts, share];
   return {
     id: 'ingest',
@@ -91,10 +108,13 @@ export async function ingest(context: SectionContext): Promise<SectionResult> {
     method:
       `autocannon on its own thread, ${sizes.ingestConnections} connections, ${sizes.ingestRounds} round(s) of ${sizes.ingestSeconds} s per server` +
       `${sizes.ingestWarmupSeconds ? ` after a ${sizes.ingestWarmupSeconds} s warm-up of each` : ''}, the same ${body.length}-byte trade each time; ` +
-      'both servers run side by side and are measured alone in turn, the order alternating by round (echo, API, API, echo, …); ' +
+      'the servers run side by side and are measured alone in turn, the order alternating by round (echo, hand-written, API, then the reverse); ' +
       'each row is the server\'s median round by req/s. ' +
       'The API runs in local mode as `npm start` does (auth, Helmet, request logs at info, validation, one SQLite row per request), ' +
-      'request quotas off; the echo is Express 5 with the same JSON parser and limit and nothing else. Ratio = API req/s ÷ echo req/s; ' +
+      'request quotas off; the echo is Express 5 with the same JSON parser and limit and nothing else. The hand-written row is the same ' +
+      'work as one Express handler (Helmet\'s headers worked out once, a request id and one pino line, the key checked in SQLite, core\'s ' +
+      'validation, one row through core\'s SQLite journal, the same 201): what the work costs without the API\'s structure. ' +
+      'Share = req/s ÷ the echo\'s; ' +
       'failed = connection errors and timeouts (any non-2xx answer fails the bench instead).',
     columns: [
       { title: 'Server' },
@@ -105,7 +125,7 @@ export async function ingest(context: SectionContext): Promise<SectionResult> {
       { title: 'Failed', unit: 'count' },
       { title: 'Share of the echo', unit: 'x' },
     ],
-    rows: [row('bare Express 5 JSON echo', echo, 1), row('POST /api/trades', api, ratio)],
+    rows: [row(NAMES.echo, echo, 1), row(NAMES.hand, hand, handRatio), row(NAMES.api, api, ratio)],
     data: {
       connections: sizes.ingestConnections,
       seconds: sizes.ingestSeconds,
@@ -114,6 +134,9 @@ export async function ingest(context: SectionContext): Promise<SectionResult> {
       echo,
       api,
       ratio,
+      hand_written: hand,
+      hand_written_ratio: handRatio,
+      hand_written_rounds: runs.hand,
       echo_rounds: echoRuns,
       api_rounds: apiRuns,
       round_ratios: apiRuns.map((run, index) => round(run.requests_per_sec / echoRuns[index]!.requests_per_sec, 3)),
