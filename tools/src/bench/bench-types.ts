@@ -7,7 +7,7 @@ export type Cell = number | string;
 export interface Column {
   title: string;
   /** How numbers in this column are printed. */
-  unit?: 'ms' | 'req/s' | 'MB' | 'KB' | 'x' | 'count';
+  unit?: 'ms' | 'µs' | 'req/s' | 'MB' | 'KB' | 'x' | 'count';
 }
 
 export interface SectionResult {

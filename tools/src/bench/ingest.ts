@@ -9,6 +9,7 @@ import type { SectionContext, SectionResult } from './bench-types';
 import { tradeBody } from './journal-fixture';
 import { assertAnswered, runLoad, type LoadOptions, type LoadResult } from './load';
 import { round } from './stats';
+import { mainThreadCpuMicros } from './thread-cpu';
 
 /** The API's body limit default (MAX_BODY_MB 100): the echo parses with the same parser and the same limit. */
 const BODY_LIMIT = 100 * 1024 * 1024;
@@ -43,13 +44,21 @@ const NAMES: Record<Contender, string> = {
   api: 'POST /api/trades',
 };
 
-async function measure(context: SectionContext, name: string, options: LoadOptions): Promise<LoadResult> {
+/** A measured run, with the CPU time the servers' thread spent per answer (null where it cannot be read). */
+type IngestRun = LoadResult & { server_cpu_us_per_request: number | null };
+
+async function measure(context: SectionContext, name: string, options: LoadOptions): Promise<IngestRun> {
   context.log(`ingest: ${name}, ${options.connections} connections, ${options.seconds} s`);
-  return assertAnswered(name, await runLoad(options));
+  // The servers all run on this thread and only the one under load has work; autocannon runs on a thread of its own.
+  const cpuBefore = mainThreadCpuMicros();
+  const result = assertAnswered(name, await runLoad(options));
+  const cpuAfter = mainThreadCpuMicros();
+  const perRequest = cpuBefore === null || cpuAfter === null || result.responses === 0 ? null : round((cpuAfter - cpuBefore) / result.responses, 0);
+  return { ...result, server_cpu_us_per_request: perRequest };
 }
 
 /** The run with the median req/s of a server's rounds (the upper one of an even count). */
-function medianRun(runs: readonly LoadResult[]): LoadResult {
+function medianRun(runs: readonly IngestRun[]): IngestRun {
   const sorted = [...runs].sort((a, b) => a.requests_per_sec - b.requests_per_sec);
   return sorted[Math.floor(sorted.length / 2)]!;
 }
@@ -62,7 +71,7 @@ export async function ingest(context: SectionContext): Promise<SectionResult> {
   // The servers run side by side, each measured alone in turn: rounds alternate the order (echo, hand-written, API,
   // then API, hand-written, echo, …), so a burst of load from a neighbour on a shared machine falls on all of them, and
   // the medians are compared.
-  const runs: Record<Contender, LoadResult[]> = { echo: [], hand: [], api: [] };
+  const runs: Record<Contender, IngestRun[]> = { echo: [], hand: [], api: [] };
   const echoServer = await startEcho();
   try {
     const handServer = await startHandWrittenIngest();
@@ -101,7 +110,16 @@ export async function ingest(context: SectionContext): Promise<SectionResult> {
 
   const ratio = round(api.requests_per_sec / echo.requests_per_sec, 3);
   const handRatio = round(hand.requests_per_sec / echo.requests_per_sec, 3);
-  const row = (name: string, r: LoadResult, share: number | string) => [name, r.requests_per_sec, r.p50_ms, r.p99_ms, r.responses, r.errors + r.timeouts, share];
+  const row = (name: string, r: IngestRun, share: number | string) => [
+    name,
+    r.requests_per_sec,
+    r.p50_ms,
+    r.p99_ms,
+    r.server_cpu_us_per_request ?? 'n/a (no /proc)',
+    r.responses,
+    r.errors + r.timeouts,
+    share,
+  ];
   return {
     id: 'ingest',
     title: 'Ingest',
@@ -114,6 +132,8 @@ export async function ingest(context: SectionContext): Promise<SectionResult> {
       'request quotas off; the echo is Express 5 with the same JSON parser and limit and nothing else. The hand-written row is the same ' +
       'work as one Express handler (Helmet\'s headers worked out once, a request id and one pino line, the key checked in SQLite, core\'s ' +
       'validation, one row through core\'s SQLite journal, the same 201): what the work costs without the API\'s structure. ' +
+      'Server CPU per request: the CPU time (user + system, from /proc, in 10 ms ticks) of the thread the servers run on over ' +
+      'the round, ÷ its answers: what one request costs the server, whatever the load generator beside it takes. ' +
       'Share = req/s ÷ the echo\'s; ' +
       'failed = connection errors and timeouts (any non-2xx answer fails the bench instead).',
     columns: [
@@ -121,6 +141,7 @@ export async function ingest(context: SectionContext): Promise<SectionResult> {
       { title: 'req/s', unit: 'req/s' },
       { title: 'p50 (ms)', unit: 'ms' },
       { title: 'p99 (ms)', unit: 'ms' },
+      { title: 'Server CPU per request (µs)', unit: 'µs' },
       { title: 'Responses', unit: 'count' },
       { title: 'Failed', unit: 'count' },
       { title: 'Share of the echo', unit: 'x' },

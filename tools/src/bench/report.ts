@@ -7,6 +7,7 @@ function formatNumber(value: number, unit: Column['unit']): string {
     case 'req/s':
       return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(value >= 10 ? 1 : 2);
     case 'count':
+    case 'µs':
       return Math.round(value).toLocaleString('en-US');
     case 'x':
       return value >= 100 ? `${Math.round(value).toLocaleString('en-US')}×` : `${value.toFixed(value >= 10 ? 1 : 2)}×`;
