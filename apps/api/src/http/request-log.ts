@@ -5,6 +5,7 @@
 // ingest bench that was a fifth of the API's throughput. This does the same work with one log call per request and a
 // child logger only when a handler asks for `req.log` (an error or a failed readiness check).
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 
@@ -38,19 +39,13 @@ export function requestLog(logger: Logger, options: RequestLogOptions = {}): Req
     req.id = id;
     res.setHeader('X-Request-Id', id);
     // req.url as it arrived: routers strip their mount path from it later.
-    const url = req.url;
-    let child: Logger | undefined;
-    Object.defineProperty(req, 'log', {
-      configurable: true,
-      enumerable: false,
-      get() {
-        return (child ??= logger.child({ req: lineOf(id, req.method, url, redactPath) }));
-      },
-    });
+    const state: RequestLogState = { logger, id, url: req.url, redactPath, child: undefined };
+    (req as LoggedRequest)[REQUEST_LOG] = state;
+    withLogGetter(Object.getPrototypeOf(req) as object);
     // 'close' comes once for every response, after 'finish' (nothing left to send) or without it (the client went).
     res.once('close', () => {
       const fields = {
-        req: lineOf(id, req.method, url, redactPath),
+        req: lineOf(state, req.method),
         res: { statusCode: res.statusCode },
         responseTime: Math.round(performance.now() - startedAt),
         user_id: req.userId,
@@ -63,6 +58,40 @@ export function requestLog(logger: Logger, options: RequestLogOptions = {}): Req
   };
 }
 
-function lineOf(id: string, method: string | undefined, url: string, redactPath: (path: string) => string) {
-  return { id, method, path: redactPath(url.split('?')[0] ?? '') };
+/** What `req.log` is made from, kept on the request under a symbol. */
+interface RequestLogState {
+  logger: Logger;
+  id: string;
+  url: string;
+  redactPath(path: string): string;
+  child: Logger | undefined;
+}
+
+const REQUEST_LOG = Symbol('pecunia.requestLog');
+type LoggedRequest = IncomingMessage & { [REQUEST_LOG]?: RequestLogState };
+
+/** Request prototypes (an Express app's `request`) that have the `log` getter. */
+const prototypesWithGetter = new WeakSet<object>();
+
+/**
+ * `req.log` is a getter defined once on the request's prototype (an Express app's `request`), which makes the child
+ * logger from the request's state on first use: defining a getter on each request instead costs every request an
+ * accessor of its own.
+ */
+function withLogGetter(prototype: object): void {
+  if (prototypesWithGetter.has(prototype)) return;
+  Object.defineProperty(prototype, 'log', {
+    configurable: true,
+    enumerable: false,
+    get(this: LoggedRequest): Logger | undefined {
+      const state = this[REQUEST_LOG];
+      if (!state) return undefined;
+      return (state.child ??= state.logger.child({ req: lineOf(state, this.method) }));
+    },
+  });
+  prototypesWithGetter.add(prototype);
+}
+
+function lineOf(state: RequestLogState, method: string | undefined) {
+  return { id: state.id, method, path: state.redactPath(state.url.split('?')[0] ?? '') };
 }
