@@ -1,5 +1,5 @@
 // API keys of local mode: random `pk_` keys of which SQLite keeps only the sha256, bound to one user each.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { ValidationError } from '../../errors';
 import type { ApiKeyRecord, ApiKeyStore } from '../../ports/api-key-store.port';
@@ -15,7 +15,8 @@ export interface SqliteApiKeyStoreOptions {
   now?: () => number;
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+/** Hex sha256 of the key's UTF-8 bytes, in one call (no Hash object per request). */
+const sha256 = (text: string): string => hash('sha256', text, 'hex');
 
 export class SqliteApiKeyStore implements ApiKeyStore {
   private readonly probeStatement: BetterSqlite3.Statement<[], number>;
