@@ -16,7 +16,7 @@ let db: Database;
 let listening: Listening;
 let base: string;
 const clock = manualClock(Date.parse('2026-03-01T10:00:00Z'));
-const calls = { failing: 0, rejected: 0, created: 0 };
+const calls = { failing: 0, rejected: 0, created: 0, ended: 0 };
 let store: SqliteIdempotencyStore;
 
 beforeAll(async () => {
@@ -44,6 +44,16 @@ beforeAll(async () => {
     calls.created++;
     res.status(201).location(`/things/${calls.created}`).json({ id: calls.created });
   });
+  // An answer a route writes with res.end itself (as the trade routes do), not through res.send or res.json.
+  app.post('/ended', keyed, (_req, res) => {
+    calls.ended++;
+    const body = Buffer.from(JSON.stringify({ id: calls.ended, note: 'é' }));
+    res.statusCode = 201;
+    res.setHeader('Location', `/ended/${calls.ended}`);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', body.length);
+    res.end(body);
+  });
   app.use(errorHandler);
   listening = await listenOnLoopback(app);
   base = listening.base;
@@ -70,6 +80,17 @@ describe('idempotent()', () => {
     expect(second.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(await second.json()).toEqual(await first.json());
     expect(calls.failing).toBe(1);
+  });
+
+  it('keeps and replays an answer the route wrote with res.end, bytes and all', async () => {
+    const first = await post('/ended', 'k-end');
+    const second = await post('/ended', 'k-end');
+
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.headers.get('location')).toBe('/ended/1');
+    expect(await second.json()).toEqual(await first.json());
+    expect(calls.ended).toBe(1);
   });
 
   it('frees the key after a 4xx, so a corrected retry runs', async () => {

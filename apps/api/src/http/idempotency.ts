@@ -79,12 +79,15 @@ export function idempotent(store: IdempotencyStore, options: IdempotentOptions =
     // Stripe does): the write may have reached the journal before the failure, so repeating it could write twice.
     // A 4xx (nothing was written) or a 503 (turned away, try later) releases the key, so the request may be retried
     // with it.
+    // Taken where every answer ends (`res.json`, `res.send` and a route's own `res.end` alike), from the one chunk
+    // `end` is given: nothing behind this middleware writes a body in parts.
     let settled = false;
-    const send = res.send.bind(res);
-    res.send = (body?: unknown) => {
-      if (settled) return send(body);
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    res.end = ((...args: unknown[]) => {
+      if (settled) return end(...args);
       settled = true;
       const status = res.statusCode;
+      const sendOut = () => void end(...args);
       // A streamed body not read to its end is a request that wrote nothing (its row waits for the whole body).
       const final = fingerprint ?? (bodyStillArriving(req) ? undefined : fingerprintOf(req));
       if ((status >= 400 && status < 500) || status === 503 || final === undefined) {
@@ -92,13 +95,13 @@ export function idempotent(store: IdempotencyStore, options: IdempotentOptions =
         store
           .release(owner, key)
           .catch(() => undefined)
-          .finally(() => send(body));
+          .finally(sendOut);
         return res;
       }
-      const response = { status, body: parseBody(body), fingerprint: final, headers: replayedHeaders(res) };
-      void remember(store, owner, key, response, { attempts, retryDelayMs, log: req.log }).finally(() => send(body));
+      const response = { status, body: parseBody(typeof args[0] === 'function' ? undefined : args[0]), fingerprint: final, headers: replayedHeaders(res) };
+      void remember(store, owner, key, response, { attempts, retryDelayMs, log: req.log }).finally(sendOut);
       return res;
-    };
+    }) as Response['end'];
     next();
   }
 }
@@ -155,12 +158,13 @@ function replayedHeaders(res: Response): Record<string, string> | undefined {
   return Object.keys(headers).length > 0 ? headers : undefined;
 }
 
-/** Bodies reach `send` as the JSON text `res.json` made; they are stored as values. */
+/** Bodies reach `end` as the JSON text or bytes a route answered with; they are stored as values. */
 function parseBody(body: unknown): unknown {
-  if (typeof body !== 'string') return body instanceof Buffer ? body.toString('utf8') : body;
+  const text = typeof body === 'string' ? body : body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : undefined;
+  if (text === undefined) return body;
   try {
-    return JSON.parse(body) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
-    return body;
+    return text;
   }
 }

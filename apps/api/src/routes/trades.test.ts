@@ -52,10 +52,41 @@ describe('POST /api/trades', () => {
     expect(list.trades[0].file_links).toBe(body.trade.file_links);
   });
 
+  it('answers 201 with JSON, its length and the Location of the trade, and no ETag (the body is not what the Location serves)', async () => {
+    const res = await api.request('/api/trades?sheet_id=answer&sheet_range=Journal!A1', { json: trade() });
+    expect(res.status).toBe(201);
+    const text = await res.text();
+    const body = JSON.parse(text) as { trade: { trade_id: string } };
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(text));
+    expect(res.headers.get('etag')).toBeNull();
+    expect(res.headers.get('location')).toBe(`/api/trades/${body.trade.trade_id}?sheet_id=answer&sheet_range=Journal%21A1`);
+    const read = await api.request(res.headers.get('location')!);
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as { trade_id: string }).trade_id).toBe(body.trade.trade_id);
+  });
+
   it('accepts a break-even trade', async () => {
     const res = await api.request('/api/trades?sheet_id=be', { json: trade({ pnl: 0 }) });
     expect(res.status).toBe(201);
     expect((await res.json()).trade.pnl).toBe(0);
+  });
+
+  it.each([
+    ['pnl as a string and a negative quantity', { pnl: '185', quantity: -1 }],
+    ['a missing ticker and an unknown side', { ticker: undefined, position_type: 'sideways' }],
+    ['too many tags', { tags: Array.from({ length: 40 }, (_, i) => `t${i}`) }],
+    ['exit before entry', { exit_timestamp: '2026-03-02T09:00' }],
+  ])('words the problems of a trade with %s the same whether the body holds trade fields alone or a zone too', async (_name, overrides) => {
+    // Trade fields alone are checked by core's schema only; with `timezone` the API's body schema checks first.
+    const alone = await api.request('/api/trades?sheet_id=wording', { json: trade(overrides) });
+    const withZone = await api.request('/api/trades?sheet_id=wording', { json: trade({ ...overrides, timezone: 'UTC' }) });
+    expect([alone.status, withZone.status]).toEqual([400, 400]);
+    const pick = ({ code, detail, issues }: { code: string; detail: string; issues: unknown }) => ({ code, detail, issues });
+    const [a, b] = [pick(await alone.json()), pick(await withZone.json())];
+    expect(a.issues).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.any(String) })]));
+    expect(a).toEqual(b);
+    expect((await api.request('/api/trades?sheet_id=wording')).status).toBe(404);
   });
 
   it('reads a time without offset in the timezone the trader gives', async () => {

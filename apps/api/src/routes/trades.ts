@@ -11,6 +11,7 @@ import {
   type AttachmentStream,
   type CaptureTarget,
   type StreamedAttachments,
+  tradeFieldsSchema,
   type TradeCaptureService,
 } from '@pecunia/core';
 import { callerOf } from '../http/auth';
@@ -19,6 +20,7 @@ import { series } from '../http/compose';
 import { keptBytes, MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json-body';
 import { readMultipartForm, type FormPart, type MultipartForm } from '../http/multipart';
 import { jsonBody, parseWith } from '../http/validate';
+import { sendWriteResult } from '../http/write-result';
 import {
   listTradesQuerySchema,
   logTradeBodySchema,
@@ -45,8 +47,9 @@ export function targetOf(query: unknown, bodyTimezone: string | undefined, defau
   const raw = (query ?? {}) as Record<string, unknown>;
   // The sheet is checked first so that a missing or unsafe sheet_id gets its own code.
   const ref = parseSheetRef(raw['sheet_id'], raw['sheet_range']);
-  const q = parseWith(targetQuerySchema, query, 'REQUEST.INVALID_QUERY', 'query');
-  return { ...ref, timezone: bodyTimezone ?? q.timezone ?? defaultTimezone };
+  // The sheet's parameters are parseSheetRef's to check, wholly: what the query's schema adds is the zone, read when given.
+  const queryTimezone = raw['timezone'] === undefined ? undefined : parseWith(targetQuerySchema, query, 'REQUEST.INVALID_QUERY', 'query').timezone;
+  return { ...ref, timezone: bodyTimezone ?? queryTimezone ?? defaultTimezone };
 }
 
 /** Base64 file contents the JSON routes read as bytes: they never become strings beside their decoded bytes. */
@@ -61,7 +64,8 @@ const FORM_TYPE = 'multipart/form-data';
  */
 function tradeBody(maxBodyBytes: number, forms: WeakMap<Request, MultipartForm>): RequestHandler[] {
   const openForm: RequestHandler = (req, _res, next) => {
-    if (req.is(FORM_TYPE)) {
+    // A body the JSON parser has read is no form: its type need not be looked at again.
+    if (req.body === undefined && req.is(FORM_TYPE)) {
       forms.set(req, readMultipartForm(req, { maxBodyBytes, names: ['trade', 'attachments'], maxParts: MAX_ATTACHMENTS + 2, maxFieldBytes: MAX_TRADE_PART_BYTES }));
     }
     next();
@@ -69,8 +73,11 @@ function tradeBody(maxBodyBytes: number, forms: WeakMap<Request, MultipartForm>)
   return [...jsonBodyParser(maxBodyBytes, { keepAsBytes: ATTACHMENT_DATA }), declaredSizeLimit(maxBodyBytes, [FORM_TYPE]), openForm];
 }
 
-export function tradeRoutes({ trades, defaultTimezone, idempotency, maxBodyBytes }: TradeRoutesDeps): Router {
-  const router = Router();
+/**
+ * The trade routes, on `router`: a router of their own by default; the API adds them to its `/api` router itself, so that
+ * a trade request is not handed through a second router (each costs every request that enters it a few µs).
+ */
+export function tradeRoutes({ trades, defaultTimezone, idempotency, maxBodyBytes }: TradeRoutesDeps, router: Router = Router()): Router {
   const forms = new WeakMap<Request, MultipartForm>();
   // The body readers and the Idempotency-Key check as one handler of each write route (fewer steps per request).
   const beforeWrite = series(...tradeBody(maxBodyBytes, forms), idempotency);
@@ -85,9 +92,11 @@ export function tradeRoutes({ trades, defaultTimezone, idempotency, maxBodyBytes
       }),
     json: (req: Request, query: unknown) => {
       const raw = jsonBody(req, FORM_TYPE);
-      const fields = parseWith(logTradeBodySchema, raw, 'TRADE.INVALID', 'trade');
+      // A body of trade fields alone is checked once, by core's trade schema (the same rules, worded the same); one
+      // with files, a zone or anything else is checked here first, as a whole, so that every problem is listed.
+      const fields = hasOnlyTradeFields(raw) ? undefined : parseWith(logTradeBodySchema, raw, 'TRADE.INVALID', 'trade');
       const { attachments, timezone: _timezone, ...rest } = raw;
-      return trades.logTrade(callerOf(req), targetOf(query, fields.timezone, defaultTimezone), rest, attachmentInputs(req, attachments));
+      return trades.logTrade(callerOf(req), targetOf(query, fields?.timezone, defaultTimezone), rest, attachmentInputs(req, attachments));
     },
   };
 
@@ -114,18 +123,18 @@ export function tradeRoutes({ trades, defaultTimezone, idempotency, maxBodyBytes
     // Express parses the query string again on every read of req.query: read once.
     const query = req.query;
     const captured = await (form ? log.form(req, query, form) : log.json(req, query));
-    res.status(201).location(tradeLocation(captured.trade.trade_id, query)).json(presentCaptured(captured));
+    sendWriteResult(res, 201, presentCaptured(captured), tradeLocation(captured.trade.trade_id, query));
   });
 
   router.post('/trades/submit', beforeWrite, async (req, res) => {
     const form = forms.get(req);
     const outcome = await (form ? submit.form(req, form) : submit.json(req));
     if (outcome.status === 'needs_more_info') {
-      res.status(202).json(outcome);
+      sendWriteResult(res, 202, outcome);
       return;
     }
     const { status, extracted_by, ...captured } = outcome;
-    res.status(201).location(tradeLocation(captured.trade.trade_id, req.query)).json({ status, extracted_by, ...presentCaptured(captured) });
+    sendWriteResult(res, 201, { status, extracted_by, ...presentCaptured(captured) }, tradeLocation(captured.trade.trade_id, req.query));
   });
 
   router.get('/trades', async (req, res) => {
@@ -143,6 +152,15 @@ export function tradeRoutes({ trades, defaultTimezone, idempotency, maxBodyBytes
   });
 
   return router;
+}
+
+/** The fields of a trade, as core's schema names them. */
+const TRADE_FIELDS: ReadonlySet<string> = new Set(Object.keys(tradeFieldsSchema.shape));
+
+/** Whether a JSON body holds nothing but trade fields (no files, no zone, nothing unknown). */
+function hasOnlyTradeFields(body: Record<string, unknown>): boolean {
+  for (const key in body) if (!TRADE_FIELDS.has(key)) return false;
+  return true;
 }
 
 /** Where a created trade can be read: its id, and the journal tab it went to (trades live in the trader's sheet). */
