@@ -16,7 +16,7 @@ let db: Database;
 let listening: Listening;
 let base: string;
 const clock = manualClock(Date.parse('2026-03-01T10:00:00Z'));
-const calls = { failing: 0, rejected: 0, created: 0, ended: 0 };
+const calls = { failing: 0, rejected: 0, created: 0, ended: 0, streamed: 0, twice: 0 };
 let store: SqliteIdempotencyStore;
 
 beforeAll(async () => {
@@ -54,6 +54,19 @@ beforeAll(async () => {
     res.setHeader('Content-Length', body.length);
     res.end(body);
   });
+  // A body written in parts: the end alone is not the answer.
+  app.post('/streamed', keyed, (_req, res) => {
+    calls.streamed++;
+    res.status(201).type('application/json');
+    res.write('{"id":');
+    res.end(`${calls.streamed}}`);
+  });
+  // A handler that ends its answer twice.
+  app.post('/twice', keyed, (_req, res) => {
+    calls.twice++;
+    res.status(201).json({ id: calls.twice });
+    res.end();
+  });
   app.use(errorHandler);
   listening = await listenOnLoopback(app);
   base = listening.base;
@@ -89,8 +102,29 @@ describe('idempotent()', () => {
     expect([first.status, second.status]).toEqual([201, 201]);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(second.headers.get('location')).toBe('/ended/1');
+    expect([first.headers.get('etag'), second.headers.get('etag')]).toEqual([null, null]);
     expect(await second.json()).toEqual(await first.json());
     expect(calls.ended).toBe(1);
+  });
+
+  it('does not replay a body written in parts: the first answer arrives whole, a retry is told the outcome is unknown', async () => {
+    const first = await post('/streamed', 'k-parts');
+    expect(first.status).toBe(201);
+    expect(await first.json()).toEqual({ id: 1 });
+    const retry = await post('/streamed', 'k-parts');
+    expect(retry.status).toBe(409);
+    expect(await codeOf(retry)).toBe('IDEMPOTENCY.OUTCOME_UNKNOWN');
+    expect(calls.streamed).toBe(1);
+  });
+
+  it('sends and keeps the first of two ends, and the process goes on', async () => {
+    const first = await post('/twice', 'k-twice');
+    expect(first.status).toBe(201);
+    expect(await first.json()).toEqual({ id: 1 });
+    const replay = await post('/twice', 'k-twice');
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(await replay.json()).toEqual({ id: 1 });
+    expect(calls.twice).toBe(1);
   });
 
   it('frees the key after a 4xx, so a corrected retry runs', async () => {

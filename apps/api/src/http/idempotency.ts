@@ -5,6 +5,7 @@ import type { IdempotencyStore } from '@pecunia/core';
 import { callerOf } from './auth';
 import { bodyDigest, bodyStillArriving, restOfBodyDigest } from './body-digest';
 import { sendProblem } from './problem';
+import { sendWriteResult } from './write-result';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -72,7 +73,8 @@ export function idempotent(store: IdempotencyStore, options: IdempotentOptions =
       const { status, body, headers } = claim.response;
       for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
       if (status >= 400) return void res.status(status).type('application/problem+json').send(JSON.stringify(body));
-      return void res.status(status).json(body);
+      // As the first answer went out (`sendWriteResult`): JSON with its length, no validator.
+      return sendWriteResult(res, status, body);
     }
     // The first answer is stored before it is sent, whether or not the client is still connected: a client that gave
     // up waiting retries, and must get this answer rather than a second write. Server errors are stored too (as
@@ -84,10 +86,18 @@ export function idempotent(store: IdempotencyStore, options: IdempotentOptions =
     let settled = false;
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     res.end = ((...args: unknown[]) => {
-      if (settled) return end(...args);
+      // A second end while the first waits for the store has nothing left to send (Node ignores one after the end too).
+      if (settled) return res.writableEnded ? end(...args) : res;
       settled = true;
       const status = res.statusCode;
       const sendOut = () => void end(...args);
+      // Part of the body went out already (res.write): what this end is given is not the whole answer, so nothing can
+      // be replayed. The write may have happened, so the key is not released: it is marked outcome_unknown.
+      if (res.headersSent) {
+        const written = fingerprint ?? (bodyStillArriving(req) ? undefined : fingerprintOf(req));
+        void (written === undefined ? store.release(owner, key) : store.abandon(owner, key, written)).catch(() => undefined).finally(sendOut);
+        return res;
+      }
       // A streamed body not read to its end is a request that wrote nothing (its row waits for the whole body).
       const final = fingerprint ?? (bodyStillArriving(req) ? undefined : fingerprintOf(req));
       if ((status >= 400 && status < 500) || status === 503 || final === undefined) {

@@ -4,6 +4,7 @@ import { presentJob, presentJobSummary, type AnalysisJobService } from '@pecunia
 import { callerOf } from '../http/auth';
 import { jsonBody, parseWith } from '../http/validate';
 import { createJobBodySchema, listJobsQuerySchema } from '../http/schemas';
+import { sendWriteResult } from '../http/write-result';
 
 export function analysisRoutes(jobs: AnalysisJobService, idempotency: RequestHandler): Router {
   const router = Router();
@@ -11,7 +12,7 @@ export function analysisRoutes(jobs: AnalysisJobService, idempotency: RequestHan
   router.post('/analysis/jobs', idempotency, async (req, res) => {
     const body = parseWith(createJobBodySchema, jsonBody(req), 'ANALYSIS.INVALID_REQUEST', 'analysis request');
     const job = await jobs.create(callerOf(req), body);
-    res.status(202).location(`/api/analysis/jobs/${job.job_id}`).json({ job_id: job.job_id, status: job.status });
+    sendWriteResult(res, 202, { job_id: job.job_id, status: job.status }, `/api/analysis/jobs/${job.job_id}`);
   });
 
   router.get('/analysis/jobs', async (req, res) => {

@@ -89,6 +89,21 @@ describe('POST /api/trades', () => {
     expect((await api.request('/api/trades?sheet_id=wording')).status).toBe(404);
   });
 
+  it.each([
+    ['no sheet_id', '/api/trades'],
+    ['an unknown timezone', '/api/trades?sheet_id=order&timezone=Mars/Olympus'],
+    ['an unbalanced sheet_range', "/api/trades?sheet_id=order&sheet_range='x"],
+  ])("answers a trade's own problems before the query's (%s), whether the body holds trade fields alone or a zone too", async (_name, url) => {
+    for (const json of [trade({ pnl: 'lots' }), trade({ pnl: 'lots', timezone: 'UTC' })]) {
+      const res = await api.request(url, { json });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { code: string }).code).toBe('TRADE.INVALID');
+    }
+    const valid = await api.request(url, { json: trade() });
+    expect(valid.status).toBe(400);
+    expect(((await valid.json()) as { code: string }).code).not.toBe('TRADE.INVALID');
+  });
+
   it('reads a time without offset in the timezone the trader gives', async () => {
     const res = await api.request('/api/trades?sheet_id=tz&timezone=America/New_York', { json: trade() });
     expect((await res.json()).trade.entry_timestamp).toBe('2026-03-02T09:41:00-05:00');

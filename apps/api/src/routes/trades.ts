@@ -82,6 +82,21 @@ export function tradeRoutes({ trades, defaultTimezone, idempotency, maxBodyBytes
   // The body readers and the Idempotency-Key check as one handler of each write route (fewer steps per request).
   const beforeWrite = series(...tradeBody(maxBodyBytes, forms), idempotency);
 
+  /**
+   * Where a JSON trade goes. A body of trade fields alone is checked once, by core's trade schema (the same rules,
+   * worded the same); one with files, a zone or anything else is checked here first, as a whole, so that every
+   * problem is listed. Either way a body's own problems are answered before the query's, as the whole check does.
+   */
+  const jsonTarget = (raw: Record<string, unknown>, query: unknown): CaptureTarget => {
+    if (!hasOnlyTradeFields(raw)) return targetOf(query, parseWith(logTradeBodySchema, raw, 'TRADE.INVALID', 'trade').timezone, defaultTimezone);
+    try {
+      return targetOf(query, undefined, defaultTimezone);
+    } catch (error) {
+      parseWith(logTradeBodySchema, raw, 'TRADE.INVALID', 'trade');
+      throw error;
+    }
+  };
+
   const log = {
     form: (req: Request, query: unknown, form: MultipartForm) =>
       withForm(form, async () => {
@@ -92,11 +107,8 @@ export function tradeRoutes({ trades, defaultTimezone, idempotency, maxBodyBytes
       }),
     json: (req: Request, query: unknown) => {
       const raw = jsonBody(req, FORM_TYPE);
-      // A body of trade fields alone is checked once, by core's trade schema (the same rules, worded the same); one
-      // with files, a zone or anything else is checked here first, as a whole, so that every problem is listed.
-      const fields = hasOnlyTradeFields(raw) ? undefined : parseWith(logTradeBodySchema, raw, 'TRADE.INVALID', 'trade');
       const { attachments, timezone: _timezone, ...rest } = raw;
-      return trades.logTrade(callerOf(req), targetOf(query, fields?.timezone, defaultTimezone), rest, attachmentInputs(req, attachments));
+      return trades.logTrade(callerOf(req), jsonTarget(raw, query), rest, attachmentInputs(req, attachments));
     },
   };
 
