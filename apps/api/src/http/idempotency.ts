@@ -82,7 +82,7 @@ export function idempotent(store: IdempotencyStore, options: IdempotentOptions =
     // A 4xx (nothing was written) or a 503 (turned away, try later) releases the key, so the request may be retried
     // with it.
     // Taken where every answer ends (`res.json`, `res.send` and a route's own `res.end` alike), from the one chunk
-    // `end` is given: nothing behind this middleware writes a body in parts.
+    // `end` is given.
     let settled = false;
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     res.end = ((...args: unknown[]) => {
@@ -91,15 +91,14 @@ export function idempotent(store: IdempotencyStore, options: IdempotentOptions =
       settled = true;
       const status = res.statusCode;
       const sendOut = () => void end(...args);
+      // A streamed body not read to its end is a request that wrote nothing (its row waits for the whole body).
+      const final = fingerprint ?? (bodyStillArriving(req) ? undefined : fingerprintOf(req));
       // Part of the body went out already (res.write): what this end is given is not the whole answer, so nothing can
       // be replayed. The write may have happened, so the key is not released: it is marked outcome_unknown.
       if (res.headersSent) {
-        const written = fingerprint ?? (bodyStillArriving(req) ? undefined : fingerprintOf(req));
-        void (written === undefined ? store.release(owner, key) : store.abandon(owner, key, written)).catch(() => undefined).finally(sendOut);
+        void (final === undefined ? store.release(owner, key) : store.abandon(owner, key, final)).catch(() => undefined).finally(sendOut);
         return res;
       }
-      // A streamed body not read to its end is a request that wrote nothing (its row waits for the whole body).
-      const final = fingerprint ?? (bodyStillArriving(req) ? undefined : fingerprintOf(req));
       if ((status >= 400 && status < 500) || status === 503 || final === undefined) {
         // Released before the answer goes out, so an immediate corrected retry never meets its own old claim.
         store

@@ -1,7 +1,7 @@
 // Trade routes: log a structured trade, submit a narrative — each as JSON (files in base64) or as multipart/form-data
 // (files streamed to the media store as they arrive) — and read trades back (a page, or one by id). Wiring only; rules
 // live in core.
-import { Router, type Request, type RequestHandler } from 'express';
+import type { Router, Request, RequestHandler } from 'express';
 import {
   MAX_ATTACHMENTS,
   parseDateRange,
@@ -74,10 +74,10 @@ function tradeBody(maxBodyBytes: number, forms: WeakMap<Request, MultipartForm>)
 }
 
 /**
- * The trade routes, on `router`: a router of their own by default; the API adds them to its `/api` router itself, so that
- * a trade request is not handed through a second router (each costs every request that enters it a few µs).
+ * Adds the trade routes to `router`: the API's `/api` router itself, so that a trade request is not handed through a
+ * second router (each costs every request that enters it a few µs).
  */
-export function tradeRoutes({ trades, defaultTimezone, idempotency, maxBodyBytes }: TradeRoutesDeps, router: Router = Router()): Router {
+export function tradeRoutes({ trades, defaultTimezone, idempotency, maxBodyBytes }: TradeRoutesDeps, router: Router): Router {
   const forms = new WeakMap<Request, MultipartForm>();
   // The body readers and the Idempotency-Key check as one handler of each write route (fewer steps per request).
   const beforeWrite = series(...tradeBody(maxBodyBytes, forms), idempotency);
